@@ -1,0 +1,21 @@
+//! CRM-IMS domain crate: the types, parsing, validation, permission matrix and business rules shared by the
+//! browser (wasm32) and the server. It does no I/O: no tokio, no sqlx, no HTTP.
+
+pub mod audit;
+pub mod auth;
+pub mod contact;
+pub mod customer;
+pub mod ids;
+pub mod page;
+pub mod patch;
+pub mod permissions;
+pub mod problem;
+pub mod search;
+pub mod user;
+pub mod validation;
+
+pub use ids::*;
+pub use page::{Cursor, Page, SortDir, SortSpec};
+pub use patch::Patch;
+pub use permissions::{Action, Principal, Resource, Role, Scope};
+pub use problem::{FieldError, Problem};

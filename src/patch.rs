@@ -1,0 +1,91 @@
+//! Tri-state field for partial updates: absent (leave alone), `null` (clear) or a value (set).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Patch<T> {
+    #[default]
+    Missing,
+    Null,
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Self::Missing)
+    }
+
+    /// Applies the patch to an optional field.
+    pub fn apply_to(self, current: Option<T>) -> Option<T> {
+        match self {
+            Self::Missing => current,
+            Self::Null => None,
+            Self::Value(v) => Some(v),
+        }
+    }
+
+    pub fn as_ref(&self) -> Patch<&T> {
+        match self {
+            Self::Missing => Patch::Missing,
+            Self::Null => Patch::Null,
+            Self::Value(v) => Patch::Value(v),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Self::Missing => Patch::Missing,
+            Self::Null => Patch::Null,
+            Self::Value(v) => Patch::Value(f(v)),
+        }
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Self::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Only called when the field is present (absent fields use `#[serde(default)]`).
+        Ok(match Option::<T>::deserialize(d)? {
+            None => Self::Null,
+            Some(v) => Self::Value(v),
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Missing | Self::Null => s.serialize_none(),
+            Self::Value(v) => v.serialize(s),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct P {
+        #[serde(default)]
+        a: Patch<String>,
+    }
+
+    #[test]
+    fn distinguishes_absent_null_and_value() {
+        let p: P = serde_json::from_str("{}").unwrap();
+        assert_eq!(p.a, Patch::Missing);
+        let p: P = serde_json::from_str(r#"{"a":null}"#).unwrap();
+        assert_eq!(p.a, Patch::Null);
+        let p: P = serde_json::from_str(r#"{"a":"x"}"#).unwrap();
+        assert_eq!(p.a, Patch::Value("x".into()));
+        assert_eq!(Patch::Null.apply_to(Some(1)), None);
+        assert_eq!(Patch::Missing.apply_to(Some(1)), Some(1));
+    }
+}

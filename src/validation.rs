@@ -1,0 +1,116 @@
+//! Validation helpers: garde reports become every field error at once; text is normalised before checks.
+
+use crate::problem::{FieldError, Problem};
+use garde::Validate;
+
+/// Validates `value` and returns *all* invalid fields as one 422 problem.
+pub fn validate<T: Validate<Context = ()>>(value: &T) -> Result<(), Problem> {
+    value
+        .validate()
+        .map_err(|report| Problem::invalid(report_errors(&report)))
+}
+
+pub fn report_errors(report: &garde::Report) -> Vec<FieldError> {
+    report
+        .iter()
+        .map(|(path, error)| FieldError::new(path.to_string(), error.message().to_string()))
+        .collect()
+}
+
+/// Trims; blank becomes `None`.
+pub fn clean(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Trims and lower-cases an e-mail address; blank becomes `None`.
+pub fn clean_email(value: Option<String>) -> Option<String> {
+    clean(value).map(|v| v.to_lowercase())
+}
+
+/// Adds `https://` to a bare domain so that `acme.com` is accepted as a website.
+pub fn clean_url(value: Option<String>) -> Option<String> {
+    clean(value).map(|v| {
+        if v.contains("://") {
+            v
+        } else {
+            format!("https://{v}")
+        }
+    })
+}
+
+/// Phone numbers: digits with the usual separators, 5 to 30 characters.
+pub fn phone(value: &Option<String>, _: &()) -> garde::Result {
+    match value {
+        Some(v)
+            if v.chars().count() < 5
+                || v.chars().count() > 30
+                || !v
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +-().x/".contains(c))
+                || v.chars().filter(char::is_ascii_digit).count() < 4 =>
+        {
+            Err(garde::Error::new(
+                "must be a phone number (digits, spaces, + - ( ) .), 5–30 characters",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Tags: 1–40 characters of letters, digits, space, `-` or `_`.
+pub fn tags(value: &[String], _: &()) -> garde::Result {
+    if value.len() > 20 {
+        return Err(garde::Error::new("at most 20 tags"));
+    }
+    for t in value {
+        let n = t.chars().count();
+        if n == 0 || n > 40 || !t.chars().all(|c| c.is_alphanumeric() || " -_".contains(c)) {
+            return Err(garde::Error::new(format!(
+                "tag \"{t}\" must be 1–40 letters, digits, spaces, - or _"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Tags trimmed, lower-cased, de-duplicated, in first-seen order.
+pub fn clean_tags(value: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(value.len());
+    for t in value {
+        let t = t.trim().to_lowercase();
+        if !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning() {
+        assert_eq!(clean(Some("  ".into())), None);
+        assert_eq!(
+            clean_email(Some(" A@B.COM ".into())),
+            Some("a@b.com".into())
+        );
+        assert_eq!(
+            clean_url(Some("acme.com".into())),
+            Some("https://acme.com".into())
+        );
+        assert_eq!(
+            clean_tags(vec![" VIP".into(), "vip".into(), "".into(), "b2b".into()]),
+            vec!["vip", "b2b"]
+        );
+    }
+
+    #[test]
+    fn phone_rules() {
+        assert!(phone(&Some("+49 (30) 1234-567".into()), &()).is_ok());
+        assert!(phone(&Some("call me".into()), &()).is_err());
+        assert!(phone(&Some("12".into()), &()).is_err());
+        assert!(phone(&None, &()).is_ok());
+    }
+}
