@@ -453,3 +453,30 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-03-02T00:00:00+00:00");
     }
 }
+
+/// What a bulk action does to the selected customers (`POST /customers/bulk-actions`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum CustomerBulkAction {
+    AssignOwner { owner_id: UserId },
+    AddTag { tag: String },
+    RemoveTag { tag: String },
+    SetStatus { status: CustomerStatus },
+    Delete,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerBulkRequest {
+    pub ids: Vec<CustomerId>,
+    #[serde(flatten)]
+    pub action: CustomerBulkAction,
+}
+
+/// How many records a bulk action changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkResult {
+    pub affected: u64,
+}

@@ -1,1 +1,20 @@
+//! CRM-IMS web app: Leptos pages and components (browser), server functions (both sides) and, behind the
+//! `ssr` feature, the services and repositories that the REST API and the server functions share.
 
+pub mod api;
+pub mod error;
+
+// The UI is rendered in the browser only (Trunk builds `frontend` with `csr`); the server never renders it.
+#[cfg(feature = "csr")]
+pub mod components;
+#[cfg(feature = "csr")]
+pub mod pages;
+#[cfg(feature = "csr")]
+mod root;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use error::ApiError;
+#[cfg(feature = "csr")]
+pub use root::{App, Session, use_session};

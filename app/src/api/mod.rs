@@ -1,0 +1,7 @@
+//! Server functions, one small file per area. Each is thin: resolve the caller, call a service, return.
+//! They are served under `/rpc/…` with JSON bodies; the REST API under `/api/v1` calls the same services.
+
+pub mod audit;
+pub mod auth;
+pub mod customers;
+pub mod users;

@@ -1,0 +1,73 @@
+//! What every service call receives: shared state and who is asking.
+
+use super::security::JwtKeys;
+use domain::Principal;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// Tunables of the services, from configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_days: i64,
+    /// Failed logins allowed per account within `login_window_secs` before 429.
+    pub login_max_failures_per_account: i64,
+    /// Failed logins allowed per client IP within `login_window_secs` before 429.
+    pub login_max_failures_per_ip: i64,
+    pub login_window_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_days: 30,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 50,
+            login_window_secs: 15 * 60,
+        }
+    }
+}
+
+/// Shared application state: cheap to clone.
+#[derive(Clone)]
+pub struct AppCtx {
+    pub db: PgPool,
+    pub jwt: Arc<JwtKeys>,
+    pub settings: Arc<Settings>,
+}
+
+impl AppCtx {
+    pub fn new(db: PgPool, jwt: JwtKeys, settings: Settings) -> Self {
+        Self { db, jwt: Arc::new(jwt), settings: Arc::new(settings) }
+    }
+}
+
+/// Where a request came from, recorded in audit rows.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// An authenticated caller and the request they made.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub principal: Principal,
+    pub meta: RequestMeta,
+}
+
+/// What the server's authentication layer found for a request (an axum request extension).
+#[derive(Clone, Debug, Default)]
+pub struct RequestAuth {
+    pub principal: Option<Principal>,
+    pub meta: RequestMeta,
+    /// Authenticated by the session cookie (so writes need the CSRF check) rather than a bearer token.
+    pub via_session: bool,
+}
+
+impl RequestAuth {
+    pub fn actor(&self) -> Option<Actor> {
+        self.principal.clone().map(|principal| Actor { principal, meta: self.meta.clone() })
+    }
+}

@@ -1,0 +1,74 @@
+//! The services' error: a problem for the caller, or an internal failure that is logged and hidden.
+
+use crate::ApiError;
+use domain::Problem;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Problem(Problem),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<Problem> for ServiceError {
+    fn from(p: Problem) -> Self {
+        Self::Problem(p)
+    }
+}
+
+/// Constraint names → the field they guard and what to tell the user.
+const CONSTRAINTS: &[(&str, &str, &str)] = &[
+    ("users_email_key", "email", "A user with this e-mail already exists."),
+    ("customers_email_unique", "email", "A customer with this e-mail already exists."),
+    ("customers_owner_id_fkey", "owner_id", "No user with this id."),
+    ("contacts_customer_id_fkey", "customer_id", "No customer with this id."),
+];
+
+impl ServiceError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+
+    /// The problem to answer with. Constraint violations become field errors (409/422); anything else is
+    /// logged here with its cause and answered with a plain 500.
+    pub fn into_problem(self) -> Problem {
+        match self {
+            Self::Problem(p) => p,
+            Self::Db(sqlx::Error::Database(db)) if db.constraint().is_some() => {
+                let constraint = db.constraint().unwrap_or_default();
+                let known = CONSTRAINTS.iter().find(|(name, _, _)| *name == constraint);
+                match (db.code().as_deref(), known) {
+                    (Some("23505"), Some((_, field, msg))) => Problem::duplicate(field, *msg),
+                    (Some("23505"), None) => Problem::conflict(format!("A record with this value already exists ({constraint}).")),
+                    (Some("23503"), Some((_, field, msg))) => Problem::invalid_field(field, *msg),
+                    (Some("23503"), None) => Problem::conflict("The record is still referenced by other records."),
+                    (Some("23514"), _) => Problem::invalid_field(constraint.split('_').nth(1).unwrap_or(""), "is out of range"),
+                    _ => {
+                        tracing::error!(error = %db, "database constraint error");
+                        Problem::internal()
+                    }
+                }
+            }
+            Self::Db(e) => {
+                tracing::error!(error = %e, "database error");
+                match e {
+                    sqlx::Error::PoolTimedOut => Problem::unavailable("The database is busy; try again shortly."),
+                    _ => Problem::internal(),
+                }
+            }
+            Self::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                Problem::internal()
+            }
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        ApiError(e.into_problem())
+    }
+}

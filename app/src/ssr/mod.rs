@@ -1,0 +1,15 @@
+//! Server side of the app (feature `ssr`): services (business flows, authorisation, audit) over repositories
+//! (all SQL). The REST handlers in `server/` and the server functions in `crate::api` both call `services`.
+
+pub mod ctx;
+pub mod error;
+pub mod repo;
+pub mod security;
+pub mod services;
+pub mod web;
+
+pub use ctx::{Actor, AppCtx, RequestAuth, RequestMeta, Settings};
+pub use error::ServiceError;
+
+/// `Result` of a service call.
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;

@@ -1,0 +1,142 @@
+use super::After;
+use super::customers::Visible;
+use domain::contact::{Contact, ContactInput, ContactSortKey};
+use domain::page::SortDir;
+use domain::{ContactId, CustomerId, UserId};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+/// A contact with its customer's owner and the owner's team, which decide who may see it.
+#[derive(Clone, Debug)]
+pub struct ContactRecord {
+    pub contact: Contact,
+    pub owner_id: Option<UserId>,
+    pub owner_team: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    customer_id: Uuid,
+    customer_name: String,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    title: Option<String>,
+    version: i32,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    owner_id: Option<Uuid>,
+    owner_team: Option<String>,
+}
+
+impl From<Row> for ContactRecord {
+    fn from(r: Row) -> Self {
+        Self {
+            contact: Contact {
+                id: ContactId(r.id),
+                customer_id: CustomerId(r.customer_id),
+                customer_name: Some(r.customer_name),
+                first_name: r.first_name,
+                last_name: r.last_name,
+                email: r.email,
+                phone: r.phone,
+                title: r.title,
+                version: r.version,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            },
+            owner_id: r.owner_id.map(UserId),
+            owner_team: r.owner_team,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT k.id, k.customer_id, c.name AS customer_name, k.first_name, k.last_name, k.email, k.phone,
+        k.title, k.version, k.created_at, k.updated_at, c.owner_id, u.team AS owner_team
+    FROM contacts k JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = c.owner_id";
+
+pub async fn by_id(conn: &mut PgConnection, id: ContactId, lock: bool) -> Result<Option<ContactRecord>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE k.id = $1{}", if lock { " FOR UPDATE OF k" } else { "" });
+    let row = sqlx::query_as::<_, Row>(&sql).bind(id.0).fetch_optional(conn).await?;
+    Ok(row.map(Into::into))
+}
+
+pub async fn insert(conn: &mut PgConnection, id: ContactId, customer: CustomerId, c: &ContactInput) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO contacts (id, customer_id, first_name, last_name, email, phone, title) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        id.0,
+        customer.0,
+        c.first_name,
+        c.last_name,
+        c.email,
+        c.phone,
+        c.title,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(conn: &mut PgConnection, id: ContactId, customer: CustomerId, c: &ContactInput) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE contacts SET customer_id = $2, first_name = $3, last_name = $4, email = $5, phone = $6, title = $7,
+                version = version + 1, updated_at = now()
+         WHERE id = $1",
+        id.0,
+        customer.0,
+        c.first_name,
+        c.last_name,
+        c.email,
+        c.phone,
+        c.title,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut PgConnection, id: ContactId) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM contacts WHERE id = $1", id.0).execute(conn).await?;
+    Ok(())
+}
+
+pub struct ListParams<'a> {
+    pub visible: Visible,
+    pub tsquery: Option<String>,
+    pub customer_id: Option<CustomerId>,
+    pub email: Option<&'a str>,
+    pub sort: ContactSortKey,
+    pub dir: SortDir,
+    pub after: Option<After>,
+    pub limit: i64,
+}
+
+pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, sqlx::Error> {
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
+    qb.push(" WHERE true");
+    if let Visible::OwnedBy(ids) = p.visible {
+        qb.push(" AND c.owner_id = ANY(").push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>()).push(")");
+    }
+    if let Some(tsq) = p.tsquery {
+        qb.push(" AND k.search @@ to_tsquery('simple', ").push_bind(tsq).push(")");
+    }
+    if let Some(c) = p.customer_id {
+        qb.push(" AND k.customer_id = ").push_bind(c.0);
+    }
+    if let Some(e) = p.email {
+        qb.push(" AND k.email = ").push_bind(e.to_owned());
+    }
+    let col = match p.sort {
+        ContactSortKey::LastName => "k.last_name",
+        ContactSortKey::CreatedAt => "k.created_at",
+    };
+    let desc = p.dir == SortDir::Desc;
+    if let Some(after) = p.after {
+        after.push(&mut qb, col, "k.id", desc);
+    }
+    let dir = if desc { "DESC" } else { "ASC" };
+    qb.push(format!(" ORDER BY {col} {dir}, k.id {dir} LIMIT ")).push_bind(p.limit + 1);
+    Ok(qb.build_query_as::<Row>().fetch_all(db).await?.into_iter().map(Into::into).collect())
+}

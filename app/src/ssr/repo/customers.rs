@@ -1,0 +1,204 @@
+use super::After;
+use domain::customer::{Customer, CustomerInput, CustomerSortKey, CustomerStatus};
+use domain::page::SortDir;
+use domain::{CustomerId, UserId};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+/// A customer with the owner's team, which decides who may see it.
+#[derive(Clone, Debug)]
+pub struct CustomerRecord {
+    pub customer: Customer,
+    pub owner_team: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+    industry: Option<String>,
+    status: String,
+    owner_id: Option<Uuid>,
+    owner_name: Option<String>,
+    owner_team: Option<String>,
+    tags: Vec<String>,
+    version: i32,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Row> for CustomerRecord {
+    fn from(r: Row) -> Self {
+        Self {
+            customer: Customer {
+                id: CustomerId(r.id),
+                name: r.name,
+                email: r.email,
+                phone: r.phone,
+                website: r.website,
+                industry: r.industry,
+                status: CustomerStatus::parse(&r.status).unwrap_or_default(),
+                owner_id: r.owner_id.map(UserId),
+                owner_name: r.owner_name,
+                tags: r.tags,
+                version: r.version,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            },
+            owner_team: r.owner_team,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.name, c.email, c.phone, c.website, c.industry, c.status, c.owner_id,
+        u.name AS owner_name, u.team AS owner_team, c.tags, c.version, c.created_at, c.updated_at
+    FROM customers c LEFT JOIN users u ON u.id = c.owner_id";
+
+pub async fn by_id(conn: &mut PgConnection, id: CustomerId) -> Result<Option<CustomerRecord>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        Row,
+        r#"SELECT c.id, c.name, c.email, c.phone, c.website, c.industry, c.status, c.owner_id,
+                u.name AS "owner_name?", u.team AS owner_team, c.tags, c.version, c.created_at, c.updated_at
+           FROM customers c LEFT JOIN users u ON u.id = c.owner_id WHERE c.id = $1"#,
+        id.0
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
+/// Locks the customer row for the rest of the transaction.
+pub async fn by_id_for_update(conn: &mut PgConnection, id: CustomerId) -> Result<Option<CustomerRecord>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        Row,
+        r#"SELECT c.id, c.name, c.email, c.phone, c.website, c.industry, c.status, c.owner_id,
+                u.name AS "owner_name?", u.team AS owner_team, c.tags, c.version, c.created_at, c.updated_at
+           FROM customers c LEFT JOIN users u ON u.id = c.owner_id WHERE c.id = $1 FOR UPDATE OF c"#,
+        id.0
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
+pub async fn insert(conn: &mut PgConnection, id: CustomerId, c: &CustomerInput) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO customers (id, name, email, phone, website, industry, status, owner_id, tags)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        id.0,
+        c.name,
+        c.email,
+        c.phone,
+        c.website,
+        c.industry,
+        c.status.as_str(),
+        c.owner_id.map(|o| o.0),
+        &c.tags,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(conn: &mut PgConnection, id: CustomerId, c: &CustomerInput) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE customers SET name = $2, email = $3, phone = $4, website = $5, industry = $6, status = $7, owner_id = $8,
+                tags = $9, version = version + 1, updated_at = now()
+         WHERE id = $1",
+        id.0,
+        c.name,
+        c.email,
+        c.phone,
+        c.website,
+        c.industry,
+        c.status.as_str(),
+        c.owner_id.map(|o| o.0),
+        &c.tags,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut PgConnection, id: CustomerId) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM customers WHERE id = $1", id.0).execute(conn).await?;
+    Ok(())
+}
+
+/// Which customers a list may include.
+pub enum Visible {
+    All,
+    OwnedBy(Vec<UserId>),
+}
+
+pub struct ListParams<'a> {
+    pub visible: Visible,
+    pub q: Option<&'a str>,
+    pub tsquery: Option<String>,
+    pub status: Option<CustomerStatus>,
+    pub owner_id: Option<UserId>,
+    pub industry: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_to: Option<chrono::DateTime<chrono::Utc>>,
+    pub sort: CustomerSortKey,
+    pub dir: SortDir,
+    pub after: Option<After>,
+    pub limit: i64,
+}
+
+pub fn sort_column(key: CustomerSortKey) -> &'static str {
+    match key {
+        CustomerSortKey::Name => "c.name",
+        CustomerSortKey::CreatedAt => "c.created_at",
+        CustomerSortKey::UpdatedAt => "c.updated_at",
+    }
+}
+
+/// One keyset page (`limit + 1` rows). Each filter and sort has its index (see the migration).
+pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
+    qb.push(" WHERE true");
+    if let Visible::OwnedBy(ids) = p.visible {
+        qb.push(" AND c.owner_id = ANY(").push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>()).push(")");
+    }
+    match (p.tsquery, p.q) {
+        (Some(tsq), Some(q)) => {
+            // Prefix full-text over name/email/phone/website, or a fuzzy (trigram) match on the name for typos.
+            qb.push(" AND (c.search @@ to_tsquery('simple', ").push_bind(tsq).push(") OR c.name % ").push_bind(q.to_owned()).push(")");
+        }
+        (None, Some(q)) => {
+            qb.push(" AND c.name ILIKE ").push_bind(format!("%{}%", super::like_escape(q)));
+        }
+        _ => {}
+    }
+    if let Some(s) = p.status {
+        qb.push(" AND c.status = ").push_bind(s.as_str());
+    }
+    if let Some(o) = p.owner_id {
+        qb.push(" AND c.owner_id = ").push_bind(o.0);
+    }
+    if let Some(i) = p.industry {
+        qb.push(" AND c.industry = ").push_bind(i.to_owned());
+    }
+    if let Some(t) = p.tag {
+        qb.push(" AND c.tags @> ARRAY[").push_bind(t.to_owned()).push("]::text[]");
+    }
+    if let Some(t) = p.created_from {
+        qb.push(" AND c.created_at >= ").push_bind(t);
+    }
+    if let Some(t) = p.created_to {
+        qb.push(" AND c.created_at < ").push_bind(t);
+    }
+    let col = sort_column(p.sort);
+    let desc = p.dir == SortDir::Desc;
+    if let Some(after) = p.after {
+        after.push(&mut qb, col, "c.id", desc);
+    }
+    let dir = if desc { "DESC" } else { "ASC" };
+    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir} LIMIT ")).push_bind(p.limit + 1);
+    Ok(qb.build_query_as::<Row>().fetch_all(db).await?.into_iter().map(Into::into).collect())
+}

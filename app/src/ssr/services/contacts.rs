@@ -1,0 +1,158 @@
+//! Contacts: visible to whoever may see their customer; written by roles that may write contacts.
+
+use super::{check_bulk_size, check_version, record, require, snapshot, visible};
+use super::customers::{ensure_visible, prefix_error};
+use crate::ssr::repo::contacts::{self as repo, ContactRecord, ListParams};
+use crate::ssr::repo::After;
+use crate::ssr::{Actor, AppCtx, Result, ServiceError};
+use domain::audit::diff;
+use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery, ContactSortKey};
+use domain::page::Cursor;
+use domain::{Action, ContactId, CustomerId, Page, Principal, Problem, Resource};
+use sqlx::PgConnection;
+
+const R: Resource = Resource::Contacts;
+
+pub async fn list(ctx: &AppCtx, actor: &Actor, query: ContactQuery) -> Result<Page<Contact>> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let f = query.parse()?;
+    let mut conn = ctx.db.acquire().await?;
+    if let Some(c) = f.customer_id {
+        ensure_visible(&mut conn, p, c).await?;
+    }
+    let visible = visible(&mut conn, p, R).await?;
+    drop(conn);
+    let after = match &f.cursor {
+        None => None,
+        Some(c) => Some(match f.sort.field {
+            ContactSortKey::LastName => After::Text(c.value.clone(), c.id),
+            ContactSortKey::CreatedAt => After::Time(
+                chrono::DateTime::parse_from_rfc3339(&c.value)
+                    .map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?
+                    .with_timezone(&chrono::Utc),
+                c.id,
+            ),
+        }),
+    };
+    let rows = repo::list(
+        &ctx.db,
+        ListParams {
+            visible,
+            tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
+            customer_id: f.customer_id,
+            email: f.email.as_deref(),
+            sort: f.sort.field,
+            dir: f.sort.dir,
+            after,
+            limit: f.limit,
+        },
+    )
+    .await?;
+    let contacts = rows.into_iter().map(|r| r.contact).collect();
+    Ok(Page::from_rows(contacts, f.limit, |c: &Contact| {
+        let value = match f.sort.field {
+            ContactSortKey::LastName => c.last_name.clone(),
+            ContactSortKey::CreatedAt => c.created_at.to_rfc3339(),
+        };
+        Cursor::new(f.sort_text.clone(), value, c.id.0)
+    }))
+}
+
+async fn visible_record(conn: &mut PgConnection, p: &Principal, id: ContactId, lock: bool) -> Result<ContactRecord> {
+    match repo::by_id(conn, id, lock).await? {
+        Some(r) if p.sees(R, r.owner_id, r.owner_team.as_deref()) => Ok(r),
+        _ => Err(Problem::not_found("contact").into()),
+    }
+}
+
+pub async fn get(ctx: &AppCtx, actor: &Actor, id: ContactId) -> Result<Contact> {
+    require(&actor.principal, R, Action::Read)?;
+    let mut conn = ctx.db.acquire().await?;
+    Ok(visible_record(&mut conn, &actor.principal, id, false).await?.contact)
+}
+
+/// The customer a contact may be attached to: visible to the caller, or 422 on `customer_id`.
+async fn target_customer(conn: &mut PgConnection, p: &Principal, id: CustomerId, field: &str) -> Result<CustomerId> {
+    match ensure_visible(conn, p, id).await {
+        Ok(c) => Ok(c.customer.id),
+        Err(ServiceError::Problem(pr)) if pr.status == 404 => Err(Problem::invalid_field(field, "No customer with this id.").into()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn insert_one(conn: &mut PgConnection, actor: &Actor, input: ContactInput, prefix: &str) -> Result<Contact> {
+    let customer = input.customer_id.ok_or_else(|| Problem::invalid_field("customer_id", "is required"))?;
+    let customer = target_customer(conn, &actor.principal, customer, &format!("{prefix}customer_id")).await?;
+    let id = ContactId::new();
+    repo::insert(conn, id, customer, &input).await?;
+    let created = repo::by_id(conn, id, false).await?.ok_or_else(|| ServiceError::internal("inserted contact vanished"))?.contact;
+    record(conn, actor, "contact.create", "contact", id.0, diff(None, Some(&snapshot(&created)))).await?;
+    Ok(created)
+}
+
+/// `POST /contacts` (customer in the body) or `POST /customers/{id}/contacts` (`customer` from the path).
+pub async fn create(ctx: &AppCtx, actor: &Actor, mut input: ContactInput) -> Result<Contact> {
+    require(&actor.principal, R, Action::Create)?;
+    input = input.clean()?;
+    let mut tx = ctx.db.begin().await?;
+    let created = insert_one(&mut tx, actor, input, "").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<ContactInput>) -> Result<Vec<Contact>> {
+    require(&actor.principal, R, Action::Create)?;
+    check_bulk_size(items.len())?;
+    let mut cleaned = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        match item.clean() {
+            Ok(c) => cleaned.push(c),
+            Err(p) => errors.extend(p.prefixed(&format!("items[{i}]")).errors),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors).into());
+    }
+    let mut tx = ctx.db.begin().await?;
+    let mut out = Vec::with_capacity(cleaned.len());
+    for (i, item) in cleaned.into_iter().enumerate() {
+        let prefix = format!("items[{i}]");
+        out.push(insert_one(&mut tx, actor, item, &format!("{prefix}.")).await.map_err(|e| prefix_error(e, &prefix))?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub async fn update(ctx: &AppCtx, actor: &Actor, id: ContactId, if_match: Option<i32>, patch: ContactPatch) -> Result<Contact> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let mut tx = ctx.db.begin().await?;
+    let current = visible_record(&mut tx, p, id, true).await?.contact;
+    require(p, R, Action::Update)?;
+    check_version(if_match, current.version)?;
+    let merged = patch.apply(&current)?;
+    let customer = merged.customer_id.unwrap_or(current.customer_id);
+    if customer != current.customer_id {
+        target_customer(&mut tx, p, customer, "customer_id").await?;
+    }
+    repo::update(&mut tx, id, customer, &merged).await?;
+    let updated = repo::by_id(&mut tx, id, false).await?.ok_or_else(|| ServiceError::internal("updated contact vanished"))?.contact;
+    record(&mut tx, actor, "contact.update", "contact", id.0, diff(Some(&snapshot(&current)), Some(&snapshot(&updated)))).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+pub async fn delete(ctx: &AppCtx, actor: &Actor, id: ContactId, if_match: Option<i32>) -> Result<()> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let mut tx = ctx.db.begin().await?;
+    let current = visible_record(&mut tx, p, id, true).await?.contact;
+    require(p, R, Action::Delete)?;
+    check_version(if_match, current.version)?;
+    repo::delete(&mut tx, id).await?;
+    record(&mut tx, actor, "contact.delete", "contact", id.0, diff(Some(&snapshot(&current)), None)).await?;
+    tx.commit().await?;
+    Ok(())
+}
