@@ -1,0 +1,23 @@
+//! Shared widgets: dialogs, form fields, list states, paging, toasts and small helpers.
+
+pub mod confirm;
+pub mod field;
+pub mod form;
+pub mod format;
+pub mod modal;
+pub mod nav;
+pub mod paged;
+pub mod states;
+pub mod table;
+pub mod timing;
+pub mod toast;
+pub mod user_choices;
+
+pub use confirm::ConfirmDialog;
+pub use field::{CheckboxField, SelectField, TextField};
+pub use form::FormState;
+pub use modal::Modal;
+pub use paged::{LoadMore, PagedList, PagedStates};
+pub use states::{EmptyState, ErrorState, Forbidden, Loading};
+pub use table::SortHeader;
+pub use toast::{ToastHost, Toasts, use_toasts};

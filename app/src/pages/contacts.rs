@@ -1,0 +1,109 @@
+//! `/contacts`: every contact the user may see, searchable, with a link to its customer.
+
+use crate::api::customers::list_contacts;
+use crate::components::form::optional;
+use crate::components::paged::PagedStates;
+use crate::components::timing::debounced;
+use crate::components::{Forbidden, PagedList, TextField};
+use crate::pages::customer_detail::or_dash;
+use crate::root::use_session;
+use domain::contact::{Contact, ContactQuery};
+use domain::{Action, Resource};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::time::Duration;
+
+#[component]
+pub fn ContactsPage() -> impl IntoView {
+    let session = use_session();
+    move || {
+        if session.can(Resource::Contacts, Action::Read) {
+            view! { <ContactList /> }.into_any()
+        } else {
+            view! { <Forbidden /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn ContactList() -> impl IntoView {
+    let q = RwSignal::new(String::new());
+    let settled = debounced(q, Duration::from_millis(250));
+    let list = PagedList::new(move |cursor| {
+        list_contacts(ContactQuery {
+            q: optional(settled.get()),
+            limit: Some("50".into()),
+            cursor,
+            ..Default::default()
+        })
+    });
+    Effect::new(move |_| list.reload());
+    let empty = Signal::derive(move || {
+        if settled.with(|s| s.trim().is_empty()) {
+            "No contacts yet.".to_owned()
+        } else {
+            "No contacts match this search.".to_owned()
+        }
+    });
+
+    view! {
+        <section class="page">
+            <header class="page-header">
+                <h1>"Contacts"</h1>
+            </header>
+            <div class="filters" role="search">
+                <div class="filters-main">
+                    <TextField
+                        label="Search"
+                        value=q
+                        input_type="search"
+                        placeholder="Name or email"
+                        class="field-search"
+                    />
+                </div>
+            </div>
+            <PagedStates list=list empty_title=empty>
+                <div class="table-wrap">
+                    <table class="data-table responsive-table">
+                        <caption class="sr-only">"Contacts"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"Customer"</th>
+                                <th scope="col">"Job title"</th>
+                                <th scope="col">"Email"</th>
+                                <th scope="col">"Phone"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || list.rows.get() key=|c| (c.id, c.version) let:contact>
+                                <ContactRow contact=contact />
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+            </PagedStates>
+        </section>
+    }
+}
+
+#[component]
+fn ContactRow(contact: Contact) -> impl IntoView {
+    let customer = contact
+        .customer_name
+        .clone()
+        .unwrap_or_else(|| "Customer".to_owned());
+    view! {
+        <tr>
+            <td data-label="Name" class="col-primary">{contact.full_name()}</td>
+            <td data-label="Customer">
+                <A href=format!("/customers/{}", contact.customer_id)>{customer}</A>
+            </td>
+            <td data-label="Job title">{contact.title.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Email">
+                {or_dash(contact.email.clone().map(|e| view! { <a href=format!("mailto:{e}") rel="external">{e.clone()}</a> }))}
+            </td>
+            <td data-label="Phone">{contact.phone.clone().unwrap_or_else(|| "—".into())}</td>
+        </tr>
+    }
+}

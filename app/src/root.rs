@@ -1,0 +1,164 @@
+//! The app shell: session context, router and layout.
+
+use crate::ApiError;
+use crate::api::auth::current_user;
+use crate::components::nav::AppHeader;
+use crate::components::toast::{ToastHost, provide_toasts};
+use crate::components::{Loading, format::encode_query_value};
+use crate::pages;
+use domain::user::User;
+use domain::{Action, Resource, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+/// The signed-in user, shared by every page through context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    user: RwSignal<Option<User>>,
+    /// False until the first `current_user()` answer: guards wait instead of redirecting.
+    ready: RwSignal<bool>,
+}
+
+impl Session {
+    fn new() -> Self {
+        Self {
+            user: RwSignal::new(None),
+            ready: RwSignal::new(false),
+        }
+    }
+
+    pub fn user(&self) -> Option<User> {
+        self.user.get()
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.user.with(|u| u.as_ref().map(|u| u.role))
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.user.with(Option::is_some)
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.get()
+    }
+
+    /// May the current user take `action` on `resource`? (`false` when signed out.) Reactive.
+    pub fn can(&self, resource: Resource, action: Action) -> bool {
+        self.role()
+            .is_some_and(|role| domain::permissions::allows(role, resource, action))
+    }
+
+    pub fn signed_in(&self, user: User) {
+        self.user.set(Some(user));
+        self.ready.set(true);
+    }
+
+    pub fn signed_out(&self) {
+        self.user.set(None);
+        self.ready.set(true);
+    }
+
+    /// A 401 answer means the session ended (expired, revoked, user deactivated): back to the login page.
+    pub fn check(&self, error: &ApiError) {
+        if error.problem().status == 401 {
+            self.user.try_set(None);
+        }
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    let toasts = provide_toasts();
+
+    spawn_local(async move {
+        match current_user().await {
+            Ok(Some(user)) => session.signed_in(user),
+            Ok(None) => session.signed_out(),
+            Err(e) => {
+                if e.problem().status != 401 {
+                    toasts.error(crate::components::form::problem_message(e.problem(), &[]));
+                }
+                session.signed_out();
+            }
+        }
+    });
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Show when=move || session.is_ready() fallback=|| view! { <Loading label="Starting CRM-IMS…" /> }>
+                <AppHeader />
+                <main id="main" class="main" tabindex="-1">
+                    <Routes fallback=pages::not_found::NotFoundPage>
+                        <Route path=path!("/login") view=pages::login::LoginPage />
+                        <Route path=path!("/") view=|| view! { <Protected><Redirect path="/customers" /></Protected> } />
+                        <Route
+                            path=path!("/customers")
+                            view=|| view! { <Protected><pages::customers::CustomersPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/customers/:id")
+                            view=|| view! { <Protected><pages::customer_detail::CustomerDetailPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/contacts")
+                            view=|| view! { <Protected><pages::contacts::ContactsPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/admin")
+                            view=|| view! { <Protected><Redirect path="/admin/users" /></Protected> }
+                        />
+                        <Route
+                            path=path!("/admin/users")
+                            view=|| view! { <Protected><pages::admin_users::UsersPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/admin/roles")
+                            view=|| view! { <Protected><pages::admin_roles::RolesPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/admin/audit")
+                            view=|| view! { <Protected><pages::admin_audit::AuditPage /></Protected> }
+                        />
+                    </Routes>
+                </main>
+            </Show>
+            <ToastHost />
+        </Router>
+    }
+}
+
+/// Renders its children for a signed-in user; otherwise sends the browser to the login page and back here after.
+#[component]
+fn Protected(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let signed_in = Memo::new(move |_| session.is_signed_in());
+    let location = use_location();
+    move || {
+        if signed_in.get() {
+            children().into_any()
+        } else {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let target = if here == "/" || here.is_empty() {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", encode_query_value(&here))
+            };
+            view! { <Redirect path=target /> }.into_any()
+        }
+    }
+}
