@@ -1,1 +1,151 @@
+//! The CRM-IMS server: configuration, the HTTP application (REST `/api/v1`, server functions `/rpc`, the
+//! browser app), sessions, and the CLI's commands. Business logic lives in `app::ssr::services`.
 
+pub mod auth_layer;
+pub mod config;
+pub mod db;
+pub mod extract;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod rpc;
+pub mod seed;
+pub mod sessions;
+pub mod site;
+pub mod state;
+
+use crate::config::Config;
+use crate::sessions::{AnyStore, PostgresStore, RedisStore};
+use crate::state::AppState;
+use app::ssr::security::JwtKeys;
+use app::ssr::{AppCtx, Settings};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use sha2::{Digest, Sha512};
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Builds the application on a migrated database: the router and its state.
+pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppState)> {
+    let jwt_secret = db::secret(&db, config.jwt_secret.as_deref(), "jwt_secret").await?;
+    let session_secret =
+        db::secret(&db, config.session_secret.as_deref(), "session_secret").await?;
+    let ctx = AppCtx::new(
+        db.clone(),
+        JwtKeys::new(jwt_secret.as_bytes()),
+        Settings::default(),
+    );
+    let state = AppState {
+        ctx,
+        config: Arc::new(config),
+    };
+
+    let store = match &state.config.redis_url {
+        Some(url) => AnyStore::Redis(RedisStore::connect(url).await?),
+        None => {
+            let pg = PostgresStore::new(db.clone());
+            tokio::spawn(pg.clone().delete_expired_every(Duration::from_secs(600)));
+            AnyStore::Postgres(pg)
+        }
+    };
+    let session_key = Key::from(&Sha512::digest(session_secret.as_bytes())[..]);
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("crm_ims_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.cookie_secure)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)))
+        .with_signed(session_key);
+
+    rpc::register();
+    let authenticated = Router::new()
+        .nest("/api/v1", routes::api())
+        .route("/rpc/{*fn_name}", post(rpc::handle).get(rpc::handle))
+        .layer(from_fn_with_state(state.clone(), auth_layer::authenticate))
+        .layer(sessions);
+
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let router = Router::new()
+        .route("/healthz", get(routes::system::healthz))
+        .route("/readyz", get(routes::system::readyz))
+        .route("/metrics", get(routes::system::metrics))
+        .route("/api/docs", get(openapi::docs))
+        .merge(authenticated)
+        .fallback_service(site::router::<()>(&state.config.site_dir))
+        .layer(routes::system::metrics_pair().0.clone())
+        .layer(CompressionLayer::new())
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(|_| problem::ApiProblem(domain::Problem::internal()).into_response()))
+        .with_state(state.clone());
+    Ok((router, state))
+}
+
+/// `crm-ims serve`: migrate, build, listen, and drain in-flight requests on SIGINT/SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url, config.db_max_connections).await?;
+    db::migrate(&db).await?;
+    let addr = config.bind_addr;
+    if !config.site_dir.join("index.html").exists() {
+        tracing::warn!(site_dir = %config.site_dir.display(), "the browser app is not built here (run scripts/run.sh); serving the API only");
+    }
+    let (router, _) = build(config, db.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down: draining in-flight requests");
+}
+
+/// JSON logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into());
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

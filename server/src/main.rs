@@ -1,1 +1,139 @@
-fn main() {}
+//! `crm-ims`: the server and its command line (see README and ../shared API contract).
+
+use clap::{Parser, Subcommand};
+use domain::Role;
+use server::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "crm-ims",
+    version,
+    about = "CRM-IMS: customer relationships and inventory in one app"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app, the API and server functions (runs pending migrations first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Load demo data, or bulk synthetic data for benchmarks.
+    Seed {
+        /// Demo users for every role and a few hundred customers with contacts (idempotent).
+        #[arg(long)]
+        demo: bool,
+        /// Bulk-load this many synthetic customers (with ~2 contacts each) through COPY.
+        #[arg(long)]
+        customers: Option<u64>,
+        /// Bulk-load this many interactions (arrives with the CRM core).
+        #[arg(long)]
+        interactions: Option<u64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user, or reset the password (and role, name, team) of an existing one.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, value_parser = Role::parse)]
+        role: Role,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    server::init_tracing();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Serve => server::serve(config).await,
+        Command::Migrate => {
+            let db = server::db::connect(&config.database_url, 2).await?;
+            server::db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    password,
+                    role,
+                    name,
+                    team,
+                },
+        } => {
+            let db = connected(&config).await?;
+            let ctx = server::seed::cli_ctx(db).await?;
+            let u = app::ssr::services::users::CliUser {
+                email: &email,
+                password: &password,
+                role,
+                name: name.as_deref(),
+                team: team.as_deref(),
+            };
+            let (user, created) = app::ssr::services::users::create_or_reset(&ctx, u)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.into_problem()))?;
+            println!(
+                "{} user {} ({}, role {})",
+                if created { "created" } else { "updated" },
+                user.email,
+                user.id,
+                user.role
+            );
+            Ok(())
+        }
+        Command::Seed {
+            demo,
+            customers,
+            interactions,
+        } => {
+            let db = connected(&config).await?;
+            if interactions.is_some() {
+                anyhow::bail!(
+                    "--interactions needs the interactions table, which arrives with the CRM core"
+                );
+            }
+            if !demo && customers.is_none() {
+                anyhow::bail!("say what to seed: --demo and/or --customers N");
+            }
+            if demo {
+                server::seed::demo(&db).await?;
+            }
+            if let Some(n) = customers {
+                server::seed::customers(&db, n).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn connected(config: &Config) -> anyhow::Result<sqlx::PgPool> {
+    let db = server::db::connect(&config.database_url, 4).await?;
+    server::db::migrate(&db).await?;
+    Ok(db)
+}

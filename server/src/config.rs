@@ -1,0 +1,59 @@
+//! Configuration from the environment (and a `.env` file when present); see README "Configuration".
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind_addr: SocketAddr,
+    pub redis_url: Option<String>,
+    pub data_dir: PathBuf,
+    /// The browser app built by Trunk.
+    pub site_dir: PathBuf,
+    pub db_max_connections: u32,
+    pub request_timeout_secs: u64,
+    pub jwt_secret: Option<String>,
+    pub session_secret: Option<String>,
+    /// Mark cookies `Secure` (set when the app is served over TLS, e.g. behind a proxy).
+    pub cookie_secure: bool,
+    /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name}={v:?} is not valid")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let _ = dotenvy::dotenv();
+        let public_url = var("PUBLIC_URL").unwrap_or_default();
+        Ok(Self {
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/crm_ims".into()),
+            bind_addr: parse("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
+            redis_url: var("REDIS_URL"),
+            data_dir: var("DATA_DIR").unwrap_or_else(|| "./data".into()).into(),
+            site_dir: var("SITE_DIR")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            db_max_connections: parse("DB_MAX_CONNECTIONS", 20)?,
+            request_timeout_secs: parse("REQUEST_TIMEOUT_SECS", 30)?,
+            jwt_secret: var("JWT_SECRET"),
+            session_secret: var("SESSION_SECRET"),
+            cookie_secure: parse("COOKIE_SECURE", public_url.starts_with("https://"))?,
+            trust_proxy: parse("TRUST_PROXY", false)?,
+        })
+    }
+}

@@ -1,0 +1,174 @@
+//! Request extractors whose rejections are problem+json: JSON bodies (400 malformed, 422 naming the field,
+//! 413 too large), query strings, path ids (404), `If-Match` and the authenticated caller (401).
+
+use crate::problem::ApiProblem;
+use app::ssr::{Actor, RequestAuth, RequestMeta};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use bytes::Bytes;
+use domain::Problem;
+use serde::de::DeserializeOwned;
+
+/// A JSON body parsed with the path of the offending field in every error.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiProblem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(ct) = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            && !ct.starts_with("application/json")
+            && !ct.contains("+json")
+        {
+            return Err(Problem::unsupported_media_type(format!(
+                "Send JSON (Content-Type: application/json), not {ct}."
+            ))
+            .into());
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
+            BytesRejection::FailedToBufferBody(_) => {
+                Problem::too_large("The request body is too large (at most 2 MiB).")
+            }
+            other => Problem::bad_request(other.body_text()),
+        })?;
+        parse_json(&bytes).map(ApiJson).map_err(ApiProblem)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if path == "." { String::new() } else { path };
+                let message = inner.to_string();
+                // serde's message ends with " at line 1 column 12": not useful to a person.
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_owned();
+                Problem::invalid_field(&field, message)
+            }
+            _ => Problem::bad_request(format!("The body is not valid JSON: {inner}.")),
+        }
+    })
+}
+
+/// A query string; our query types hold text, so values are checked (422) by the domain parsers.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiProblem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| ApiQuery(q))
+            .map_err(|e| ApiProblem(Problem::bad_request(e.body_text())))
+    }
+}
+
+/// A record id in the path; anything that is not a UUID cannot name a record: 404.
+pub struct PathId<T>(pub T);
+
+impl<S: Send + Sync, T: From<uuid::Uuid> + Send> FromRequestParts<S> for PathId<T> {
+    type Rejection = ApiProblem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<uuid::Uuid>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(PathId(T::from(id))),
+            Err(_) => Err(ApiProblem(Problem::new(
+                404,
+                "not-found",
+                "Not found",
+                "No record with that id.",
+            ))),
+        }
+    }
+}
+
+/// `If-Match: "3"` (or `W/"3"`): the version the client last saw. `*` or absent: no check.
+/// A value that is not a version can never match: 412.
+pub struct IfMatch(pub Option<i32>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiProblem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(v) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let s = v.to_str().unwrap_or("").trim();
+        if s == "*" {
+            return Ok(IfMatch(None));
+        }
+        let s = s.trim_start_matches("W/").trim_matches('"');
+        Ok(IfMatch(Some(s.parse().unwrap_or(-1))))
+    }
+}
+
+/// The authenticated caller, or 401.
+pub struct Caller(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiProblem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestAuth>()
+            .and_then(RequestAuth::actor)
+            .map(Caller)
+            .ok_or_else(|| ApiProblem(Problem::unauthorized()))
+    }
+}
+
+/// Request id and client IP, for unauthenticated endpoints (login, refresh).
+pub struct Meta(pub RequestMeta);
+
+impl<S: Send + Sync> FromRequestParts<S> for Meta {
+    type Rejection = ApiProblem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Meta(
+            parts
+                .extensions
+                .get::<RequestAuth>()
+                .map(|a| a.meta.clone())
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct T {
+        a: Vec<Inner>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Inner {
+        id: uuid::Uuid,
+    }
+
+    #[test]
+    fn json_errors_name_the_field_or_are_400() {
+        let p = parse_json::<T>(br#"{"a":[{"id":"x"}]}"#).unwrap_err();
+        assert_eq!(p.status, 422);
+        assert_eq!(p.errors[0].field, "a[0].id");
+        assert!(!p.errors[0].message.contains("line"));
+        assert_eq!(parse_json::<T>(b"{not json").unwrap_err().status, 400);
+    }
+}

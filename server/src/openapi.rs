@@ -1,0 +1,67 @@
+//! The OpenAPI 3.1 document, generated from the handlers and types, and an offline docs page.
+
+use crate::routes;
+use axum::Json;
+use axum::response::{Html, IntoResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CRM-IMS API", version = "1", description = "CRM and inventory management. Errors are RFC 9457 problem+json."),
+    paths(
+        routes::auth::login, routes::auth::refresh, routes::auth::logout,
+        routes::users::list, routes::users::me, routes::users::get, routes::users::create, routes::users::update,
+        routes::customers::list, routes::customers::get, routes::customers::create, routes::customers::update,
+        routes::customers::delete, routes::customers::bulk_create, routes::customers::bulk_action,
+        routes::contacts::list, routes::contacts::list_for_customer, routes::contacts::create,
+        routes::contacts::create_for_customer, routes::contacts::bulk_create, routes::contacts::get,
+        routes::contacts::update, routes::contacts::delete,
+        routes::audit::list,
+    ),
+    components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Log in, refresh and log out"),
+        (name = "users", description = "Users (admins write)"),
+        (name = "customers", description = "Customers"),
+        (name = "contacts", description = "Contacts of customers"),
+        (name = "audit", description = "The append-only audit trail"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub async fn json() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+/// Interactive API reference; its script is served from our own static files (no CDN).
+pub async fn docs() -> impl IntoResponse {
+    Html(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>CRM-IMS API reference</title></head>
+<body>
+<script id="api-reference" data-url="/api/v1/openapi.json"></script>
+<script src="/vendor/scalar/standalone.js"></script>
+<noscript>The API reference needs JavaScript. The raw document is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
+</body></html>"#,
+    )
+}

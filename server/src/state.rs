@@ -1,0 +1,10 @@
+use crate::config::Config;
+use app::ssr::AppCtx;
+use std::sync::Arc;
+
+/// Router state: the services' context and the configuration.
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: AppCtx,
+    pub config: Arc<Config>,
+}
