@@ -52,8 +52,9 @@ fn expiry(record: &Record) -> session_store::Result<chrono::DateTime<chrono::Utc
         .ok_or_else(|| session_store::Error::Encode("expiry out of range".into()))
 }
 
-fn encode(record: &Record) -> session_store::Result<serde_json::Value> {
-    serde_json::to_value(record).map_err(|e| session_store::Error::Encode(e.to_string()))
+/// JSON bytes: a session id is an i128, which `serde_json::Value` cannot hold.
+fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
+    serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
 impl PostgresStore {
@@ -117,7 +118,7 @@ impl SessionStore for PostgresStore {
         .await
         .map_err(backend)?;
         data.map(|d| {
-            serde_json::from_value(d).map_err(|e| session_store::Error::Decode(e.to_string()))
+            serde_json::from_slice(&d).map_err(|e| session_store::Error::Decode(e.to_string()))
         })
         .transpose()
     }

@@ -1,0 +1,292 @@
+mod common;
+
+use common::{PASSWORD, TestApp};
+use domain::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use sqlx::PgPool;
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn login_returns_tokens_and_user(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, Some("north")).await;
+    let (status, me) = app.get("/api/v1/users/me", &u).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["email"], u.email.as_str());
+    assert_eq!(me["role"], "sales");
+    assert!(me.get("password_hash").is_none() && me.get("password").is_none());
+    let (_, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": u.email, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(body["expires_in"].as_i64().unwrap() > 0);
+    assert_eq!(body["user"]["role"], "sales");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn wrong_password_and_unknown_email_answer_the_same_401(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Viewer, None).await;
+    let (s1, b1) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": u.email, "password": "wrong password"})),
+        )
+        .await;
+    let (s2, b2) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "nobody@x.example", "password": "wrong password"})),
+        )
+        .await;
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(b1, b2);
+    let failures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_logs WHERE action = 'auth.login_failed'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(failures, 2);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn no_or_bad_token_is_401(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (status, body) = app.call(Method::GET, "/api/v1/customers", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["status"], 401);
+    let (status, _) = app
+        .call(Method::GET, "/api/v1/customers", Some("not.a.jwt"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn refresh_rotates_and_reuse_revokes_the_family(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let refresh = |t: String| {
+        app.call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": t})),
+        )
+    };
+    let (status, second) = refresh(u.refresh.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let second_refresh = second["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(second_refresh, u.refresh);
+    // The new access token works.
+    let (status, _) = app
+        .call(
+            Method::GET,
+            "/api/v1/users/me",
+            second["access_token"].as_str(),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Reusing the first token is theft: 401, and the whole family (including the second token) is revoked.
+    let (status, _) = refresh(u.refresh.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = refresh(second_refresh).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = refresh("garbage".into()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn logout_revokes_the_refresh_token(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Support, None).await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&u.token),
+            Some(json!({"refresh_token": u.refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": u.refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let logouts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_logs WHERE action = 'auth.logout'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(logouts, 1);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn repeated_failures_are_rate_limited_per_account(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Viewer, None).await;
+    let attempt = |pw: &'static str| {
+        app.send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": u.email, "password": pw})),
+        )
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("wrong password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let res = attempt(PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= 900);
+    // Another account from the same IP is not locked out by this one.
+    let other = app.user(Role::Viewer, None).await;
+    assert!(!other.token.is_empty());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn deactivation_ends_tokens_and_logins_at_once(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let u = app.user(Role::Sales, None).await;
+    let (status, user) = app.get(&format!("/api/v1/users/{}", u.id), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/users/{}", u.id),
+            &admin,
+            json!({"is_active": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["version"], user["version"].as_i64().unwrap() + 1);
+    // The still-unexpired access token is refused, and so are refresh and login.
+    assert_eq!(
+        app.get("/api/v1/users/me", &u).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": u.refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": u.email, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn browser_session_login_and_csrf_protection(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let url = |p: &str| format!("{}{p}", app.base);
+    let login = browser
+        .post(url(app::api::auth::Login::PATH))
+        .json(&json!({"email": u.email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let login_status = login.status();
+    let cookie_header = login.headers().get("set-cookie").cloned();
+    assert_eq!(
+        login_status,
+        StatusCode::OK,
+        "{}",
+        login.text().await.unwrap()
+    );
+    let login_cookie = cookie_header.unwrap();
+    let cookie = login_cookie.to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    // The session cookie authenticates REST and server functions alike.
+    let me = browser.get(url("/api/v1/users/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let created = browser
+        .post(url(app::api::customers::CreateCustomer::PATH))
+        .header("origin", app.base.clone())
+        .json(&json!({"input": {"name": "Session Co"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        created.status(),
+        StatusCode::OK,
+        "{}",
+        created.text().await.unwrap()
+    );
+    // A write carrying the cookie from another site is refused, and nothing is written.
+    let before = app.count("customers").await;
+    let forged = browser
+        .post(url("/api/v1/customers"))
+        .header("origin", "https://evil.example")
+        .json(&json!({"name": "Forged"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("customers").await, before);
+    // Logout ends the session.
+    let out = browser
+        .post(url(app::api::auth::Logout::PATH))
+        .header("origin", app.base.clone())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::OK);
+    assert_eq!(
+        browser
+            .get(url("/api/v1/users/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

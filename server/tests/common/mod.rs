@@ -1,0 +1,186 @@
+//! `TestApp`: the real router on a real port over a fresh database (one per test, from `#[sqlx::test]`).
+#![allow(dead_code)]
+
+use app::ssr::services::users::{CliUser, create_or_reset};
+use domain::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use server::config::Config;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+
+pub const PASSWORD: &str = "test password 123";
+
+pub struct TestApp {
+    pub base: String,
+    pub db: PgPool,
+    pub http: reqwest::Client,
+}
+
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+    pub refresh: String,
+}
+
+pub fn config() -> Config {
+    Config {
+        database_url: String::new(),
+        bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        redis_url: std::env::var("TEST_REDIS_URL").ok(),
+        data_dir: std::env::temp_dir(),
+        site_dir: "/nonexistent-site".into(),
+        db_max_connections: 10,
+        request_timeout_secs: 30,
+        jwt_secret: None,
+        session_secret: None,
+        cookie_secure: false,
+        trust_proxy: false,
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(db: PgPool) -> Self {
+        Self::spawn_with(db, config()).await
+    }
+
+    pub async fn spawn_with(db: PgPool, config: Config) -> Self {
+        let (router, _) = server::build(config, db.clone()).await.expect("app builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+        Self {
+            base: format!("http://{addr}"),
+            db,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Creates a user with `role` (and `team`) and logs them in through the API.
+    pub async fn user(&self, role: Role, team: Option<&str>) -> TestUser {
+        let email = format!(
+            "{}-{}@test.example",
+            role.as_str(),
+            uuid::Uuid::now_v7().simple()
+        );
+        let ctx = server::seed::cli_ctx(self.db.clone()).await.expect("ctx");
+        create_or_reset(
+            &ctx,
+            CliUser {
+                email: &email,
+                password: PASSWORD,
+                role,
+                name: Some("Test User"),
+                team,
+            },
+        )
+        .await
+        .expect("user created");
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        TestUser {
+            id: body["user"]["id"].as_str().expect("id").to_owned(),
+            email,
+            token: body["access_token"].as_str().expect("token").to_owned(),
+            refresh: body["refresh_token"].as_str().expect("refresh").to_owned(),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    /// Status and JSON body (Null when empty or not JSON).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let res = self.send(method, path, token, body).await;
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, u: &TestUser) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(&u.token), None).await
+    }
+    pub async fn post(&self, path: &str, u: &TestUser, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(&u.token), Some(body))
+            .await
+    }
+    pub async fn patch(&self, path: &str, u: &TestUser, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(&u.token), Some(body))
+            .await
+    }
+    pub async fn delete(&self, path: &str, u: &TestUser) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(&u.token), None).await
+    }
+
+    /// Creates a customer as `u` and returns it.
+    pub async fn customer(&self, u: &TestUser, body: Value) -> Value {
+        let (status, c) = self.post("/api/v1/customers", u, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{c}");
+        c
+    }
+
+    pub async fn audit_count(&self, entity_id: &str) -> i64 {
+        let id = uuid::Uuid::parse_str(entity_id).expect("uuid");
+        sqlx::query_scalar("SELECT count(*) FROM audit_logs WHERE entity_id = $1")
+            .bind(id)
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
+    }
+}
+
+/// Field names in a problem's `errors`.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
