@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
         --no-setup) DO_SETUP=0 ;;
         --rebuild) REBUILD=1 ;;
         -h | --help)
-            sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
             exit 0
             ;;
         *) die "unknown option: $1 (see --help)" ;;
@@ -51,19 +51,23 @@ done
 site_current() {
     [ "$REBUILD" -eq 0 ] || return 1
     [ -f "$stamp" ] && [ -f "$SITE_DIR/index.html" ] || return 1
-    [ "$(cat "$stamp")" = "$SITE_DIR" ] || return 1
-    # a build by hand (e.g. a debug trunk build into the same folder) after ours
-    [ "$SITE_DIR/index.html" -nt "$stamp" ] && return 1
+    # the stamp holds the folder and the mtime of the index.html we built (a later build by hand,
+    # e.g. a debug build into the same folder, changes it)
+    [ "$(cat "$stamp")" = "$SITE_DIR $(stat -c %Y "$SITE_DIR/index.html")" ] || return 1
+    # the stamp's own mtime is the start of that build
     [ -z "$(find "${inputs[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]
 }
 if site_current; then
     step "browser app: $SITE_DIR is newer than all its inputs, skipping trunk (--rebuild forces it)"
 else
     step "browser app: trunk build --release --offline --dist $SITE_DIR"
-    rm -f "$stamp"
-    trunk build --release --offline --dist "$SITE_DIR"
     mkdir -p target
-    printf '%s\n' "$SITE_DIR" >"$stamp"
+    rm -f "$stamp"
+    touch "$stamp.start"
+    trunk build --release --offline --dist "$SITE_DIR"
+    printf '%s %s\n' "$SITE_DIR" "$(stat -c %Y "$SITE_DIR/index.html")" >"$stamp"
+    touch -r "$stamp.start" "$stamp"
+    rm -f "$stamp.start"
 fi
 
 # --- the server --------------------------------------------------------------------------------

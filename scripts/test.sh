@@ -17,7 +17,8 @@
 #
 # Environment: DATABASE_URL (server and credentials to use; database name replaced), TEST_DATABASE_URL
 # (database for cargo test, default .../crm_ims_test), CRM_IMS_BIN (server binary for e2e instead of
-# target/debug/crm-ims), E2E_SITE_DIR (browser build for e2e), CI=true (no colours, no prompts).
+# target/debug/crm-ims), E2E_SITE_DIR (browser build for e2e), E2E_RELEASE=1 (release browser build
+# for e2e), CI=true (no colours, no prompts).
 set -euo pipefail
 
 # shellcheck source=scripts/env.sh
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-setup) DO_SETUP=0 ;;
         -h | --help)
-            sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
             exit 0
             ;;
         setup) DO_SETUP=1 ;;
@@ -110,6 +111,11 @@ run_phase() {
     set -e
     if [ "$rc" -eq 0 ]; then
         record "$name" PASS $(($(now_s) - t))
+    elif [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ]; then
+        record "$name" FAIL $(($(now_s) - t))
+        warn "phase $name interrupted; stopping"
+        print_summary || true
+        exit "$rc"
     else
         warn "phase $name failed (exit $rc)"
         record "$name" FAIL $(($(now_s) - t))
@@ -171,8 +177,11 @@ phase_test() {
 }
 
 phase_site() {
-    # Debug build: no wasm-opt and a cheaper profile; the release build is what scripts/run.sh makes.
-    trunk build --offline --dist "$E2E_SITE_DIR"
+    # Debug build by default: no LTO, no wasm-opt, and quick incremental rebuilds after an edit; the
+    # release build is what scripts/run.sh makes. E2E_RELEASE=1 tests the release build instead.
+    local mode=()
+    if [ "${E2E_RELEASE:-0}" = "1" ]; then mode=(--release); fi
+    trunk build --offline "${mode[@]}" --dist "$E2E_SITE_DIR"
     [ -f "$E2E_SITE_DIR/index.html" ] || die "trunk wrote no $E2E_SITE_DIR/index.html"
 }
 
@@ -297,6 +306,9 @@ phase_e2e() {
 # main
 # ---------------------------------------------------------------------------------------------
 log "CRM-IMS tests: phases ${PHASES[*]} (CI=${CI:-false})"
+# Ctrl-C / SIGTERM: the running phase cleans up after itself (the e2e phase stops its server and
+# drops its database), then the summary so far is printed.
+trap 'warn "interrupted"; print_summary || true; exit 130' INT TERM
 
 if [ "$DO_SETUP" -eq 1 ]; then
     run_phase setup phase_setup
