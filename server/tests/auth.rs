@@ -290,3 +290,28 @@ async fn browser_session_login_and_csrf_protection(db: PgPool) {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// The Redis session store, against a real Redis server (`TEST_REDIS_URL`, default the local one).
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn sessions_live_in_redis_when_configured(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let url = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let Ok(mut redis) = redis::Client::open(url.as_str()).and_then(|c| c.get_connection()) else {
+        eprintln!("SKIPPED sessions_live_in_redis_when_configured: no Redis at {url}");
+        return;
+    };
+    let mut config = common::config();
+    config.redis_url = Some(url);
+    let app = TestApp::spawn_with(db, config).await;
+    let u = app.user(Role::Sales, None).await;
+    let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let login = browser.post(format!("{}{}", app.base, app::api::auth::Login::PATH)).json(&json!({"email": u.email, "password": PASSWORD})).send().await.unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(app.count("sessions").await, 0, "nothing in PostgreSQL");
+    let keys: Vec<String> = redis::cmd("KEYS").arg("crm-ims:session:*").query(&mut redis).unwrap();
+    assert!(!keys.is_empty());
+    assert_eq!(browser.get(format!("{}/api/v1/users/me", app.base)).send().await.unwrap().status(), StatusCode::OK);
+    let logout = browser.post(format!("{}{}", app.base, app::api::auth::Logout::PATH)).json(&json!({})).send().await.unwrap();
+    assert_eq!(logout.status(), StatusCode::OK);
+    assert_eq!(browser.get(format!("{}/api/v1/users/me", app.base)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}

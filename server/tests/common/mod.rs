@@ -28,7 +28,7 @@ pub fn config() -> Config {
     Config {
         database_url: String::new(),
         bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        redis_url: std::env::var("TEST_REDIS_URL").ok(),
+        redis_url: None,
         data_dir: std::env::temp_dir(),
         site_dir: "/nonexistent-site".into(),
         db_max_connections: 10,
