@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Benchmark of the customers API at scale (numbers, not a test). Loopback only.
+#
+#   scripts/bench.sh [N]        N customers (default 2000000), ~2 contacts each
+#
+# Seeds a dedicated database crm_ims_bench once (COPY; the load time is printed), serves the release binary
+# on 127.0.0.1:3998 and measures with wrk (2 threads, 32 connections, 15 s each): get by id, first list page,
+# a page deep in the cursor chain, a filtered list, a full-text search, a create, and an 80/20 read/write mix.
+# Prints p50/p99 and requests/s for each, and EXPLAIN ANALYZE of the list queries. Results go into
+# docs/benchmarks.md by hand, with the machine they ran on.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+N="${1:-2000000}"
+PORT="${BENCH_PORT:-3998}"
+DURATION="${BENCH_DURATION:-15s}"
+BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
+export DATABASE_URL="$(db_url_with_name "$BASE" crm_ims_bench)"
+command -v wrk >/dev/null || { log "installing wrk"; if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi >/dev/null; }
+SQLX_OFFLINE=true cargo build --release -p server -q
+BIN=target/release/crm-ims
+psql_bench() { psql "$DATABASE_URL" -qtAX "$@"; }
+
+$BIN migrate >/dev/null
+have="$(psql_bench -c 'SELECT count(*) FROM customers')"
+if [ "$have" -lt "$N" ]; then
+    echo "== seeding $((N - have)) customers (have $have)"
+    $BIN seed --customers "$((N - have))"
+fi
+echo "== data: $(psql_bench -c 'SELECT count(*) FROM customers') customers, $(psql_bench -c 'SELECT count(*) FROM contacts') contacts, database $(psql_bench -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+
+BIND_ADDR="127.0.0.1:$PORT" DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-16}" RUST_LOG=warn $BIN serve >/tmp/crm-ims-bench.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+# A manager without a team sees every customer.
+$BIN user create --email bench-manager@example.com --password "bench password 1" --role manager >/dev/null
+TOKEN="$(curl -fs "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
+    -d '{"email":"bench-manager@example.com","password":"bench password 1"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')"
+export BENCH_TOKEN="$TOKEN"
+
+ID="$(psql_bench -c "SELECT id FROM customers ORDER BY random() LIMIT 1")"
+# A cursor 95% of the way down the default order (-created_at): as fast as the first page with keyset paging.
+DEEP="$(psql_bench -c "SELECT created_at, id FROM customers ORDER BY created_at DESC, id DESC OFFSET (SELECT count(*) * 95 / 100 FROM customers) LIMIT 1" -F ' ')"
+CURSOR="$(python3 - "$DEEP" <<'PY'
+import base64, json, sys, datetime
+at, cid = sys.argv[1].rsplit(' ', 1)
+t = datetime.datetime.fromisoformat(at.replace(' ', 'T')).astimezone(datetime.timezone.utc)
+value = t.isoformat(timespec='microseconds').replace('+00:00', '+00:00')
+raw = json.dumps({"s": "-created_at", "v": value, "i": cid}, separators=(',', ':')).encode()
+print(base64.urlsafe_b64encode(raw).decode().rstrip('='))
+PY
+)"
+curl -fs "http://127.0.0.1:$PORT/api/v1/customers?limit=50&cursor=$CURSOR" -H "authorization: Bearer $TOKEN" \
+    | python3 -c 'import sys,json; d=json.load(sys.stdin); assert len(d["data"])==50, d; print("deep page ok:", d["data"][0]["created_at"])'
+
+run() { # run LABEL MODE PATH
+    echo
+    echo "== $1"
+    BENCH_MODE="$2" BENCH_PATH="$3" wrk -t2 -c32 -d"$DURATION" --latency -s bench/request.lua "http://127.0.0.1:$PORT" \
+        | grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors'
+}
+run "get by id"                get   "/api/v1/customers/$ID"
+run "first list page (50)"     get   "/api/v1/customers?limit=50"
+run "deep page (95%, 50)"      get   "/api/v1/customers?limit=50&cursor=$CURSOR"
+run "filtered list"            get   "/api/v1/customers?limit=50&status=active&industry=Retail&tag=vip"
+run "full-text search"         get   "/api/v1/customers?limit=50&q=nakatomi%20health%2019"
+run "create"                   create "/"
+run "mixed 80/20 (get by id)"  mixed "/api/v1/customers/$ID"
+
+echo
+echo "== EXPLAIN ANALYZE (first page, filtered, search)"
+psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -8
+psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE c.status = 'active' AND c.industry = 'Retail' AND c.tags @> ARRAY['vip'] ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -12
+psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE (c.search @@ to_tsquery('simple', 'nakatomi:* & health:* & 19:*') OR c.name % 'nakatomi health 19') ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -14
+echo
+echo "server memory (RSS): $(ps -o rss= -p $SERVER | awk '{printf "%.0f MiB", $1/1024}')"
