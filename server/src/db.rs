@@ -20,6 +20,8 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> 
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // A broken connection shows on use; pinging on every checkout would add a round trip per request.
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     Ok(pool)

@@ -17,12 +17,10 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: ContactQuery) -> Result<Pa
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let f = query.parse()?;
-    let mut conn = ctx.db.acquire().await?;
     if let Some(c) = f.customer_id {
-        ensure_visible(&mut conn, p, c).await?;
+        ensure_visible(&mut *ctx.db.acquire().await?, p, c).await?;
     }
-    let visible = visible(&mut conn, p, R).await?;
-    drop(conn);
+    let visible = visible(&ctx.db, p, R).await?;
     let after = match &f.cursor {
         None => None,
         Some(c) => Some(match f.sort.field {

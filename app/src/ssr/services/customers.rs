@@ -18,9 +18,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let f = query.parse()?;
-    let mut conn = ctx.db.acquire().await?;
-    let visible = visible(&mut conn, p, R).await?;
-    drop(conn);
+    let visible = visible(&ctx.db, p, R).await?;
     let after = f.cursor.as_ref().map(|c| keyset_after(c, f.sort.field)).transpose()?;
     let rows = repo::list(
         &ctx.db,

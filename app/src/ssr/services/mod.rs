@@ -37,12 +37,15 @@ pub(crate) fn check_version(expected: Option<i32>, current: i32) -> Result<(), P
     }
 }
 
-/// The owners whose records the caller may list.
-pub(crate) async fn visible(conn: &mut PgConnection, p: &Principal, resource: Resource) -> Result<Visible> {
+/// The owners whose records the caller may list (a query only for team scopes).
+pub(crate) async fn visible(db: &sqlx::PgPool, p: &Principal, resource: Resource) -> Result<Visible> {
     Ok(match p.scope(resource) {
         Scope::All => Visible::All,
         Scope::Own(me) => Visible::OwnedBy(vec![me]),
-        Scope::Team(team) => Visible::OwnedBy(super::repo::users::team_members(conn, &team).await?),
+        Scope::Team(team) => {
+            let mut conn = db.acquire().await?;
+            Visible::OwnedBy(super::repo::users::team_members(&mut conn, &team).await?)
+        }
     })
 }
 
