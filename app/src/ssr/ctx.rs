@@ -39,7 +39,11 @@ pub struct AppCtx {
 
 impl AppCtx {
     pub fn new(db: PgPool, jwt: JwtKeys, settings: Settings) -> Self {
-        Self { db, jwt: Arc::new(jwt), settings: Arc::new(settings) }
+        Self {
+            db,
+            jwt: Arc::new(jwt),
+            settings: Arc::new(settings),
+        }
     }
 }
 
@@ -68,6 +72,9 @@ pub struct RequestAuth {
 
 impl RequestAuth {
     pub fn actor(&self) -> Option<Actor> {
-        self.principal.clone().map(|principal| Actor { principal, meta: self.meta.clone() })
+        self.principal.clone().map(|principal| Actor {
+            principal,
+            meta: self.meta.clone(),
+        })
     }
 }

@@ -21,10 +21,26 @@ impl From<Problem> for ServiceError {
 
 /// Constraint names → the field they guard and what to tell the user.
 const CONSTRAINTS: &[(&str, &str, &str)] = &[
-    ("users_email_key", "email", "A user with this e-mail already exists."),
-    ("customers_email_unique", "email", "A customer with this e-mail already exists."),
-    ("customers_owner_id_fkey", "owner_id", "No user with this id."),
-    ("contacts_customer_id_fkey", "customer_id", "No customer with this id."),
+    (
+        "users_email_key",
+        "email",
+        "A user with this e-mail already exists.",
+    ),
+    (
+        "customers_email_unique",
+        "email",
+        "A customer with this e-mail already exists.",
+    ),
+    (
+        "customers_owner_id_fkey",
+        "owner_id",
+        "No user with this id.",
+    ),
+    (
+        "contacts_customer_id_fkey",
+        "customer_id",
+        "No customer with this id.",
+    ),
 ];
 
 impl ServiceError {
@@ -42,10 +58,17 @@ impl ServiceError {
                 let known = CONSTRAINTS.iter().find(|(name, _, _)| *name == constraint);
                 match (db.code().as_deref(), known) {
                     (Some("23505"), Some((_, field, msg))) => Problem::duplicate(field, *msg),
-                    (Some("23505"), None) => Problem::conflict(format!("A record with this value already exists ({constraint}).")),
+                    (Some("23505"), None) => Problem::conflict(format!(
+                        "A record with this value already exists ({constraint})."
+                    )),
                     (Some("23503"), Some((_, field, msg))) => Problem::invalid_field(field, *msg),
-                    (Some("23503"), None) => Problem::conflict("The record is still referenced by other records."),
-                    (Some("23514"), _) => Problem::invalid_field(constraint.split('_').nth(1).unwrap_or(""), "is out of range"),
+                    (Some("23503"), None) => {
+                        Problem::conflict("The record is still referenced by other records.")
+                    }
+                    (Some("23514"), _) => Problem::invalid_field(
+                        constraint.split('_').nth(1).unwrap_or(""),
+                        "is out of range",
+                    ),
                     _ => {
                         tracing::error!(error = %db, "database constraint error");
                         Problem::internal()
@@ -55,7 +78,9 @@ impl ServiceError {
             Self::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 match e {
-                    sqlx::Error::PoolTimedOut => Problem::unavailable("The database is busy; try again shortly."),
+                    sqlx::Error::PoolTimedOut => {
+                        Problem::unavailable("The database is busy; try again shortly.")
+                    }
                     _ => Problem::internal(),
                 }
             }

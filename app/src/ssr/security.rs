@@ -13,19 +13,27 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 fn argon2() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).expect("argon2 parameters are constants within range");
+    let params =
+        Params::new(19 * 1024, 2, 1, None).expect("argon2 parameters are constants within range");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
 /// Hashes a password (PHC string). CPU-heavy: call from `spawn_blocking`.
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Checks a password against a stored PHC hash. CPU-heavy: call from `spawn_blocking`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A hash of a random password, verified against when the e-mail is unknown so that both cases take as long.
@@ -49,13 +57,23 @@ pub struct JwtKeys {
 
 impl JwtKeys {
     pub fn new(secret: &[u8]) -> Self {
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
     }
 
     pub fn issue(&self, user: UserId, epoch: i32, ttl_secs: i64) -> Result<String, String> {
         let now = chrono::Utc::now().timestamp();
-        let claims = Claims { sub: user.0, iat: now, exp: now + ttl_secs, typ: "access".into(), ep: epoch };
-        jsonwebtoken::encode(&Header::new(JwtAlg::HS256), &claims, &self.encoding).map_err(|e| e.to_string())
+        let claims = Claims {
+            sub: user.0,
+            iat: now,
+            exp: now + ttl_secs,
+            typ: "access".into(),
+            ep: epoch,
+        };
+        jsonwebtoken::encode(&Header::new(JwtAlg::HS256), &claims, &self.encoding)
+            .map_err(|e| e.to_string())
     }
 
     /// The user (and auth epoch) of a valid, unexpired access token.
@@ -104,8 +122,14 @@ mod tests {
     fn jwt_round_trip_and_expiry() {
         let keys = JwtKeys::new(b"secret");
         let user = UserId::new();
-        assert_eq!(keys.verify(&keys.issue(user, 3, 60).unwrap()), Some((user, 3)));
+        assert_eq!(
+            keys.verify(&keys.issue(user, 3, 60).unwrap()),
+            Some((user, 3))
+        );
         assert_eq!(keys.verify(&keys.issue(user, 1, -60).unwrap()), None);
-        assert_eq!(JwtKeys::new(b"other").verify(&keys.issue(user, 1, 60).unwrap()), None);
+        assert_eq!(
+            JwtKeys::new(b"other").verify(&keys.issue(user, 1, 60).unwrap()),
+            None
+        );
     }
 }

@@ -34,7 +34,10 @@ async fn session() -> Result<Session, ApiError> {
 /// The state and the authenticated caller, or 401.
 pub async fn caller() -> Result<(AppCtx, Actor), ApiError> {
     let ctx = ctx()?;
-    let actor = request_auth().await?.actor().ok_or_else(|| ApiError(Problem::unauthorized()))?;
+    let actor = request_auth()
+        .await?
+        .actor()
+        .ok_or_else(|| ApiError(Problem::unauthorized()))?;
     Ok((ctx, actor))
 }
 
@@ -42,11 +45,21 @@ pub async fn session_login(email: String, password: String) -> Result<User, ApiE
     let ctx = ctx()?;
     let auth = request_auth().await?;
     let session = session().await?;
-    let (user, epoch) = super::services::auth::authenticate(&ctx, &auth.meta, &email, &password).await?;
+    let (user, epoch) =
+        super::services::auth::authenticate(&ctx, &auth.meta, &email, &password).await?;
     // A new session id at login defeats session fixation.
-    session.cycle_id().await.map_err(|_| ApiError(Problem::internal()))?;
     session
-        .insert(SESSION_KEY, SessionAuth { user_id: user.id, epoch })
+        .cycle_id()
+        .await
+        .map_err(|_| ApiError(Problem::internal()))?;
+    session
+        .insert(
+            SESSION_KEY,
+            SessionAuth {
+                user_id: user.id,
+                epoch,
+            },
+        )
         .await
         .map_err(|_| ApiError(Problem::internal()))?;
     Ok(user)
@@ -58,14 +71,20 @@ pub async fn session_logout() -> Result<(), ApiError> {
     if let Some(actor) = auth.actor() {
         super::services::auth::logout(&ctx, &actor, None).await?;
     }
-    session().await?.flush().await.map_err(|_| ApiError(Problem::internal()))?;
+    session()
+        .await?
+        .flush()
+        .await
+        .map_err(|_| ApiError(Problem::internal()))?;
     Ok(())
 }
 
 pub async fn session_user() -> Result<Option<User>, ApiError> {
     let (ctx, auth) = (ctx()?, request_auth().await?);
     match auth.actor() {
-        Some(actor) => Ok(Some(super::services::users::get(&ctx, &actor, actor.principal.user_id).await?)),
+        Some(actor) => Ok(Some(
+            super::services::users::get(&ctx, &actor, actor.principal.user_id).await?,
+        )),
         None => Ok(None),
     }
 }

@@ -94,6 +94,11 @@ pub async fn list(db: &PgPool, f: &AuditFilter) -> Result<Vec<AuditEntry>, sqlx:
         qb.push(" AND id < ").push_bind(before.0);
     }
     qb.push(" ORDER BY id DESC LIMIT ").push_bind(f.limit + 1);
-    Ok(qb.build_query_as::<AuditRow>().fetch_all(db).await?.into_iter().map(Into::into).collect())
+    Ok(qb
+        .build_query_as::<AuditRow>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
-

@@ -57,13 +57,28 @@ const SELECT: &str = "SELECT k.id, k.customer_id, c.name AS customer_name, k.fir
         k.title, k.version, k.created_at, k.updated_at, c.owner_id, u.team AS owner_team
     FROM contacts k JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = c.owner_id";
 
-pub async fn by_id(conn: &mut PgConnection, id: ContactId, lock: bool) -> Result<Option<ContactRecord>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE k.id = $1{}", if lock { " FOR UPDATE OF k" } else { "" });
-    let row = sqlx::query_as::<_, Row>(&sql).bind(id.0).fetch_optional(conn).await?;
+pub async fn by_id(
+    conn: &mut PgConnection,
+    id: ContactId,
+    lock: bool,
+) -> Result<Option<ContactRecord>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE k.id = $1{}",
+        if lock { " FOR UPDATE OF k" } else { "" }
+    );
+    let row = sqlx::query_as::<_, Row>(&sql)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(Into::into))
 }
 
-pub async fn insert(conn: &mut PgConnection, id: ContactId, customer: CustomerId, c: &ContactInput) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    id: ContactId,
+    customer: CustomerId,
+    c: &ContactInput,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO contacts (id, customer_id, first_name, last_name, email, phone, title) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         id.0,
@@ -79,7 +94,12 @@ pub async fn insert(conn: &mut PgConnection, id: ContactId, customer: CustomerId
     Ok(())
 }
 
-pub async fn update(conn: &mut PgConnection, id: ContactId, customer: CustomerId, c: &ContactInput) -> Result<(), sqlx::Error> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: ContactId,
+    customer: CustomerId,
+    c: &ContactInput,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE contacts SET customer_id = $2, first_name = $3, last_name = $4, email = $5, phone = $6, title = $7,
                 version = version + 1, updated_at = now()
@@ -98,7 +118,9 @@ pub async fn update(conn: &mut PgConnection, id: ContactId, customer: CustomerId
 }
 
 pub async fn delete(conn: &mut PgConnection, id: ContactId) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM contacts WHERE id = $1", id.0).execute(conn).await?;
+    sqlx::query!("DELETE FROM contacts WHERE id = $1", id.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -117,10 +139,14 @@ pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, 
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
     if let Visible::OwnedBy(ids) = p.visible {
-        qb.push(" AND c.owner_id = ANY(").push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>()).push(")");
+        qb.push(" AND c.owner_id = ANY(")
+            .push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>())
+            .push(")");
     }
     if let Some(tsq) = p.tsquery {
-        qb.push(" AND k.search @@ to_tsquery('simple', ").push_bind(tsq).push(")");
+        qb.push(" AND k.search @@ to_tsquery('simple', ")
+            .push_bind(tsq)
+            .push(")");
     }
     if let Some(c) = p.customer_id {
         qb.push(" AND k.customer_id = ").push_bind(c.0);
@@ -137,6 +163,13 @@ pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, 
         after.push(&mut qb, col, "k.id", desc);
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, k.id {dir} LIMIT ")).push_bind(p.limit + 1);
-    Ok(qb.build_query_as::<Row>().fetch_all(db).await?.into_iter().map(Into::into).collect())
+    qb.push(format!(" ORDER BY {col} {dir}, k.id {dir} LIMIT "))
+        .push_bind(p.limit + 1);
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

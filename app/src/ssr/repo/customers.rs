@@ -53,11 +53,15 @@ impl From<Row> for CustomerRecord {
     }
 }
 
-const SELECT: &str = "SELECT c.id, c.name, c.email, c.phone, c.website, c.industry, c.status, c.owner_id,
+const SELECT: &str =
+    "SELECT c.id, c.name, c.email, c.phone, c.website, c.industry, c.status, c.owner_id,
         u.name AS owner_name, u.team AS owner_team, c.tags, c.version, c.created_at, c.updated_at
     FROM customers c LEFT JOIN users u ON u.id = c.owner_id";
 
-pub async fn by_id(conn: &mut PgConnection, id: CustomerId) -> Result<Option<CustomerRecord>, sqlx::Error> {
+pub async fn by_id(
+    conn: &mut PgConnection,
+    id: CustomerId,
+) -> Result<Option<CustomerRecord>, sqlx::Error> {
     let row = sqlx::query_as!(
         Row,
         r#"SELECT c.id, c.name, c.email, c.phone, c.website, c.industry, c.status, c.owner_id,
@@ -71,7 +75,10 @@ pub async fn by_id(conn: &mut PgConnection, id: CustomerId) -> Result<Option<Cus
 }
 
 /// Locks the customer row for the rest of the transaction.
-pub async fn by_id_for_update(conn: &mut PgConnection, id: CustomerId) -> Result<Option<CustomerRecord>, sqlx::Error> {
+pub async fn by_id_for_update(
+    conn: &mut PgConnection,
+    id: CustomerId,
+) -> Result<Option<CustomerRecord>, sqlx::Error> {
     let row = sqlx::query_as!(
         Row,
         r#"SELECT c.id, c.name, c.email, c.phone, c.website, c.industry, c.status, c.owner_id,
@@ -84,7 +91,11 @@ pub async fn by_id_for_update(conn: &mut PgConnection, id: CustomerId) -> Result
     Ok(row.map(Into::into))
 }
 
-pub async fn insert(conn: &mut PgConnection, id: CustomerId, c: &CustomerInput) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    id: CustomerId,
+    c: &CustomerInput,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO customers (id, name, email, phone, website, industry, status, owner_id, tags)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -103,7 +114,11 @@ pub async fn insert(conn: &mut PgConnection, id: CustomerId, c: &CustomerInput) 
     Ok(())
 }
 
-pub async fn update(conn: &mut PgConnection, id: CustomerId, c: &CustomerInput) -> Result<(), sqlx::Error> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: CustomerId,
+    c: &CustomerInput,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE customers SET name = $2, email = $3, phone = $4, website = $5, industry = $6, status = $7, owner_id = $8,
                 tags = $9, version = version + 1, updated_at = now()
@@ -124,7 +139,9 @@ pub async fn update(conn: &mut PgConnection, id: CustomerId, c: &CustomerInput) 
 }
 
 pub async fn delete(conn: &mut PgConnection, id: CustomerId) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM customers WHERE id = $1", id.0).execute(conn).await?;
+    sqlx::query!("DELETE FROM customers WHERE id = $1", id.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -134,10 +151,19 @@ pub enum Visible {
     OwnedBy(Vec<UserId>),
 }
 
+/// How `q` matches: prefix full-text over name/e-mail/phone/website (GIN), or — when that finds nothing — a
+/// fuzzy trigram match on the name that tolerates typos.
+#[derive(Clone, Debug)]
+pub enum Search {
+    FullText(String),
+    Fuzzy(String),
+    /// Text with no letters or digits: a plain substring match on the name.
+    Substring(String),
+}
+
 pub struct ListParams<'a> {
     pub visible: Visible,
-    pub q: Option<&'a str>,
-    pub tsquery: Option<String>,
+    pub search: Option<Search>,
     pub status: Option<CustomerStatus>,
     pub owner_id: Option<UserId>,
     pub industry: Option<&'a str>,
@@ -159,21 +185,28 @@ pub fn sort_column(key: CustomerSortKey) -> &'static str {
 }
 
 /// One keyset page (`limit + 1` rows). Each filter and sort has its index (see the migration).
-pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>, sqlx::Error> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
-    if let Visible::OwnedBy(ids) = p.visible {
-        qb.push(" AND c.owner_id = ANY(").push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>()).push(")");
+    if let Visible::OwnedBy(ids) = &p.visible {
+        qb.push(" AND c.owner_id = ANY(")
+            .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
+            .push(")");
     }
-    match (p.tsquery, p.q) {
-        (Some(tsq), Some(q)) => {
-            // Prefix full-text over name/email/phone/website, or a fuzzy (trigram) match on the name for typos.
-            qb.push(" AND (c.search @@ to_tsquery('simple', ").push_bind(tsq).push(") OR c.name % ").push_bind(q.to_owned()).push(")");
+    match p.search.clone() {
+        Some(Search::FullText(tsq)) => {
+            qb.push(" AND c.search @@ to_tsquery('simple', ")
+                .push_bind(tsq)
+                .push(")");
         }
-        (None, Some(q)) => {
-            qb.push(" AND c.name ILIKE ").push_bind(format!("%{}%", super::like_escape(q)));
+        Some(Search::Fuzzy(q)) => {
+            qb.push(" AND c.name % ").push_bind(q);
         }
-        _ => {}
+        Some(Search::Substring(q)) => {
+            qb.push(" AND c.name ILIKE ")
+                .push_bind(format!("%{}%", super::like_escape(&q)));
+        }
+        None => {}
     }
     if let Some(s) = p.status {
         qb.push(" AND c.status = ").push_bind(s.as_str());
@@ -185,7 +218,9 @@ pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<CustomerRecord>,
         qb.push(" AND c.industry = ").push_bind(i.to_owned());
     }
     if let Some(t) = p.tag {
-        qb.push(" AND c.tags @> ARRAY[").push_bind(t.to_owned()).push("]::text[]");
+        qb.push(" AND c.tags @> ARRAY[")
+            .push_bind(t.to_owned())
+            .push("]::text[]");
     }
     if let Some(t) = p.created_from {
         qb.push(" AND c.created_at >= ").push_bind(t);
@@ -195,10 +230,17 @@ pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<CustomerRecord>,
     }
     let col = sort_column(p.sort);
     let desc = p.dir == SortDir::Desc;
-    if let Some(after) = p.after {
+    if let Some(after) = p.after.clone() {
         after.push(&mut qb, col, "c.id", desc);
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir} LIMIT ")).push_bind(p.limit + 1);
-    Ok(qb.build_query_as::<Row>().fetch_all(db).await?.into_iter().map(Into::into).collect())
+    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir} LIMIT "))
+        .push_bind(p.limit + 1);
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

@@ -19,12 +19,27 @@ pub async fn count_since(
 }
 
 pub async fn record(conn: &mut PgConnection, keys: &[String]) -> Result<(), sqlx::Error> {
-    sqlx::query!("INSERT INTO login_failures (key) SELECT unnest($1::text[])", keys).execute(conn).await?;
+    sqlx::query!(
+        "INSERT INTO login_failures (key) SELECT unnest($1::text[])",
+        keys
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// After a successful login the account's count starts again; old rows of any key are dropped.
-pub async fn clear(conn: &mut PgConnection, key: &str, older_than: chrono::DateTime<chrono::Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM login_failures WHERE key = $1 OR at < $2", key, older_than).execute(conn).await?;
+pub async fn clear(
+    conn: &mut PgConnection,
+    key: &str,
+    older_than: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM login_failures WHERE key = $1 OR at < $2",
+        key,
+        older_than
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Repositories: every SQL statement of the app lives in this module, one file per table group.
 
 pub mod audit;
-pub mod customers;
 pub mod contacts;
+pub mod customers;
 pub mod login_failures;
 pub mod settings;
 pub mod tokens;
@@ -11,11 +11,20 @@ pub mod users;
 use sqlx::{Postgres, QueryBuilder};
 
 /// Appends a keyset condition `(col, id_col) > (value, id)` (or `<` for descending) with bound values.
-pub(crate) fn push_keyset<'a, T>(qb: &mut QueryBuilder<'a, Postgres>, col: &str, id_col: &str, desc: bool, value: T, id: uuid::Uuid)
-where
+pub(crate) fn push_keyset<'a, T>(
+    qb: &mut QueryBuilder<'a, Postgres>,
+    col: &str,
+    id_col: &str,
+    desc: bool,
+    value: T,
+    id: uuid::Uuid,
+) where
     T: 'a + sqlx::Encode<'a, Postgres> + sqlx::Type<Postgres> + Send,
 {
-    qb.push(format!(" AND ({col}, {id_col}) {} (", if desc { "<" } else { ">" }));
+    qb.push(format!(
+        " AND ({col}, {id_col}) {} (",
+        if desc { "<" } else { ">" }
+    ));
     qb.push_bind(value);
     qb.push(", ");
     qb.push_bind(id);
@@ -30,7 +39,13 @@ pub enum After {
 }
 
 impl After {
-    pub(crate) fn push(self, qb: &mut QueryBuilder<'_, Postgres>, col: &str, id_col: &str, desc: bool) {
+    pub(crate) fn push(
+        self,
+        qb: &mut QueryBuilder<'_, Postgres>,
+        col: &str,
+        id_col: &str,
+        desc: bool,
+    ) {
         match self {
             After::Time(t, id) => push_keyset(qb, col, id_col, desc, t, id),
             After::Text(s, id) => push_keyset(qb, col, id_col, desc, s, id),
@@ -40,5 +55,7 @@ impl After {
 
 /// Escapes `%`, `_` and `\\` for a LIKE pattern.
 pub(crate) fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

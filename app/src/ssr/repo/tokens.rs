@@ -34,7 +34,10 @@ pub async fn insert(
 }
 
 /// Locks the token row so that two concurrent refreshes with the same token cannot both succeed.
-pub async fn find_for_update(conn: &mut PgConnection, hash: &[u8]) -> Result<Option<StoredToken>, sqlx::Error> {
+pub async fn find_for_update(
+    conn: &mut PgConnection,
+    hash: &[u8],
+) -> Result<Option<StoredToken>, sqlx::Error> {
     let r = sqlx::query!(
         "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
         hash
@@ -52,20 +55,31 @@ pub async fn find_for_update(conn: &mut PgConnection, hash: &[u8]) -> Result<Opt
 }
 
 pub async fn mark_used(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE refresh_tokens SET used_at = now() WHERE id = $1", id).execute(conn).await?;
+    sqlx::query!(
+        "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
+        id
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 pub async fn revoke_family(conn: &mut PgConnection, family: Uuid) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query!("UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL", family)
-        .execute(conn)
-        .await?;
+    let r = sqlx::query!(
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
+        family
+    )
+    .execute(conn)
+    .await?;
     Ok(r.rows_affected())
 }
 
 pub async fn revoke_user(conn: &mut PgConnection, user: UserId) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query!("UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", user.0)
-        .execute(conn)
-        .await?;
+    let r = sqlx::query!(
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+        user.0
+    )
+    .execute(conn)
+    .await?;
     Ok(r.rows_affected())
 }

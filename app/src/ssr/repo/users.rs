@@ -47,7 +47,10 @@ pub async fn by_id(conn: &mut PgConnection, id: UserId) -> Result<Option<User>, 
     Ok(row.map(Into::into))
 }
 
-pub async fn by_id_for_update(conn: &mut PgConnection, id: UserId) -> Result<Option<User>, sqlx::Error> {
+pub async fn by_id_for_update(
+    conn: &mut PgConnection,
+    id: UserId,
+) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as!(
         UserRow,
         "SELECT id, email, name, role, team, is_active, last_login_at, version, created_at, updated_at
@@ -93,7 +96,12 @@ pub struct UserWrite<'a> {
     pub is_active: bool,
 }
 
-pub async fn insert(conn: &mut PgConnection, id: UserId, w: &UserWrite<'_>, password_hash: &str) -> Result<User, sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    id: UserId,
+    w: &UserWrite<'_>,
+    password_hash: &str,
+) -> Result<User, sqlx::Error> {
     let row = sqlx::query_as!(
         UserRow,
         "INSERT INTO users (id, email, name, password_hash, role, team, is_active) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -111,7 +119,12 @@ pub async fn insert(conn: &mut PgConnection, id: UserId, w: &UserWrite<'_>, pass
     Ok(row.into())
 }
 
-pub async fn update(conn: &mut PgConnection, id: UserId, w: &UserWrite<'_>, password_hash: Option<&str>) -> Result<User, sqlx::Error> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: UserId,
+    w: &UserWrite<'_>,
+    password_hash: Option<&str>,
+) -> Result<User, sqlx::Error> {
     let row = sqlx::query_as!(
         UserRow,
         "UPDATE users SET email = $2, name = $3, role = $4, team = $5, is_active = $6,
@@ -132,7 +145,9 @@ pub async fn update(conn: &mut PgConnection, id: UserId, w: &UserWrite<'_>, pass
 }
 
 pub async fn touch_login(conn: &mut PgConnection, id: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET last_login_at = now() WHERE id = $1", id.0).execute(conn).await?;
+    sqlx::query!("UPDATE users SET last_login_at = now() WHERE id = $1", id.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -154,8 +169,17 @@ pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error>
         "SELECT id, email, name, role, team, is_active, last_login_at, version, created_at, updated_at FROM users WHERE true",
     );
     if let Some(q) = &f.q {
-        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        qb.push(" AND (email ILIKE ").push_bind(like.clone()).push(" OR name ILIKE ").push_bind(like).push(")");
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        qb.push(" AND (email ILIKE ")
+            .push_bind(like.clone())
+            .push(" OR name ILIKE ")
+            .push_bind(like)
+            .push(")");
     }
     if let Some(r) = f.role {
         qb.push(" AND role = ").push_bind(r.as_str());
@@ -170,15 +194,25 @@ pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error>
         qb.push(" AND email > ").push_bind(after.clone());
     }
     qb.push(" ORDER BY email LIMIT ").push_bind(f.limit + 1);
-    Ok(qb.build_query_as::<UserRow>().fetch_all(db).await?.into_iter().map(Into::into).collect())
+    Ok(qb
+        .build_query_as::<UserRow>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Ids of the members of `team` (small: a team is a handful of people).
 pub async fn team_members(conn: &mut PgConnection, team: &str) -> Result<Vec<UserId>, sqlx::Error> {
-    let ids = sqlx::query_scalar!("SELECT id FROM users WHERE team = $1", team).fetch_all(conn).await?;
+    let ids = sqlx::query_scalar!("SELECT id FROM users WHERE team = $1", team)
+        .fetch_all(conn)
+        .await?;
     Ok(ids.into_iter().map(UserId).collect())
 }
 
 pub async fn count(db: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#).fetch_one(db).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#)
+        .fetch_one(db)
+        .await
 }

@@ -10,7 +10,9 @@ use domain::{Action, ContactId, CustomerId, Page, Problem, Resource, UserId};
 pub async fn list(ctx: &AppCtx, actor: &Actor, query: AuditQuery) -> Result<Page<AuditEntry>> {
     let f = filter(actor, query)?;
     let rows = repo::list(&ctx.db, &f).await?;
-    Ok(Page::from_rows(rows, f.limit, |e: &AuditEntry| Cursor::new("-at", e.at.to_rfc3339(), e.id.0)))
+    Ok(Page::from_rows(rows, f.limit, |e: &AuditEntry| {
+        Cursor::new("-at", e.at.to_rfc3339(), e.id.0)
+    }))
 }
 
 /// Authorises and parses an audit query (also used by the CSV export, which pages through `page`).
@@ -25,14 +27,37 @@ pub async fn page(ctx: &AppCtx, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
 }
 
 /// The history of one record, newest first (at most 200 entries), if the caller may read the record.
-pub async fn record_history(ctx: &AppCtx, actor: &Actor, entity: &str, id: uuid::Uuid) -> Result<Vec<AuditEntry>> {
+pub async fn record_history(
+    ctx: &AppCtx,
+    actor: &Actor,
+    entity: &str,
+    id: uuid::Uuid,
+) -> Result<Vec<AuditEntry>> {
     match entity {
         "customer" => drop(super::customers::get(ctx, actor, CustomerId(id)).await?),
         "contact" => drop(super::contacts::get(ctx, actor, ContactId(id)).await?),
-        "user" if actor.principal.can(Resource::AuditLogs, Action::Read) || actor.principal.user_id == UserId(id) => {}
+        "user"
+            if actor.principal.can(Resource::AuditLogs, Action::Read)
+                || actor.principal.user_id == UserId(id) => {}
         "user" => return Err(Problem::not_found("user").into()),
-        other => return Err(Problem::invalid_field("entity", format!("\"{other}\" has no history here")).into()),
+        other => {
+            return Err(Problem::invalid_field(
+                "entity",
+                format!("\"{other}\" has no history here"),
+            )
+            .into());
+        }
     }
-    let f = AuditQuery { entity: Some(entity.to_owned()), entity_id: Some(id.to_string()), limit: Some("200".into()), ..Default::default() }.parse()?;
-    Ok(repo::list(&ctx.db, &f).await?.into_iter().take(200).collect())
+    let f = AuditQuery {
+        entity: Some(entity.to_owned()),
+        entity_id: Some(id.to_string()),
+        limit: Some("200".into()),
+        ..Default::default()
+    }
+    .parse()?;
+    Ok(repo::list(&ctx.db, &f)
+        .await?
+        .into_iter()
+        .take(200)
+        .collect())
 }

@@ -30,13 +30,15 @@ pub async fn principal(ctx: &AppCtx, id: UserId, epoch: Option<i32>) -> Result<O
     )
     .fetch_optional(&ctx.db)
     .await?;
-    Ok(row.filter(|r| epoch.is_none_or(|e| e == r.auth_epoch)).map(|r| Principal {
-        user_id: UserId(r.id),
-        email: r.email,
-        name: r.name,
-        role: domain::Role::parse(&r.role).unwrap_or(domain::Role::Viewer),
-        team: r.team,
-    }))
+    Ok(row
+        .filter(|r| epoch.is_none_or(|e| e == r.auth_epoch))
+        .map(|r| Principal {
+            user_id: UserId(r.id),
+            email: r.email,
+            name: r.name,
+            role: domain::Role::parse(&r.role).unwrap_or(domain::Role::Viewer),
+            team: r.team,
+        }))
 }
 
 /// The caller of a `Bearer` access token.
@@ -50,7 +52,12 @@ pub async fn principal_from_token(ctx: &AppCtx, token: &str) -> Result<Option<Pr
 /// Checks e-mail and password. Rate limited per account and per IP through the database, so every app node
 /// counts the same failures; the same 401 whether the e-mail exists, the password is wrong or the user is
 /// deactivated. Success and failure are both audited.
-pub async fn authenticate(ctx: &AppCtx, meta: &RequestMeta, email: &str, password: &str) -> Result<(User, i32)> {
+pub async fn authenticate(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    email: &str,
+    password: &str,
+) -> Result<(User, i32)> {
     let email = email.trim().to_lowercase();
     let s = &ctx.settings;
     let now = Utc::now();
@@ -69,17 +76,25 @@ pub async fn authenticate(ctx: &AppCtx, meta: &RequestMeta, email: &str, passwor
     }
 
     let found = users_repo::credentials(&ctx.db, &email).await?;
-    let hash = found.as_ref().map_or_else(|| DUMMY_HASH.clone(), |(_, h)| h.clone());
+    let hash = found
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |(_, h)| h.clone());
     let pw = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || security::verify_password(&pw, &hash)).await.map_err(ServiceError::internal)?;
+    let ok = tokio::task::spawn_blocking(move || security::verify_password(&pw, &hash))
+        .await
+        .map_err(ServiceError::internal)?;
 
     let mut tx = ctx.db.begin().await?;
     match found {
         Some((user, _)) if ok && user.is_active => {
             login_failures::clear(&mut tx, &account_key, since).await?;
             users_repo::touch_login(&mut tx, user.id).await?;
-            let epoch = sqlx::query_scalar!("SELECT auth_epoch FROM users WHERE id = $1", user.id.0).fetch_one(&mut *tx).await?;
-            audit_repo::insert(&mut tx, auth_audit(meta, Some(&user), &email, "auth.login")).await?;
+            let epoch =
+                sqlx::query_scalar!("SELECT auth_epoch FROM users WHERE id = $1", user.id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            audit_repo::insert(&mut tx, auth_audit(meta, Some(&user), &email, "auth.login"))
+                .await?;
             tx.commit().await?;
             Ok((user, epoch))
         }
@@ -87,16 +102,29 @@ pub async fn authenticate(ctx: &AppCtx, meta: &RequestMeta, email: &str, passwor
             let key_names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
             login_failures::record(&mut tx, &key_names).await?;
             let user = found.map(|(u, _)| u);
-            audit_repo::insert(&mut tx, auth_audit(meta, user.as_ref(), &email, "auth.login_failed")).await?;
+            audit_repo::insert(
+                &mut tx,
+                auth_audit(meta, user.as_ref(), &email, "auth.login_failed"),
+            )
+            .await?;
             tx.commit().await?;
             Err(Problem::invalid_credentials().into())
         }
     }
 }
 
-fn auth_audit<'a>(meta: &'a RequestMeta, user: Option<&User>, email: &'a str, action: &'a str) -> NewAudit<'a> {
+fn auth_audit<'a>(
+    meta: &'a RequestMeta,
+    user: Option<&User>,
+    email: &'a str,
+    action: &'a str,
+) -> NewAudit<'a> {
     NewAudit {
-        actor_id: if action == "auth.login" { user.map(|u| u.id.0) } else { None },
+        actor_id: if action == "auth.login" {
+            user.map(|u| u.id.0)
+        } else {
+            None
+        },
         actor_email: Some(email),
         action,
         entity: "user",
@@ -108,7 +136,12 @@ fn auth_audit<'a>(meta: &'a RequestMeta, user: Option<&User>, email: &'a str, ac
 }
 
 /// `POST /auth/login`: a new token family.
-pub async fn login(ctx: &AppCtx, meta: &RequestMeta, email: &str, password: &str) -> Result<TokenPair> {
+pub async fn login(
+    ctx: &AppCtx,
+    meta: &RequestMeta,
+    email: &str,
+    password: &str,
+) -> Result<TokenPair> {
     let (user, epoch) = authenticate(ctx, meta, email, password).await?;
     let mut tx = ctx.db.begin().await?;
     let pair = issue(ctx, &mut tx, &user, epoch, Uuid::now_v7()).await?;
@@ -116,11 +149,27 @@ pub async fn login(ctx: &AppCtx, meta: &RequestMeta, email: &str, password: &str
     Ok(pair)
 }
 
-async fn issue(ctx: &AppCtx, conn: &mut sqlx::PgConnection, user: &User, epoch: i32, family: Uuid) -> Result<TokenPair> {
+async fn issue(
+    ctx: &AppCtx,
+    conn: &mut sqlx::PgConnection,
+    user: &User,
+    epoch: i32,
+    family: Uuid,
+) -> Result<TokenPair> {
     let s = &ctx.settings;
-    let access_token = ctx.jwt.issue(user.id, epoch, s.access_token_ttl_secs).map_err(ServiceError::internal)?;
+    let access_token = ctx
+        .jwt
+        .issue(user.id, epoch, s.access_token_ttl_secs)
+        .map_err(ServiceError::internal)?;
     let (refresh_token, hash) = security::new_refresh_token();
-    tokens::insert(conn, user.id, family, &hash, Utc::now() + Duration::days(s.refresh_token_ttl_days)).await?;
+    tokens::insert(
+        conn,
+        user.id,
+        family,
+        &hash,
+        Utc::now() + Duration::days(s.refresh_token_ttl_days),
+    )
+    .await?;
     Ok(TokenPair {
         access_token,
         refresh_token,
@@ -157,8 +206,15 @@ pub async fn refresh(ctx: &AppCtx, meta: &RequestMeta, token: &str) -> Result<To
     if stored.expires_at <= Utc::now() {
         return Err(Problem::unauthorized().into());
     }
-    let user = users_repo::by_id(&mut tx, stored.user_id).await?.filter(|u| u.is_active);
-    let epoch = sqlx::query_scalar!("SELECT auth_epoch FROM users WHERE id = $1", stored.user_id.0).fetch_one(&mut *tx).await?;
+    let user = users_repo::by_id(&mut tx, stored.user_id)
+        .await?
+        .filter(|u| u.is_active);
+    let epoch = sqlx::query_scalar!(
+        "SELECT auth_epoch FROM users WHERE id = $1",
+        stored.user_id.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     let Some(user) = user else {
         tokens::revoke_family(&mut tx, stored.family_id).await?;
         tx.commit().await?;
@@ -181,7 +237,15 @@ pub async fn logout(ctx: &AppCtx, actor: &Actor, refresh_token: Option<&str>) ->
             tokens::revoke_family(&mut tx, stored.family_id).await?;
         }
     }
-    super::record(&mut tx, actor, "auth.logout", "user", actor.principal.user_id.0, json!({})).await?;
+    super::record(
+        &mut tx,
+        actor,
+        "auth.logout",
+        "user",
+        actor.principal.user_id.0,
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! Contacts: visible to whoever may see their customer; written by roles that may write contacts.
 
-use super::{check_bulk_size, check_version, record, require, snapshot, visible};
 use super::customers::{ensure_visible, prefix_error};
-use crate::ssr::repo::contacts::{self as repo, ContactRecord, ListParams};
+use super::{check_bulk_size, check_version, record, require, snapshot, visible};
 use crate::ssr::repo::After;
+use crate::ssr::repo::contacts::{self as repo, ContactRecord, ListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
 use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery, ContactSortKey};
@@ -57,7 +57,12 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: ContactQuery) -> Result<Pa
     }))
 }
 
-async fn visible_record(conn: &mut PgConnection, p: &Principal, id: ContactId, lock: bool) -> Result<ContactRecord> {
+async fn visible_record(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: ContactId,
+    lock: bool,
+) -> Result<ContactRecord> {
     match repo::by_id(conn, id, lock).await? {
         Some(r) if p.sees(R, r.owner_id, r.owner_team.as_deref()) => Ok(r),
         _ => Err(Problem::not_found("contact").into()),
@@ -67,25 +72,58 @@ async fn visible_record(conn: &mut PgConnection, p: &Principal, id: ContactId, l
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: ContactId) -> Result<Contact> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
-    Ok(visible_record(&mut conn, &actor.principal, id, false).await?.contact)
+    Ok(visible_record(&mut conn, &actor.principal, id, false)
+        .await?
+        .contact)
 }
 
 /// The customer a contact may be attached to: visible to the caller, or 422 on `customer_id`.
-async fn target_customer(conn: &mut PgConnection, p: &Principal, id: CustomerId, field: &str) -> Result<CustomerId> {
+async fn target_customer(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: CustomerId,
+    field: &str,
+) -> Result<CustomerId> {
     match ensure_visible(conn, p, id).await {
         Ok(c) => Ok(c.customer.id),
-        Err(ServiceError::Problem(pr)) if pr.status == 404 => Err(Problem::invalid_field(field, "No customer with this id.").into()),
+        Err(ServiceError::Problem(pr)) if pr.status == 404 => {
+            Err(Problem::invalid_field(field, "No customer with this id.").into())
+        }
         Err(e) => Err(e),
     }
 }
 
-async fn insert_one(conn: &mut PgConnection, actor: &Actor, input: ContactInput, prefix: &str) -> Result<Contact> {
-    let customer = input.customer_id.ok_or_else(|| Problem::invalid_field("customer_id", "is required"))?;
-    let customer = target_customer(conn, &actor.principal, customer, &format!("{prefix}customer_id")).await?;
+async fn insert_one(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    input: ContactInput,
+    prefix: &str,
+) -> Result<Contact> {
+    let customer = input
+        .customer_id
+        .ok_or_else(|| Problem::invalid_field("customer_id", "is required"))?;
+    let customer = target_customer(
+        conn,
+        &actor.principal,
+        customer,
+        &format!("{prefix}customer_id"),
+    )
+    .await?;
     let id = ContactId::new();
     repo::insert(conn, id, customer, &input).await?;
-    let created = repo::by_id(conn, id, false).await?.ok_or_else(|| ServiceError::internal("inserted contact vanished"))?.contact;
-    record(conn, actor, "contact.create", "contact", id.0, diff(None, Some(&snapshot(&created)))).await?;
+    let created = repo::by_id(conn, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("inserted contact vanished"))?
+        .contact;
+    record(
+        conn,
+        actor,
+        "contact.create",
+        "contact",
+        id.0,
+        diff(None, Some(&snapshot(&created))),
+    )
+    .await?;
     Ok(created)
 }
 
@@ -99,7 +137,11 @@ pub async fn create(ctx: &AppCtx, actor: &Actor, mut input: ContactInput) -> Res
     Ok(created)
 }
 
-pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<ContactInput>) -> Result<Vec<Contact>> {
+pub async fn bulk_create(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<ContactInput>,
+) -> Result<Vec<Contact>> {
     require(&actor.principal, R, Action::Create)?;
     check_bulk_size(items.len())?;
     let mut cleaned = Vec::with_capacity(items.len());
@@ -117,13 +159,23 @@ pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<ContactInput>) 
     let mut out = Vec::with_capacity(cleaned.len());
     for (i, item) in cleaned.into_iter().enumerate() {
         let prefix = format!("items[{i}]");
-        out.push(insert_one(&mut tx, actor, item, &format!("{prefix}.")).await.map_err(|e| prefix_error(e, &prefix))?);
+        out.push(
+            insert_one(&mut tx, actor, item, &format!("{prefix}."))
+                .await
+                .map_err(|e| prefix_error(e, &prefix))?,
+        );
     }
     tx.commit().await?;
     Ok(out)
 }
 
-pub async fn update(ctx: &AppCtx, actor: &Actor, id: ContactId, if_match: Option<i32>, patch: ContactPatch) -> Result<Contact> {
+pub async fn update(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: ContactId,
+    if_match: Option<i32>,
+    patch: ContactPatch,
+) -> Result<Contact> {
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let mut tx = ctx.db.begin().await?;
@@ -136,13 +188,29 @@ pub async fn update(ctx: &AppCtx, actor: &Actor, id: ContactId, if_match: Option
         target_customer(&mut tx, p, customer, "customer_id").await?;
     }
     repo::update(&mut tx, id, customer, &merged).await?;
-    let updated = repo::by_id(&mut tx, id, false).await?.ok_or_else(|| ServiceError::internal("updated contact vanished"))?.contact;
-    record(&mut tx, actor, "contact.update", "contact", id.0, diff(Some(&snapshot(&current)), Some(&snapshot(&updated)))).await?;
+    let updated = repo::by_id(&mut tx, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("updated contact vanished"))?
+        .contact;
+    record(
+        &mut tx,
+        actor,
+        "contact.update",
+        "contact",
+        id.0,
+        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
+    )
+    .await?;
     tx.commit().await?;
     Ok(updated)
 }
 
-pub async fn delete(ctx: &AppCtx, actor: &Actor, id: ContactId, if_match: Option<i32>) -> Result<()> {
+pub async fn delete(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: ContactId,
+    if_match: Option<i32>,
+) -> Result<()> {
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let mut tx = ctx.db.begin().await?;
@@ -150,7 +218,15 @@ pub async fn delete(ctx: &AppCtx, actor: &Actor, id: ContactId, if_match: Option
     require(p, R, Action::Delete)?;
     check_version(if_match, current.version)?;
     repo::delete(&mut tx, id).await?;
-    record(&mut tx, actor, "contact.delete", "contact", id.0, diff(Some(&snapshot(&current)), None)).await?;
+    record(
+        &mut tx,
+        actor,
+        "contact.delete",
+        "contact",
+        id.0,
+        diff(Some(&snapshot(&current)), None),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

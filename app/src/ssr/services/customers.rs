@@ -1,12 +1,13 @@
 //! Customers: list (scoped, searchable, keyset), read, create, update, delete, bulk create and bulk actions.
 
 use super::{check_bulk_size, check_version, record, require, snapshot, visible};
-use crate::ssr::repo::customers::{self as repo, CustomerRecord, ListParams};
+use crate::ssr::repo::customers::{self as repo, CustomerRecord, ListParams, Search};
 use crate::ssr::repo::{After, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
 use domain::customer::{
-    BulkResult, Customer, CustomerBulkAction, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery, CustomerSortKey,
+    BulkResult, Customer, CustomerBulkAction, CustomerBulkRequest, CustomerInput, CustomerPatch,
+    CustomerQuery, CustomerSortKey,
 };
 use domain::page::Cursor;
 use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Scope};
@@ -19,28 +20,44 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
     require(p, R, Action::Read)?;
     let f = query.parse()?;
     let visible = visible(&ctx.db, p, R).await?;
-    let after = f.cursor.as_ref().map(|c| keyset_after(c, f.sort.field)).transpose()?;
-    let rows = repo::list(
-        &ctx.db,
-        ListParams {
-            visible,
-            q: f.q.as_deref(),
-            tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
-            status: f.status,
-            owner_id: f.owner_id,
-            industry: f.industry.as_deref(),
-            tag: f.tag.as_deref(),
-            created_from: f.created_from,
-            created_to: f.created_to,
-            sort: f.sort.field,
-            dir: f.sort.dir,
-            after,
-            limit: f.limit,
-        },
-    )
-    .await?;
+    let after = f
+        .cursor
+        .as_ref()
+        .map(|c| keyset_after(c, f.sort.field))
+        .transpose()?;
+    let search =
+        f.q.as_deref()
+            .map(|q| match domain::search::prefix_tsquery(q) {
+                Some(tsq) => Search::FullText(tsq),
+                None => Search::Substring(q.to_owned()),
+            });
+    let mut params = ListParams {
+        visible,
+        search,
+        status: f.status,
+        owner_id: f.owner_id,
+        industry: f.industry.as_deref(),
+        tag: f.tag.as_deref(),
+        created_from: f.created_from,
+        created_to: f.created_to,
+        sort: f.sort.field,
+        dir: f.sort.dir,
+        after,
+        limit: f.limit,
+    };
+    let mut rows = repo::list(&ctx.db, &params).await?;
+    // Nothing matched the words as typed: try a fuzzy match on the name (typos). The fallback decides the same
+    // way on every page, because the full-text result stays empty.
+    if rows.is_empty()
+        && let (Some(Search::FullText(_)), Some(q)) = (&params.search, &f.q)
+    {
+        params.search = Some(Search::Fuzzy(q.clone()));
+        rows = repo::list(&ctx.db, &params).await?;
+    }
     let customers = rows.into_iter().map(|r| r.customer).collect();
-    Ok(Page::from_rows(customers, f.limit, |c: &Customer| cursor_of(c, f.sort.field, &f.sort_text)))
+    Ok(Page::from_rows(customers, f.limit, |c: &Customer| {
+        cursor_of(c, f.sort.field, &f.sort_text)
+    }))
 }
 
 fn cursor_of(c: &Customer, key: CustomerSortKey, sort_text: &str) -> Cursor {
@@ -56,15 +73,25 @@ fn keyset_after(c: &Cursor, key: CustomerSortKey) -> Result<After, Problem> {
     Ok(match key {
         CustomerSortKey::Name => After::Text(c.value.clone(), c.id),
         CustomerSortKey::CreatedAt | CustomerSortKey::UpdatedAt => {
-            let t = chrono::DateTime::parse_from_rfc3339(&c.value).map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?;
+            let t = chrono::DateTime::parse_from_rfc3339(&c.value)
+                .map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?;
             After::Time(t.with_timezone(&chrono::Utc), c.id)
         }
     })
 }
 
 /// The record if the caller may see it; 404 otherwise (also for records of other teams).
-async fn visible_record(conn: &mut PgConnection, p: &Principal, id: CustomerId, lock: bool) -> Result<CustomerRecord> {
-    let rec = if lock { repo::by_id_for_update(conn, id).await? } else { repo::by_id(conn, id).await? };
+async fn visible_record(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: CustomerId,
+    lock: bool,
+) -> Result<CustomerRecord> {
+    let rec = if lock {
+        repo::by_id_for_update(conn, id).await?
+    } else {
+        repo::by_id(conn, id).await?
+    };
     match rec {
         Some(r) if p.sees(R, r.customer.owner_id, r.owner_team.as_deref()) => Ok(r),
         _ => Err(Problem::not_found("customer").into()),
@@ -74,38 +101,77 @@ async fn visible_record(conn: &mut PgConnection, p: &Principal, id: CustomerId, 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: CustomerId) -> Result<Customer> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
-    Ok(visible_record(&mut conn, &actor.principal, id, false).await?.customer)
+    Ok(visible_record(&mut conn, &actor.principal, id, false)
+        .await?
+        .customer)
 }
 
 /// For other services (contacts): 404 unless the caller may see the customer.
-pub(crate) async fn ensure_visible(conn: &mut PgConnection, p: &Principal, id: CustomerId) -> Result<CustomerRecord> {
+pub(crate) async fn ensure_visible(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: CustomerId,
+) -> Result<CustomerRecord> {
     visible_record(conn, p, id, false).await
 }
 
 /// Sales may assign customers only to themselves (or their team); team managers only within their team.
-async fn check_owner(conn: &mut PgConnection, p: &Principal, owner: Option<domain::UserId>, field: &str) -> Result<()> {
+async fn check_owner(
+    conn: &mut PgConnection,
+    p: &Principal,
+    owner: Option<domain::UserId>,
+    field: &str,
+) -> Result<()> {
     let Some(owner) = owner else { return Ok(()) };
     let allowed = match p.scope(R) {
         Scope::All => true,
         Scope::Own(me) => owner == me,
-        Scope::Team(team) => users_repo::by_id(conn, owner).await?.is_some_and(|u| u.team.as_deref() == Some(team.as_str())),
+        Scope::Team(team) => users_repo::by_id(conn, owner)
+            .await?
+            .is_some_and(|u| u.team.as_deref() == Some(team.as_str())),
     };
     if allowed {
         Ok(())
     } else {
-        Err(Problem::invalid_field(field, "You can only assign customers to yourself or members of your team.").into())
+        Err(Problem::invalid_field(
+            field,
+            "You can only assign customers to yourself or members of your team.",
+        )
+        .into())
     }
 }
 
-async fn insert_one(conn: &mut PgConnection, actor: &Actor, mut input: CustomerInput, field_prefix: &str) -> Result<Customer> {
+async fn insert_one(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    mut input: CustomerInput,
+    field_prefix: &str,
+) -> Result<Customer> {
     if input.owner_id.is_none() {
         input.owner_id = Some(actor.principal.user_id);
     }
-    check_owner(conn, &actor.principal, input.owner_id, &format!("{field_prefix}owner_id")).await?;
+    check_owner(
+        conn,
+        &actor.principal,
+        input.owner_id,
+        &format!("{field_prefix}owner_id"),
+    )
+    .await?;
     let id = CustomerId::new();
     repo::insert(conn, id, &input).await?;
-    let created = repo::by_id(conn, id).await?.ok_or_else(|| ServiceError::internal("inserted customer vanished"))?.customer;
-    record(conn, actor, "customer.create", "customer", id.0, diff(None, Some(&snapshot(&created)))).await?;
+    let created = repo::by_id(conn, id)
+        .await?
+        .ok_or_else(|| ServiceError::internal("inserted customer vanished"))?
+        .customer;
+    record(
+        conn,
+        actor,
+        "customer.create",
+        "customer",
+        id.0,
+        diff(None, Some(&snapshot(&created))),
+    )
+    .await?;
     Ok(created)
 }
 
@@ -120,7 +186,11 @@ pub async fn create(ctx: &AppCtx, actor: &Actor, input: CustomerInput) -> Result
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
 /// transaction; a duplicate in item i answers 409 naming `items[i].email`.
-pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<CustomerInput>) -> Result<Vec<Customer>> {
+pub async fn bulk_create(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<CustomerInput>,
+) -> Result<Vec<Customer>> {
     require(&actor.principal, R, Action::Create)?;
     check_bulk_size(items.len())?;
     let mut cleaned = Vec::with_capacity(items.len());
@@ -138,7 +208,9 @@ pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<CustomerInput>)
     let mut out = Vec::with_capacity(cleaned.len());
     for (i, item) in cleaned.into_iter().enumerate() {
         let prefix = format!("items[{i}]");
-        let created = insert_one(&mut tx, actor, item, &format!("{prefix}.")).await.map_err(|e| prefix_error(e, &prefix))?;
+        let created = insert_one(&mut tx, actor, item, &format!("{prefix}."))
+            .await
+            .map_err(|e| prefix_error(e, &prefix))?;
         out.push(created);
     }
     tx.commit().await?;
@@ -164,14 +236,26 @@ pub(crate) fn prefix_error(e: ServiceError, prefix: &str) -> ServiceError {
     }
 }
 
-pub async fn update(ctx: &AppCtx, actor: &Actor, id: CustomerId, if_match: Option<i32>, patch: CustomerPatch) -> Result<Customer> {
+pub async fn update(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: CustomerId,
+    if_match: Option<i32>,
+    patch: CustomerPatch,
+) -> Result<Customer> {
     let mut tx = ctx.db.begin().await?;
     let updated = update_in(&mut tx, actor, id, if_match, patch).await?;
     tx.commit().await?;
     Ok(updated)
 }
 
-async fn update_in(conn: &mut PgConnection, actor: &Actor, id: CustomerId, if_match: Option<i32>, patch: CustomerPatch) -> Result<Customer> {
+async fn update_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: CustomerId,
+    if_match: Option<i32>,
+    patch: CustomerPatch,
+) -> Result<Customer> {
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let current = visible_record(conn, p, id, true).await?.customer;
@@ -183,65 +267,137 @@ async fn update_in(conn: &mut PgConnection, actor: &Actor, id: CustomerId, if_ma
         check_owner(conn, p, merged.owner_id, "owner_id").await?;
     }
     repo::update(conn, id, &merged).await?;
-    let updated = repo::by_id(conn, id).await?.ok_or_else(|| ServiceError::internal("updated customer vanished"))?.customer;
-    record(conn, actor, "customer.update", "customer", id.0, diff(Some(&snapshot(&current)), Some(&snapshot(&updated)))).await?;
+    let updated = repo::by_id(conn, id)
+        .await?
+        .ok_or_else(|| ServiceError::internal("updated customer vanished"))?
+        .customer;
+    record(
+        conn,
+        actor,
+        "customer.update",
+        "customer",
+        id.0,
+        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
+    )
+    .await?;
     Ok(updated)
 }
 
-pub async fn delete(ctx: &AppCtx, actor: &Actor, id: CustomerId, if_match: Option<i32>) -> Result<()> {
+pub async fn delete(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: CustomerId,
+    if_match: Option<i32>,
+) -> Result<()> {
     let mut tx = ctx.db.begin().await?;
     delete_in(&mut tx, actor, id, if_match).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn delete_in(conn: &mut PgConnection, actor: &Actor, id: CustomerId, if_match: Option<i32>) -> Result<()> {
+async fn delete_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: CustomerId,
+    if_match: Option<i32>,
+) -> Result<()> {
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let current = visible_record(conn, p, id, true).await?.customer;
     require(p, R, Action::Delete)?;
     check_version(if_match, current.version)?;
     repo::delete(conn, id).await?;
-    record(conn, actor, "customer.delete", "customer", id.0, diff(Some(&snapshot(&current)), None)).await?;
+    record(
+        conn,
+        actor,
+        "customer.delete",
+        "customer",
+        id.0,
+        diff(Some(&snapshot(&current)), None),
+    )
+    .await?;
     Ok(())
 }
 
 /// Applies one action to every selected customer in one transaction; any id the caller may not see or
 /// change fails the whole request and nothing is written.
-pub async fn bulk_action(ctx: &AppCtx, actor: &Actor, req: CustomerBulkRequest) -> Result<BulkResult> {
-    check_bulk_size(req.ids.len()).map_err(|p| Problem { errors: vec![], ..p }.prefixed("ids"))?;
+pub async fn bulk_action(
+    ctx: &AppCtx,
+    actor: &Actor,
+    req: CustomerBulkRequest,
+) -> Result<BulkResult> {
+    check_bulk_size(req.ids.len()).map_err(|p| {
+        Problem {
+            errors: vec![],
+            ..p
+        }
+        .prefixed("ids")
+    })?;
     let mut tx = ctx.db.begin().await?;
     for (i, id) in req.ids.iter().enumerate() {
         let result = match &req.action {
             CustomerBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
             action => {
                 let patch = bulk_patch(&mut tx, actor, *id, action).await?;
-                update_in(&mut tx, actor, *id, None, patch).await.map(|_| ())
+                update_in(&mut tx, actor, *id, None, patch)
+                    .await
+                    .map(|_| ())
             }
         };
         result.map_err(|e| match e {
-            ServiceError::Problem(p) => ServiceError::Problem(Problem { detail: format!("ids[{i}]: {}", p.detail), ..p.prefixed(&format!("ids[{i}]")) }),
+            ServiceError::Problem(p) => ServiceError::Problem(Problem {
+                detail: format!("ids[{i}]: {}", p.detail),
+                ..p.prefixed(&format!("ids[{i}]"))
+            }),
             other => other,
         })?;
     }
     tx.commit().await?;
-    Ok(BulkResult { affected: req.ids.len() as u64 })
+    Ok(BulkResult {
+        affected: req.ids.len() as u64,
+    })
 }
 
-async fn bulk_patch(conn: &mut PgConnection, actor: &Actor, id: CustomerId, action: &CustomerBulkAction) -> Result<CustomerPatch> {
+async fn bulk_patch(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: CustomerId,
+    action: &CustomerBulkAction,
+) -> Result<CustomerPatch> {
     use domain::Patch::Value;
     Ok(match action {
-        CustomerBulkAction::AssignOwner { owner_id } => CustomerPatch { owner_id: Value(*owner_id), ..Default::default() },
-        CustomerBulkAction::SetStatus { status } => CustomerPatch { status: Value(*status), ..Default::default() },
+        CustomerBulkAction::AssignOwner { owner_id } => CustomerPatch {
+            owner_id: Value(*owner_id),
+            ..Default::default()
+        },
+        CustomerBulkAction::SetStatus { status } => CustomerPatch {
+            status: Value(*status),
+            ..Default::default()
+        },
         CustomerBulkAction::AddTag { tag } => {
-            let mut tags = visible_record(conn, &actor.principal, id, true).await?.customer.tags;
+            let mut tags = visible_record(conn, &actor.principal, id, true)
+                .await?
+                .customer
+                .tags;
             tags.push(tag.clone());
-            CustomerPatch { tags: Value(tags), ..Default::default() }
+            CustomerPatch {
+                tags: Value(tags),
+                ..Default::default()
+            }
         }
         CustomerBulkAction::RemoveTag { tag } => {
             let tag = tag.trim().to_lowercase();
-            let tags = visible_record(conn, &actor.principal, id, true).await?.customer.tags.into_iter().filter(|t| *t != tag).collect();
-            CustomerPatch { tags: Value(tags), ..Default::default() }
+            let tags = visible_record(conn, &actor.principal, id, true)
+                .await?
+                .customer
+                .tags
+                .into_iter()
+                .filter(|t| *t != tag)
+                .collect();
+            CustomerPatch {
+                tags: Value(tags),
+                ..Default::default()
+            }
         }
         CustomerBulkAction::Delete => CustomerPatch::default(),
     })

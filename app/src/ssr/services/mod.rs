@@ -38,7 +38,11 @@ pub(crate) fn check_version(expected: Option<i32>, current: i32) -> Result<(), P
 }
 
 /// The owners whose records the caller may list (a query only for team scopes).
-pub(crate) async fn visible(db: &sqlx::PgPool, p: &Principal, resource: Resource) -> Result<Visible> {
+pub(crate) async fn visible(
+    db: &sqlx::PgPool,
+    p: &Principal,
+    resource: Resource,
+) -> Result<Visible> {
     Ok(match p.scope(resource) {
         Scope::All => Visible::All,
         Scope::Own(me) => Visible::OwnedBy(vec![me]),
@@ -84,10 +88,15 @@ pub(crate) fn snapshot<T: serde::Serialize>(v: &T) -> Value {
 pub(crate) fn check_bulk_size(n: usize) -> Result<(), Problem> {
     const MAX: usize = 1000;
     if n == 0 {
-        return Err(Problem::invalid_field("items", "must contain at least one item"));
+        return Err(Problem::invalid_field(
+            "items",
+            "must contain at least one item",
+        ));
     }
     if n > MAX {
-        return Err(Problem::too_large(format!("At most {MAX} items per bulk request; this one has {n}.")));
+        return Err(Problem::too_large(format!(
+            "At most {MAX} items per bulk request; this one has {n}."
+        )));
     }
     Ok(())
 }

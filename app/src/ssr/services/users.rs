@@ -24,13 +24,17 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: UserQuery) -> Result<Page<
     require(&actor.principal, R, Action::Read)?;
     let f = query.parse()?;
     let rows = repo::list(&ctx.db, &f).await?;
-    Ok(Page::from_rows(rows, f.limit, |u: &User| Cursor::new("email", u.email.clone(), u.id.0)))
+    Ok(Page::from_rows(rows, f.limit, |u: &User| {
+        Cursor::new("email", u.email.clone(), u.id.0)
+    }))
 }
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: UserId) -> Result<User> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
-    repo::by_id(&mut conn, id).await?.ok_or_else(|| Problem::not_found("user").into())
+    repo::by_id(&mut conn, id)
+        .await?
+        .ok_or_else(|| Problem::not_found("user").into())
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: NewUser) -> Result<User> {
@@ -38,7 +42,13 @@ pub async fn create(ctx: &AppCtx, actor: &Actor, input: NewUser) -> Result<User>
     let input = input.clean()?;
     let password_hash = hash(input.password.clone()).await?;
     let role = input.role.unwrap_or(Role::Viewer);
-    let w = UserWrite { email: &input.email, name: &input.name, role, team: input.team.as_deref(), is_active: true };
+    let w = UserWrite {
+        email: &input.email,
+        name: &input.name,
+        role,
+        team: input.team.as_deref(),
+        is_active: true,
+    };
     let mut tx = ctx.db.begin().await?;
     let user = repo::insert(&mut tx, UserId::new(), &w, &password_hash).await?;
     let mut changes = diff(None, Some(&snapshot(&user)));
@@ -50,31 +60,57 @@ pub async fn create(ctx: &AppCtx, actor: &Actor, input: NewUser) -> Result<User>
 
 /// Edit, assign role/team, deactivate, reset password. Deactivating or resetting the password bumps the
 /// user's auth epoch and revokes their refresh tokens: sessions and tokens stop working at once.
-pub async fn update(ctx: &AppCtx, actor: &Actor, id: UserId, if_match: Option<i32>, patch: UserPatch) -> Result<User> {
+pub async fn update(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: UserId,
+    if_match: Option<i32>,
+    patch: UserPatch,
+) -> Result<User> {
     require(&actor.principal, R, Action::Read)?;
     let mut tx = ctx.db.begin().await?;
-    let current = repo::by_id_for_update(&mut tx, id).await?.ok_or_else(|| Problem::not_found("user"))?;
+    let current = repo::by_id_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(|| Problem::not_found("user"))?;
     require(&actor.principal, R, Action::Update)?;
     check_version(if_match, current.version)?;
     let up = patch.apply(&current)?;
     if id == actor.principal.user_id && (!up.is_active || up.role != Role::Admin) {
-        return Err(Problem::conflict("You cannot deactivate yourself or take away your own admin role.").into());
+        return Err(Problem::conflict(
+            "You cannot deactivate yourself or take away your own admin role.",
+        )
+        .into());
     }
     let new_hash = match up.new_password.clone() {
         Some(p) => Some(hash(p).await?),
         None => None,
     };
-    let w = UserWrite { email: &up.email, name: &up.name, role: up.role, team: up.team.as_deref(), is_active: up.is_active };
+    let w = UserWrite {
+        email: &up.email,
+        name: &up.name,
+        role: up.role,
+        team: up.team.as_deref(),
+        is_active: up.is_active,
+    };
     let user = repo::update(&mut tx, id, &w, new_hash.as_deref()).await?;
     let mut changes = diff(Some(&snapshot(&current)), Some(&snapshot(&user)));
     if new_hash.is_some() {
         changes["password"] = json!({"from": "[set]", "to": "[reset]"});
     }
     if new_hash.is_some() || (current.is_active && !user.is_active) {
-        sqlx::query!("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1", id.0).execute(&mut *tx).await?;
+        sqlx::query!(
+            "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1",
+            id.0
+        )
+        .execute(&mut *tx)
+        .await?;
         tokens::revoke_user(&mut tx, id).await?;
     }
-    let action = if current.role != user.role { "user.role_change" } else { "user.update" };
+    let action = if current.role != user.role {
+        "user.role_change"
+    } else {
+        "user.update"
+    };
     record(&mut tx, actor, action, "user", id.0, changes).await?;
     tx.commit().await?;
     Ok(user)
@@ -92,20 +128,46 @@ pub struct CliUser<'a> {
 /// `crm-ims user create`: creates the user, or resets the password (and role, name, team) of an existing one.
 pub async fn create_or_reset(ctx: &AppCtx, u: CliUser<'_>) -> Result<(User, bool)> {
     let email = u.email.trim().to_lowercase();
-    let name = u.name.map(str::to_owned).unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_owned());
-    let input = NewUser { email: email.clone(), name, password: u.password.to_owned(), role: Some(u.role), team: u.team.map(str::to_owned) }.clean()?;
+    let name = u
+        .name
+        .map(str::to_owned)
+        .unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_owned());
+    let input = NewUser {
+        email: email.clone(),
+        name,
+        password: u.password.to_owned(),
+        role: Some(u.role),
+        team: u.team.map(str::to_owned),
+    }
+    .clean()?;
     let password_hash = hash(input.password.clone()).await?;
     let mut tx = ctx.db.begin().await?;
-    let existing = sqlx::query_scalar!("SELECT id FROM users WHERE email = $1 FOR UPDATE", email).fetch_optional(&mut *tx).await?;
-    let w = UserWrite { email: &input.email, name: &input.name, role: u.role, team: input.team.as_deref(), is_active: true };
+    let existing = sqlx::query_scalar!("SELECT id FROM users WHERE email = $1 FOR UPDATE", email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let w = UserWrite {
+        email: &input.email,
+        name: &input.name,
+        role: u.role,
+        team: input.team.as_deref(),
+        is_active: true,
+    };
     let (user, created) = match existing {
         Some(id) => {
             let user = repo::update(&mut tx, UserId(id), &w, Some(&password_hash)).await?;
-            sqlx::query!("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1", id).execute(&mut *tx).await?;
+            sqlx::query!(
+                "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1",
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
             tokens::revoke_user(&mut tx, UserId(id)).await?;
             (user, false)
         }
-        None => (repo::insert(&mut tx, UserId::new(), &w, &password_hash).await?, true),
+        None => (
+            repo::insert(&mut tx, UserId::new(), &w, &password_hash).await?,
+            true,
+        ),
     };
     audit_repo::insert(
         &mut tx,
