@@ -145,7 +145,7 @@ phase_setup() {
 }
 
 phase_fmt() {
-    cargo fmt --all -- --check
+    cargo fmt --all -- --check --color "$CARGO_TERM_COLOR"
 }
 
 # Host crates in one invocation, so `app` is linted with `ssr` (and its own tests) with the same
