@@ -12,9 +12,14 @@ function setup(thread)
   thread:set("tid", thread_id)
 end
 
+function init(args)
+  -- Unique names and e-mails across threads and across runs.
+  math.randomseed(os.time() * 1000 + (tid or 0))
+end
+
 local function create()
   counter = counter + 1
-  local n = string.format("%d-%d-%d", tid or 0, counter, math.random(1, 1000000000))
+  local n = string.format("%d-%d-%d-%d", os.time(), tid or 0, counter, math.random(1, 1000000000))
   local body = '{"name":"Bench Co ' .. n .. '","email":"bench-' .. n .. '@bench.example","status":"prospect","tags":["bench"]}'
   return wrk.format("POST", "/api/v1/customers", {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
