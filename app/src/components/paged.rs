@@ -35,8 +35,8 @@ impl<T: Send + Sync + 'static> Clone for PagedList<T> {
 impl<T: Send + Sync + 'static> Copy for PagedList<T> {}
 
 impl<T: Clone + Send + Sync + 'static> PagedList<T> {
-    /// `fetch(cursor)` builds the query from the current filters (reads made before its future starts are
-    /// tracked, so calling [`reload`](Self::reload) in an `Effect` reloads when a filter changes).
+    /// `fetch(cursor)` builds the query from the current filters. Its reads are not tracked: a page that
+    /// reloads on filter changes reads the filters in its own `Effect` and calls [`reload`](Self::reload).
     pub fn new<F, Fut>(fetch: F) -> Self
     where
         F: Fn(Option<String>) -> Fut + 'static,
@@ -71,7 +71,8 @@ impl<T: Clone + Send + Sync + 'static> PagedList<T> {
         let append = cursor.is_some();
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
-        let future = self.fetch.with_value(|f| f(cursor));
+        // The fetcher reads the filters; callers that want to reload on change track them themselves.
+        let future = untrack(|| self.fetch.with_value(|f| f(cursor)));
         let this = *self;
         let session = this.session;
         this.loading.set(true);

@@ -91,7 +91,10 @@ fn AuditLog() -> impl IntoView {
     // Typed text is copied into the filters on change (blur or Enter).
     let (entity_text, id_text) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let list = PagedList::new(move |cursor| list_audit(filters.query(cursor)));
-    Effect::new(move |_| list.reload());
+    Effect::new(move |_| {
+        filters.query(None);
+        list.reload();
+    });
 
     view! {
         <section class="page">

@@ -49,7 +49,12 @@ fn UserAdmin() -> impl IntoView {
             ..Default::default()
         })
     });
-    Effect::new(move |_| list.reload());
+    Effect::new(move |_| {
+        settled.track();
+        role.track();
+        active.track();
+        list.reload();
+    });
     let dialog = RwSignal::new(Dialog::None);
     let close = Callback::new(move |()| dialog.set(Dialog::None));
     let on_saved = Callback::new(move |u: User| {

@@ -37,7 +37,10 @@ fn ContactList() -> impl IntoView {
             ..Default::default()
         })
     });
-    Effect::new(move |_| list.reload());
+    Effect::new(move |_| {
+        settled.track();
+        list.reload();
+    });
     let empty = Signal::derive(move || {
         if settled.with(|s| s.trim().is_empty()) {
             "No contacts yet.".to_owned()

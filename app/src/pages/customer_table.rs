@@ -3,13 +3,23 @@
 use crate::components::format::{date, iso};
 use crate::components::{PagedList, SortHeader};
 use crate::pages::customer_filters::status_label;
-use domain::CustomerId;
+use crate::root::use_session;
 use domain::customer::Customer;
+use domain::{Action, CustomerId, Resource};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashSet;
 
 pub type Selection = RwSignal<HashSet<CustomerId>>;
+
+/// Rows can be selected only by someone who may act on many at once (update or delete).
+fn can_select() -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let session = use_session();
+    move || {
+        session.can(Resource::Customers, Action::Update)
+            || session.can(Resource::Customers, Action::Delete)
+    }
+}
 
 #[component]
 pub fn StatusBadge(status: domain::customer::CustomerStatus) -> impl IntoView {
@@ -22,6 +32,7 @@ pub fn CustomerTable(
     sort: RwSignal<String>,
     selection: Selection,
 ) -> impl IntoView {
+    let selectable = can_select();
     let all_selected = move || {
         list.rows.with(|rows| {
             !rows.is_empty() && selection.with(|s| rows.iter().all(|c| s.contains(&c.id)))
@@ -45,15 +56,17 @@ pub fn CustomerTable(
                 <caption class="sr-only">"Customers"</caption>
                 <thead>
                     <tr>
-                        <th scope="col" class="col-check">
-                            <input
-                                type="checkbox"
-                                aria-label="Select all customers"
-                                prop:checked=all_selected
-                                prop:indeterminate=some_selected
-                                on:change=toggle_all
-                            />
-                        </th>
+                        <Show when=selectable>
+                            <th scope="col" class="col-check">
+                                <input
+                                    type="checkbox"
+                                    aria-label="Select all customers"
+                                    prop:checked=all_selected
+                                    prop:indeterminate=some_selected
+                                    on:change=toggle_all
+                                />
+                            </th>
+                        </Show>
                         <SortHeader label="Name" key="name" sort=sort />
                         <th scope="col">"Status"</th>
                         <th scope="col">"Owner"</th>
@@ -75,6 +88,7 @@ pub fn CustomerTable(
 
 #[component]
 fn CustomerRow(customer: Customer, selection: Selection) -> impl IntoView {
+    let selectable = can_select();
     let id = customer.id;
     let checked = move || selection.with(|s| s.contains(&id));
     let toggle = move |ev: leptos::ev::Event| {
@@ -88,16 +102,19 @@ fn CustomerRow(customer: Customer, selection: Selection) -> impl IntoView {
         });
     };
     let tags = customer.tags.clone();
+    let name = customer.name.clone();
     view! {
         <tr class:is-selected=checked>
-            <td class="col-check">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Select {}", customer.name)
-                    prop:checked=checked
-                    on:change=toggle
-                />
-            </td>
+            <Show when=selectable>
+                <td class="col-check">
+                    <input
+                        type="checkbox"
+                        aria-label=format!("Select {}", name)
+                        prop:checked=checked
+                        on:change=toggle
+                    />
+                </td>
+            </Show>
             <td data-label="Name" class="col-primary">
                 <A href=format!("/customers/{id}")>{customer.name.clone()}</A>
                 <div class="cell-sub">{customer.email.clone()}</div>

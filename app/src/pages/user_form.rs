@@ -121,7 +121,7 @@ pub fn EditUserDialog(
     let team = RwSignal::new(user.team.clone().unwrap_or_default());
     let active = RwSignal::new(user.is_active);
     let password = RwSignal::new(String::new());
-    let is_me = session.user().is_some_and(|me| me.id == user.id);
+    let is_me = untrack(|| session.user()).is_some_and(|me| me.id == user.id);
     let title = format!("Edit user {}", user.email);
     let user = StoredValue::new(user);
 
