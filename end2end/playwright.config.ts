@@ -14,7 +14,9 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './tests',
-  outputDir: './test-results',
+  // scripts/test.sh points this at target/e2e/test-results, next to the server log, so that its run and
+  // a run by hand never delete each other's traces.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? './test-results',
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,

@@ -293,7 +293,8 @@ phase_e2e() {
     local rc=0
     (
         cd end2end
-        BASE_URL="$url" SEED_OUTPUT="$seed_file" npx --no-install playwright test
+        BASE_URL="$url" SEED_OUTPUT="$seed_file" E2E_OUTPUT_DIR="$E2E_WORK/test-results" \
+            npx --no-install playwright test
     ) || rc=$?
     if [ "$rc" -ne 0 ]; then
         log "last lines of the server log ($log_file):"
