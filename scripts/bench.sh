@@ -16,7 +16,8 @@ N="${1:-2000000}"
 PORT="${BENCH_PORT:-3998}"
 DURATION="${BENCH_DURATION:-10s}"
 BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
-export DATABASE_URL="$(db_url_with_name "$BASE" crm_ims_bench)"
+DATABASE_URL="$(db_url_with_name "$BASE" crm_ims_bench)"
+export DATABASE_URL
 command -v wrk >/dev/null || { log "installing wrk"; if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi >/dev/null; }
 SQLX_OFFLINE=true cargo build --release -p server -q
 BIN=target/release/crm-ims

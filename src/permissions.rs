@@ -463,12 +463,22 @@ mod docs_tests {
         let doc = std::fs::read_to_string(path).unwrap_or_default();
         let start = "<!-- matrix:start -->\n";
         let end = "<!-- matrix:end -->";
-        let (Some(a), Some(b)) = (doc.find(start), doc.find(end)) else { panic!("{path} lacks the matrix markers") };
-        let fresh = format!("{}{start}{}{}", &doc[..a], super::matrix_markdown(), &doc[b..]);
+        let (Some(a), Some(b)) = (doc.find(start), doc.find(end)) else {
+            panic!("{path} lacks the matrix markers")
+        };
+        let fresh = format!(
+            "{}{start}{}{}",
+            &doc[..a],
+            super::matrix_markdown(),
+            &doc[b..]
+        );
         if std::env::var("UPDATE_DOCS").is_ok() {
             std::fs::write(path, &fresh).unwrap();
             return;
         }
-        assert_eq!(doc, fresh, "docs/permissions.md is stale: run UPDATE_DOCS=1 cargo test -p domain");
+        assert_eq!(
+            doc, fresh,
+            "docs/permissions.md is stale: run UPDATE_DOCS=1 cargo test -p domain"
+        );
     }
 }

@@ -40,17 +40,25 @@ impl FromServerFnError for ApiError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let status = match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => 400,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => 400,
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => 503,
             _ => 500,
         };
         let mut p = if status == 503 {
-            Problem::unavailable("The server could not be reached; check your connection and try again.")
+            Problem::unavailable(
+                "The server could not be reached; check your connection and try again.",
+            )
         } else {
-            Problem::new(status, "server-function", "Request failed", value.to_string())
+            Problem::new(
+                status,
+                "server-function",
+                "Request failed",
+                value.to_string(),
+            )
         };
         p.status = status;
         Self(p)
     }
-
 }

@@ -244,6 +244,18 @@ async fn browser_session_login_and_csrf_protection(db: PgPool) {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
+    // Server-function errors carry the problem's status.
+    let wrong = browser
+        .post(url(app::api::auth::Login::PATH))
+        .json(&json!({"email": u.email, "password": "wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong.json::<serde_json::Value>().await.unwrap()["type"],
+        "/problems/invalid-credentials"
+    );
     // The session cookie authenticates REST and server functions alike.
     let me = browser.get(url("/api/v1/users/me")).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::OK);
@@ -304,14 +316,46 @@ async fn sessions_live_in_redis_when_configured(db: PgPool) {
     config.redis_url = Some(url);
     let app = TestApp::spawn_with(db, config).await;
     let u = app.user(Role::Sales, None).await;
-    let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let login = browser.post(format!("{}{}", app.base, app::api::auth::Login::PATH)).json(&json!({"email": u.email, "password": PASSWORD})).send().await.unwrap();
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = browser
+        .post(format!("{}{}", app.base, app::api::auth::Login::PATH))
+        .json(&json!({"email": u.email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(app.count("sessions").await, 0, "nothing in PostgreSQL");
-    let keys: Vec<String> = redis::cmd("KEYS").arg("crm-ims:session:*").query(&mut redis).unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("crm-ims:session:*")
+        .query(&mut redis)
+        .unwrap();
     assert!(!keys.is_empty());
-    assert_eq!(browser.get(format!("{}/api/v1/users/me", app.base)).send().await.unwrap().status(), StatusCode::OK);
-    let logout = browser.post(format!("{}{}", app.base, app::api::auth::Logout::PATH)).json(&json!({})).send().await.unwrap();
+    assert_eq!(
+        browser
+            .get(format!("{}/api/v1/users/me", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let logout = browser
+        .post(format!("{}{}", app.base, app::api::auth::Logout::PATH))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(logout.status(), StatusCode::OK);
-    assert_eq!(browser.get(format!("{}/api/v1/users/me", app.base)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        browser
+            .get(format!("{}/api/v1/users/me", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -1,6 +1,6 @@
 use crate::ApiError;
-use domain::audit::{AuditEntry, AuditQuery};
 use domain::Page;
+use domain::audit::{AuditEntry, AuditQuery};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -13,7 +13,10 @@ pub async fn list_audit(query: AuditQuery) -> Result<Page<AuditEntry>, ApiError>
 
 /// One record's history, for its detail page; visible to whoever may read the record.
 #[server(prefix = "/rpc", endpoint = "record_history", input = Json)]
-pub async fn record_history(entity: String, entity_id: uuid::Uuid) -> Result<Vec<AuditEntry>, ApiError> {
+pub async fn record_history(
+    entity: String,
+    entity_id: uuid::Uuid,
+) -> Result<Vec<AuditEntry>, ApiError> {
     let (ctx, actor) = crate::ssr::web::caller().await?;
     Ok(crate::ssr::services::audit::record_history(&ctx, &actor, &entity, entity_id).await?)
 }

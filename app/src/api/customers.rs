@@ -1,6 +1,8 @@
 use crate::ApiError;
 use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery};
-use domain::customer::{BulkResult, Customer, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery};
+use domain::customer::{
+    BulkResult, Customer, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery,
+};
 use domain::{ContactId, CustomerId, Page};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -25,7 +27,11 @@ pub async fn create_customer(input: CustomerInput) -> Result<Customer, ApiError>
 
 /// `version` is the version the form was loaded with: a newer stored version answers 412.
 #[server(prefix = "/rpc", endpoint = "update_customer", input = Json)]
-pub async fn update_customer(id: CustomerId, version: i32, patch: CustomerPatch) -> Result<Customer, ApiError> {
+pub async fn update_customer(
+    id: CustomerId,
+    version: i32,
+    patch: CustomerPatch,
+) -> Result<Customer, ApiError> {
     let (ctx, actor) = crate::ssr::web::caller().await?;
     Ok(crate::ssr::services::customers::update(&ctx, &actor, id, Some(version), patch).await?)
 }
@@ -55,7 +61,11 @@ pub async fn create_contact(input: ContactInput) -> Result<Contact, ApiError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "update_contact", input = Json)]
-pub async fn update_contact(id: ContactId, version: i32, patch: ContactPatch) -> Result<Contact, ApiError> {
+pub async fn update_contact(
+    id: ContactId,
+    version: i32,
+    patch: ContactPatch,
+) -> Result<Contact, ApiError> {
     let (ctx, actor) = crate::ssr::web::caller().await?;
     Ok(crate::ssr::services::contacts::update(&ctx, &actor, id, Some(version), patch).await?)
 }

@@ -104,8 +104,12 @@ fn CustomerDetail(id: CustomerId) -> impl IntoView {
                         .into_any()
                 }
             }}
-            <CustomerContacts customer_id=id on_change=move |_| changes.update(|n| *n += 1) />
-            <CustomerHistory id=id reload_key=changes />
+            // Contacts and history belong to a customer the caller may see: a failed load (404 for another
+            // team's record) shows its one error above, not a copy in every section and an "Add contact" button.
+            <Show when=move || error.with(Option::is_none)>
+                <CustomerContacts customer_id=id on_change=move |_| changes.update(|n| *n += 1) />
+                <CustomerHistory id=id reload_key=changes />
+            </Show>
         </section>
     }
 }

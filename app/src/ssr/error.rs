@@ -94,6 +94,17 @@ impl ServiceError {
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        ApiError(e.into_problem())
+        answer(e.into_problem())
     }
+}
+
+/// A server function's error, with the problem's status as the HTTP status (Leptos would answer 500 for
+/// every error, which hides 401/403/404/409/412/422 from logs and metrics).
+pub fn answer(problem: Problem) -> ApiError {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(problem.status)
+    {
+        res.set_status(status);
+    }
+    ApiError(problem)
 }

@@ -1,5 +1,6 @@
 //! Glue for server functions: who is calling (from the server's auth layer) and the cookie session.
 
+use super::error::answer;
 use super::services::auth::{SESSION_KEY, SessionAuth};
 use super::{Actor, AppCtx, RequestAuth};
 use crate::ApiError;
@@ -12,14 +13,14 @@ use tower_sessions::Session;
 fn ctx() -> Result<AppCtx, ApiError> {
     use_context::<AppCtx>().ok_or_else(|| {
         tracing::error!("AppCtx missing from the server-function context");
-        ApiError(Problem::internal())
+        answer(Problem::internal())
     })
 }
 
 async fn request_auth() -> Result<RequestAuth, ApiError> {
     let Extension(auth) = leptos_axum::extract::<Extension<RequestAuth>>().await.map_err(|e| {
         tracing::error!(error = %e, "RequestAuth missing: is the auth layer on the /rpc routes?");
-        ApiError(Problem::internal())
+        answer(Problem::internal())
     })?;
     Ok(auth)
 }
@@ -27,7 +28,7 @@ async fn request_auth() -> Result<RequestAuth, ApiError> {
 async fn session() -> Result<Session, ApiError> {
     leptos_axum::extract::<Session>().await.map_err(|e| {
         tracing::error!(error = %e, "session layer missing");
-        ApiError(Problem::internal())
+        answer(Problem::internal())
     })
 }
 
@@ -37,7 +38,7 @@ pub async fn caller() -> Result<(AppCtx, Actor), ApiError> {
     let actor = request_auth()
         .await?
         .actor()
-        .ok_or_else(|| ApiError(Problem::unauthorized()))?;
+        .ok_or_else(|| answer(Problem::unauthorized()))?;
     Ok((ctx, actor))
 }
 
@@ -51,7 +52,7 @@ pub async fn session_login(email: String, password: String) -> Result<User, ApiE
     session
         .cycle_id()
         .await
-        .map_err(|_| ApiError(Problem::internal()))?;
+        .map_err(|_| answer(Problem::internal()))?;
     session
         .insert(
             SESSION_KEY,
@@ -61,7 +62,7 @@ pub async fn session_login(email: String, password: String) -> Result<User, ApiE
             },
         )
         .await
-        .map_err(|_| ApiError(Problem::internal()))?;
+        .map_err(|_| answer(Problem::internal()))?;
     Ok(user)
 }
 
@@ -75,7 +76,7 @@ pub async fn session_logout() -> Result<(), ApiError> {
         .await?
         .flush()
         .await
-        .map_err(|_| ApiError(Problem::internal()))?;
+        .map_err(|_| answer(Problem::internal()))?;
     Ok(())
 }
 
