@@ -13,8 +13,28 @@ pub fn validate<T: Validate<Context = ()>>(value: &T) -> Result<(), Problem> {
 pub fn report_errors(report: &garde::Report) -> Vec<FieldError> {
     report
         .iter()
-        .map(|(path, error)| FieldError::new(path.to_string(), error.message().to_string()))
+        .map(|(path, error)| FieldError::new(path.to_string(), plain(error.message())))
         .collect()
+}
+
+/// garde's messages in words a person filling a form understands.
+fn plain(message: &str) -> String {
+    let lower = message.to_lowercase();
+    if lower.starts_with("not a valid email") {
+        "must be an e-mail address like name@example.com".to_owned()
+    } else if lower.starts_with("not a valid url") {
+        "must be a web address like example.com".to_owned()
+    } else if let Some(rest) = lower.strip_prefix("length is lower than ") {
+        if rest.trim() == "1" {
+            "is required".to_owned()
+        } else {
+            format!("must be at least {rest} characters")
+        }
+    } else if let Some(rest) = lower.strip_prefix("length is greater than ") {
+        format!("must be at most {rest} characters")
+    } else {
+        message.to_owned()
+    }
 }
 
 /// Trims; blank becomes `None`.
@@ -104,6 +124,20 @@ mod tests {
             clean_tags(vec![" VIP".into(), "vip".into(), "".into(), "b2b".into()]),
             vec!["vip", "b2b"]
         );
+    }
+
+    #[test]
+    fn messages_are_plain() {
+        assert_eq!(
+            plain("not a valid email: value is missing `@`"),
+            "must be an e-mail address like name@example.com"
+        );
+        assert_eq!(plain("length is lower than 1"), "is required");
+        assert_eq!(
+            plain("length is greater than 200"),
+            "must be at most 200 characters"
+        );
+        assert_eq!(plain("something else"), "something else");
     }
 
     #[test]

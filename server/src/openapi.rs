@@ -52,16 +52,19 @@ pub async fn json() -> impl IntoResponse {
     Json(ApiDoc::openapi())
 }
 
-/// Interactive API reference; its script is served from our own static files (no CDN).
+/// Interactive API reference (Swagger UI); its files are served from our own static files (no CDN).
 pub async fn docs() -> impl IntoResponse {
     Html(
-        r#"<!doctype html>
+        r##"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CRM-IMS API reference</title></head>
+<title>CRM-IMS API reference</title><link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css"></head>
 <body>
-<script id="api-reference" data-url="/api/v1/openapi.json"></script>
-<script src="/vendor/scalar/standalone.js"></script>
-<noscript>The API reference needs JavaScript. The raw document is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
-</body></html>"#,
+<div id="swagger-ui"><noscript>The API reference needs JavaScript. The raw document is at
+<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript></div>
+<script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script>
+  window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true, persistAuthorization: true });
+</script>
+</body></html>"##,
     )
 }
