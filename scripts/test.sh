@@ -74,6 +74,21 @@ record() { # record NAME STATUS SECONDS
     return 0
 }
 
+# Test counts of this run, from the cargo test and Playwright output kept in $TEST_LOGS.
+TEST_LOGS="$REPO_ROOT/target/test-logs"
+mkdir -p "$TEST_LOGS"
+rm -f "$TEST_LOGS/cargo-test.log" "$TEST_LOGS/e2e.log"
+count_tests() {
+    {
+        [ -f "$TEST_LOGS/cargo-test.log" ] && awk '/^test result:/ {
+            for (i = 2; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) }
+        } END { print p + 0, f + 0 }' "$TEST_LOGS/cargo-test.log"
+        [ -f "$TEST_LOGS/e2e.log" ] && awk '/^ +[0-9]+ passed/ { p += $1 } /^ +[0-9]+ (failed|flaky)/ { f += $1 }
+            END { print p + 0, f + 0 }' "$TEST_LOGS/e2e.log"
+        echo 0 0
+    } | awk '{ p += $1; f += $2 } END { printf "tests: %d passed, %d failed\n", p, f }'
+}
+
 print_summary() {
     local i status colour failed=0
     printf '\n%s\n' "================ CRM-IMS test summary ================" >&2
@@ -93,6 +108,8 @@ print_summary() {
     else
         printf '%sFAILED%s (see the output of the failed phases above)\n' "$C_RED" "$C_OFF" >&2
     fi
+    # The plain closing line: every Rust test and browser test of this run.
+    count_tests
     return "$failed"
 }
 
@@ -173,7 +190,7 @@ phase_test() {
         export REDIS_URL="redis://127.0.0.1:6379"
     fi
     log "DATABASE_URL=$DATABASE_URL REDIS_URL=${REDIS_URL:-<unset>}"
-    cargo test "${HOST_PACKAGES[@]}" --no-fail-fast
+    cargo test "${HOST_PACKAGES[@]}" --no-fail-fast 2>&1 | tee "$TEST_LOGS/cargo-test.log"
 }
 
 phase_site() {
@@ -294,7 +311,7 @@ phase_e2e() {
     (
         cd end2end
         BASE_URL="$url" SEED_OUTPUT="$seed_file" E2E_OUTPUT_DIR="$E2E_WORK/test-results" \
-            npx --no-install playwright test
+            npx --no-install playwright test 2>&1 | tee "$TEST_LOGS/e2e.log"
     ) || rc=$?
     if [ "$rc" -ne 0 ]; then
         log "last lines of the server log ($log_file):"
