@@ -1,7 +1,7 @@
 //! Contacts: visible to whoever may see their customer; written by roles that may write contacts.
 
 use super::customers::{ensure_visible, prefix_error};
-use super::{check_bulk_size, check_version, record, require, snapshot, visible};
+use super::{check_version, clean_all, record, require, snapshot, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::contacts::{self as repo, ContactRecord, ListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -143,18 +143,7 @@ pub async fn bulk_create(
     items: Vec<ContactInput>,
 ) -> Result<Vec<Contact>> {
     require(&actor.principal, R, Action::Create)?;
-    check_bulk_size(items.len())?;
-    let mut cleaned = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        match item.clean() {
-            Ok(c) => cleaned.push(c),
-            Err(p) => errors.extend(p.prefixed(&format!("items[{i}]")).errors),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Problem::invalid(errors).into());
-    }
+    let cleaned = clean_all(items, ContactInput::clean)?;
     let mut tx = ctx.db.begin().await?;
     let mut out = Vec::with_capacity(cleaned.len());
     for (i, item) in cleaned.into_iter().enumerate() {

@@ -1,6 +1,6 @@
 //! Customers: list (scoped, searchable, keyset), read, create, update, delete, bulk create and bulk actions.
 
-use super::{check_bulk_size, check_version, record, require, snapshot, visible};
+use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
 use crate::ssr::repo::customers::{self as repo, CustomerRecord, ListParams, Search};
 use crate::ssr::repo::{After, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -192,18 +192,7 @@ pub async fn bulk_create(
     items: Vec<CustomerInput>,
 ) -> Result<Vec<Customer>> {
     require(&actor.principal, R, Action::Create)?;
-    check_bulk_size(items.len())?;
-    let mut cleaned = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        match item.clean() {
-            Ok(c) => cleaned.push(c),
-            Err(p) => errors.extend(p.prefixed(&format!("items[{i}]")).errors),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Problem::invalid(errors).into());
-    }
+    let cleaned = clean_all(items, CustomerInput::clean)?;
     let mut tx = ctx.db.begin().await?;
     let mut out = Vec::with_capacity(cleaned.len());
     for (i, item) in cleaned.into_iter().enumerate() {

@@ -100,3 +100,25 @@ pub(crate) fn check_bulk_size(n: usize) -> Result<(), Problem> {
     }
     Ok(())
 }
+
+/// Validates every item of a bulk request before anything is written: all invalid fields at once, named
+/// `items[i].field`.
+pub(crate) fn clean_all<T>(
+    items: Vec<T>,
+    clean: impl Fn(T) -> Result<T, Problem>,
+) -> Result<Vec<T>, Problem> {
+    check_bulk_size(items.len())?;
+    let mut cleaned = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        match clean(item) {
+            Ok(c) => cleaned.push(c),
+            Err(p) => errors.extend(p.prefixed(&format!("items[{i}]")).errors),
+        }
+    }
+    if errors.is_empty() {
+        Ok(cleaned)
+    } else {
+        Err(Problem::invalid(errors))
+    }
+}
