@@ -216,3 +216,53 @@ pub async fn count(db: &PgPool) -> Result<i64, sqlx::Error> {
         .fetch_one(db)
         .await
 }
+
+/// The active user as a principal, with the auth epoch their session or token must carry.
+pub async fn principal(
+    db: &PgPool,
+    id: UserId,
+) -> Result<Option<(domain::Principal, i32)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, email, name, role, team, auth_epoch FROM users WHERE id = $1 AND is_active",
+        id.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        let principal = domain::Principal {
+            user_id: UserId(r.id),
+            email: r.email,
+            name: r.name,
+            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+            team: r.team,
+        };
+        (principal, r.auth_epoch)
+    }))
+}
+
+pub async fn auth_epoch(conn: &mut PgConnection, id: UserId) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar!("SELECT auth_epoch FROM users WHERE id = $1", id.0)
+        .fetch_one(conn)
+        .await
+}
+
+/// Ends every session and access token of the user (they carry the old epoch).
+pub async fn bump_auth_epoch(conn: &mut PgConnection, id: UserId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1",
+        id.0
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn id_by_email_for_update(
+    conn: &mut PgConnection,
+    email: &str,
+) -> Result<Option<UserId>, sqlx::Error> {
+    let id = sqlx::query_scalar!("SELECT id FROM users WHERE email = $1 FOR UPDATE", email)
+        .fetch_optional(conn)
+        .await?;
+    Ok(id.map(UserId))
+}

@@ -24,21 +24,10 @@ pub struct SessionAuth {
 
 /// The active user `id` as a principal, if their auth epoch is still `epoch` (when given).
 pub async fn principal(ctx: &AppCtx, id: UserId, epoch: Option<i32>) -> Result<Option<Principal>> {
-    let row = sqlx::query!(
-        "SELECT id, email, name, role, team, auth_epoch FROM users WHERE id = $1 AND is_active",
-        id.0
-    )
-    .fetch_optional(&ctx.db)
-    .await?;
-    Ok(row
-        .filter(|r| epoch.is_none_or(|e| e == r.auth_epoch))
-        .map(|r| Principal {
-            user_id: UserId(r.id),
-            email: r.email,
-            name: r.name,
-            role: domain::Role::parse(&r.role).unwrap_or(domain::Role::Viewer),
-            team: r.team,
-        }))
+    let found = users_repo::principal(&ctx.db, id).await?;
+    Ok(found
+        .filter(|(_, current)| epoch.is_none_or(|e| e == *current))
+        .map(|(p, _)| p))
 }
 
 /// The caller of a `Bearer` access token.
@@ -89,10 +78,7 @@ pub async fn authenticate(
         Some((user, _)) if ok && user.is_active => {
             login_failures::clear(&mut tx, &account_key, since).await?;
             users_repo::touch_login(&mut tx, user.id).await?;
-            let epoch =
-                sqlx::query_scalar!("SELECT auth_epoch FROM users WHERE id = $1", user.id.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let epoch = users_repo::auth_epoch(&mut tx, user.id).await?;
             audit_repo::insert(&mut tx, auth_audit(meta, Some(&user), &email, "auth.login"))
                 .await?;
             tx.commit().await?;
@@ -209,12 +195,7 @@ pub async fn refresh(ctx: &AppCtx, meta: &RequestMeta, token: &str) -> Result<To
     let user = users_repo::by_id(&mut tx, stored.user_id)
         .await?
         .filter(|u| u.is_active);
-    let epoch = sqlx::query_scalar!(
-        "SELECT auth_epoch FROM users WHERE id = $1",
-        stored.user_id.0
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let epoch = users_repo::auth_epoch(&mut tx, stored.user_id).await?;
     let Some(user) = user else {
         tokens::revoke_family(&mut tx, stored.family_id).await?;
         tx.commit().await?;

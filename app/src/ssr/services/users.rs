@@ -98,12 +98,7 @@ pub async fn update(
         changes["password"] = json!({"from": "[set]", "to": "[reset]"});
     }
     if new_hash.is_some() || (current.is_active && !user.is_active) {
-        sqlx::query!(
-            "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1",
-            id.0
-        )
-        .execute(&mut *tx)
-        .await?;
+        repo::bump_auth_epoch(&mut tx, id).await?;
         tokens::revoke_user(&mut tx, id).await?;
     }
     let action = if current.role != user.role {
@@ -142,9 +137,7 @@ pub async fn create_or_reset(ctx: &AppCtx, u: CliUser<'_>) -> Result<(User, bool
     .clean()?;
     let password_hash = hash(input.password.clone()).await?;
     let mut tx = ctx.db.begin().await?;
-    let existing = sqlx::query_scalar!("SELECT id FROM users WHERE email = $1 FOR UPDATE", email)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing = repo::id_by_email_for_update(&mut tx, &email).await?;
     let w = UserWrite {
         email: &input.email,
         name: &input.name,
@@ -154,14 +147,9 @@ pub async fn create_or_reset(ctx: &AppCtx, u: CliUser<'_>) -> Result<(User, bool
     };
     let (user, created) = match existing {
         Some(id) => {
-            let user = repo::update(&mut tx, UserId(id), &w, Some(&password_hash)).await?;
-            sqlx::query!(
-                "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1",
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
-            tokens::revoke_user(&mut tx, UserId(id)).await?;
+            let user = repo::update(&mut tx, id, &w, Some(&password_hash)).await?;
+            repo::bump_auth_epoch(&mut tx, id).await?;
+            tokens::revoke_user(&mut tx, id).await?;
             (user, false)
         }
         None => (
