@@ -83,6 +83,9 @@ pub struct Cursor {
     pub value: String,
     #[serde(rename = "i")]
     pub id: Uuid,
+    /// How the page's rows were found, when that decides the next page (e.g. the search mode).
+    #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
 }
 
 impl Cursor {
@@ -91,7 +94,13 @@ impl Cursor {
             sort: sort.into(),
             value: value.into(),
             id,
+            mode: None,
         }
+    }
+
+    pub fn with_mode(mut self, mode: Option<&str>) -> Self {
+        self.mode = mode.map(str::to_owned);
+        self
     }
 
     pub fn encode(&self) -> String {

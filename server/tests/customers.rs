@@ -385,6 +385,43 @@ async fn keyset_pages_filters_sort_and_search(db: PgPool) {
         ),
         Vec::<String>::new()
     );
+    // A word inside the name is found by full text when no name starts with it.
+    assert_eq!(
+        names(app.get("/api/v1/customers?q=networks", &u).await.1),
+        ["Epsilon Networks"]
+    );
+    // Type-ahead pages: the cursor keeps the name-prefix mode, so page 2 holds the rest of the same result set.
+    for n in ["Zeta One", "Zeta Two", "Zeta Three", "Alpha Zeta"] {
+        app.customer(&u, json!({"name": n})).await;
+    }
+    let (_, p1) = app
+        .get("/api/v1/customers?q=zeta&limit=2&sort=name", &u)
+        .await;
+    assert_eq!(names(p1.clone()), ["Zeta One", "Zeta Three"]);
+    let cur = p1["next_cursor"].as_str().unwrap();
+    let (_, p2) = app
+        .get(
+            &format!("/api/v1/customers?q=zeta&limit=2&sort=name&cursor={cur}"),
+            &u,
+        )
+        .await;
+    assert_eq!(
+        names(p2.clone()),
+        ["Zeta Two"],
+        "prefix mode only: \"Alpha Zeta\" is a full-text match"
+    );
+    assert_eq!(p2["next_cursor"], Value::Null);
+    // Upper case and extra spaces do not matter.
+    assert_eq!(
+        names(app.get("/api/v1/customers?q=ZETA%20%20tw", &u).await.1),
+        ["Zeta Two"]
+    );
+    // `%` is literal in the name prefix: no name starts with "zeta%", so full text answers (it ignores
+    // punctuation) and "Alpha Zeta" is among the results, which a wildcard prefix would have left out.
+    assert_eq!(
+        names(app.get("/api/v1/customers?q=zeta%25", &u).await.1),
+        ["Alpha Zeta", "Zeta Three", "Zeta Two", "Zeta One"]
+    );
     // A cursor from another sort order is refused rather than silently misread.
     let (_, first) = app.get("/api/v1/customers?limit=1&sort=name", &u).await;
     let cur = first["next_cursor"].as_str().unwrap();

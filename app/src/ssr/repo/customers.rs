@@ -155,6 +155,8 @@ pub enum Visible {
 /// fuzzy trigram match on the name that tolerates typos.
 #[derive(Clone, Debug)]
 pub enum Search {
+    /// The name starts with this (lower-case, LIKE-escaped) text: the type-ahead case.
+    NamePrefix(String),
     FullText(String),
     Fuzzy(String),
     /// Text with no letters or digits: a plain substring match on the name.
@@ -184,10 +186,48 @@ pub fn sort_column(key: CustomerSortKey) -> &'static str {
     }
 }
 
-/// One keyset page (`limit + 1` rows). Each filter and sort has its index (see the migration).
+/// One keyset page (`limit + 1` rows). Each filter and sort has its index (see the migrations).
 pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>, sqlx::Error> {
-    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
-    qb.push(" WHERE true");
+    let col = sort_column(p.sort);
+    let dir = if p.dir == SortDir::Desc {
+        "DESC"
+    } else {
+        "ASC"
+    };
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new("");
+    if let Some(Search::NamePrefix(prefix)) = &p.search {
+        // Index-only scan of customers_name_prefix_idx, top-N by the sort key, then the page's rows: a prefix
+        // shared by thousands of customers never reads their table rows (the plan the planner will not pick
+        // by itself, hence the materialized steps).
+        qb.push("WITH hits AS MATERIALIZED (SELECT c.id, c.name, c.created_at, c.updated_at FROM customers c WHERE lower(c.name) LIKE ");
+        qb.push_bind(format!("{prefix}%"));
+        push_filters(&mut qb, p);
+        let bare = col.trim_start_matches("c.");
+        qb.push(format!(
+            "), top AS MATERIALIZED (SELECT id FROM hits ORDER BY {bare} {dir}, id {dir} LIMIT "
+        ));
+        qb.push_bind(p.limit + 1);
+        qb.push(format!(
+            ") {SELECT} JOIN top ON top.id = c.id ORDER BY {col} {dir}, c.id {dir}"
+        ));
+    } else {
+        qb.push(SELECT);
+        qb.push(" WHERE true");
+        push_filters(&mut qb, p);
+        qb.push(format!(" ORDER BY {col} {dir}, c.id {dir} LIMIT "))
+            .push_bind(p.limit + 1);
+    }
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The `AND …` conditions of a list: scope, search, filters and the keyset position.
+fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, p: &ListParams<'_>) {
     if let Visible::OwnedBy(ids) = &p.visible {
         qb.push(" AND c.owner_id = ANY(")
             .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
@@ -206,7 +246,7 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
             qb.push(" AND c.name ILIKE ")
                 .push_bind(format!("%{}%", super::like_escape(&q)));
         }
-        None => {}
+        Some(Search::NamePrefix(_)) | None => {}
     }
     if let Some(s) = p.status {
         qb.push(" AND c.status = ").push_bind(s.as_str());
@@ -228,19 +268,7 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
     if let Some(t) = p.created_to {
         qb.push(" AND c.created_at < ").push_bind(t);
     }
-    let col = sort_column(p.sort);
-    let desc = p.dir == SortDir::Desc;
     if let Some(after) = p.after.clone() {
-        after.push(&mut qb, col, "c.id", desc);
+        after.push(qb, sort_column(p.sort), "c.id", p.dir == SortDir::Desc);
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir} LIMIT "))
-        .push_bind(p.limit + 1);
-    Ok(qb
-        .build_query_as::<Row>()
-        .fetch_all(db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
 }

@@ -25,15 +25,9 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
         .as_ref()
         .map(|c| keyset_after(c, f.sort.field))
         .transpose()?;
-    let search =
-        f.q.as_deref()
-            .map(|q| match domain::search::prefix_tsquery(q) {
-                Some(tsq) => Search::FullText(tsq),
-                None => Search::Substring(q.to_owned()),
-            });
     let mut params = ListParams {
         visible,
-        search,
+        search: None,
         status: f.status,
         owner_id: f.owner_id,
         industry: f.industry.as_deref(),
@@ -45,19 +39,55 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
         after,
         limit: f.limit,
     };
-    let mut rows = repo::list(&ctx.db, &params).await?;
-    // Nothing matched the words as typed: try a fuzzy match on the name (typos). The fallback decides the same
-    // way on every page, because the full-text result stays empty.
-    if rows.is_empty()
-        && let (Some(Search::FullText(_)), Some(q)) = (&params.search, &f.q)
-    {
-        params.search = Some(Search::Fuzzy(q.clone()));
-        rows = repo::list(&ctx.db, &params).await?;
-    }
+    let (rows, mode) = match &f.q {
+        None => (repo::list(&ctx.db, &params).await?, None),
+        Some(q) => {
+            // On the first page the modes are tried in order until one finds something; later pages keep the
+            // mode their cursor came from, so a result set never switches meaning half-way.
+            let forced = f.cursor.as_ref().and_then(|c| c.mode.clone());
+            let mut found = (Vec::new(), None);
+            for (name, search) in search_modes(q) {
+                if forced.as_deref().is_some_and(|m| m != name) {
+                    continue;
+                }
+                params.search = Some(search);
+                let rows = repo::list(&ctx.db, &params).await?;
+                if !rows.is_empty() || forced.is_some() {
+                    found = (rows, Some(name));
+                    break;
+                }
+            }
+            found
+        }
+    };
     let customers = rows.into_iter().map(|r| r.customer).collect();
     Ok(Page::from_rows(customers, f.limit, |c: &Customer| {
-        cursor_of(c, f.sort.field, &f.sort_text)
+        cursor_of(c, f.sort.field, &f.sort_text).with_mode(mode)
     }))
+}
+
+/// How `q` is matched, in the order tried: the name starts with it (type-ahead), every word is a prefix of a
+/// word in name/e-mail/phone/website (full text), the name is similar (typos). Text without letters or digits
+/// is matched as a substring of the name.
+fn search_modes(q: &str) -> Vec<(&'static str, Search)> {
+    match domain::search::prefix_tsquery(q) {
+        Some(tsq) => {
+            let prefix = q
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            vec![
+                (
+                    "prefix",
+                    Search::NamePrefix(crate::ssr::repo::like_escape(&prefix)),
+                ),
+                ("text", Search::FullText(tsq)),
+                ("fuzzy", Search::Fuzzy(q.to_owned())),
+            ]
+        }
+        None => vec![("substring", Search::Substring(q.to_owned()))],
+    }
 }
 
 fn cursor_of(c: &Customer, key: CustomerSortKey, sort_text: &str) -> Cursor {
