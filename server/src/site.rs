@@ -45,6 +45,10 @@ mod tests {
     #[test]
     fn recognises_hashed_names() {
         assert!(super::is_hashed("/frontend-6f1d2a3b4c5d6e7f_bg.wasm"));
+        assert!(
+            super::is_hashed("/frontend-95efed92b2f3e70.js"),
+            "15 digits: Trunk does not zero-pad"
+        );
         assert!(!super::is_hashed("/index.html"));
         assert!(!super::is_hashed("/customers/0190aa"));
     }
