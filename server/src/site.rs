@@ -33,11 +33,15 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Trunk names built files `name-<16+ hex digits>…`: their content never changes under that name.
+/// Trunk names built files `name-<hash>…` with the hash in hex, not zero-padded (so 12 to 16 digits): their
+/// content never changes under that name.
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
-    file.split(['-', '_', '.'])
-        .any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+    file.split(['-', '_', '.']).any(|part| {
+        (12..=16).contains(&part.len())
+            && part.chars().all(|c| c.is_ascii_hexdigit())
+            && part.chars().any(|c| c.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]
