@@ -359,3 +359,71 @@ async fn sessions_live_in_redis_when_configured(db: PgPool) {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn deactivation_ends_browser_sessions_at_once(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let u = app.user(Role::Sales, None).await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let me = || browser.get(format!("{}/api/v1/users/me", app.base)).send();
+    let login = browser
+        .post(format!("{}{}", app.base, app::api::auth::Login::PATH))
+        .json(&json!({"email": u.email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+    let (status, _) = app
+        .patch(
+            &format!("/api/v1/users/{}", u.id),
+            &admin,
+            json!({"is_active": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        me().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "the open session ends at once"
+    );
+    // Reactivating does not revive the old session: the user logs in again.
+    app.patch(
+        &format!("/api/v1/users/{}", u.id),
+        &admin,
+        json!({"is_active": true}),
+    )
+    .await;
+    assert_eq!(me().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn repeated_failures_are_rate_limited_per_ip(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    // 50 failures from one address, each for a different account (so no account limit is reached).
+    for i in 0..50 {
+        let body = json!({"email": format!("nobody{i}@x.example"), "password": "wrong password"});
+        let (status, _) = app
+            .call(Method::POST, "/api/v1/auth/login", None, Some(body))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "someone@x.example", "password": "whatever pw"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["type"], "/problems/rate-limited");
+    assert!(p["retry_after"].as_u64().unwrap() > 0);
+}
