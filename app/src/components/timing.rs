@@ -13,6 +13,15 @@ pub fn unique_id(prefix: &str) -> String {
 
 /// A signal that follows `source` once it has stopped changing for `delay` (search-as-you-type).
 pub fn debounced(source: RwSignal<String>, delay: Duration) -> ReadSignal<String> {
+    debounced_pair(source, delay).0
+}
+
+/// Like [`debounced`], also handing out the writer so a caller can set both at once (restoring state
+/// from the URL without waiting for the delay): set the settled copy first, then the source.
+pub fn debounced_pair(
+    source: RwSignal<String>,
+    delay: Duration,
+) -> (ReadSignal<String>, WriteSignal<String>) {
     let (settled, set_settled) = signal(source.get_untracked());
     let pending: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
     Effect::new(move |_| {
@@ -38,7 +47,7 @@ pub fn debounced(source: RwSignal<String>, delay: Duration) -> ReadSignal<String
             handle.clear();
         }
     });
-    settled
+    (settled, set_settled)
 }
 
 /// Opens what a keyboard shortcut opens unless the user is typing somewhere or a dialog is open.

@@ -6,13 +6,15 @@ use crate::components::timing::is_plain_shortcut;
 use crate::components::user_choices::UserChoices;
 use crate::components::{Forbidden, PagedList, use_toasts};
 use crate::pages::customer_bulk::BulkActions;
-use crate::pages::customer_filters::{CustomerFilters, CustomerFiltersBar};
+use crate::pages::customer_filters::{CustomerFilters, CustomerFiltersBar, query_string};
 use crate::pages::customer_form::NewCustomerDialog;
 use crate::pages::customer_table::CustomerTable;
 use crate::root::use_session;
 use domain::customer::Customer;
 use domain::{Action, Resource};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::collections::HashSet;
 
 #[component]
@@ -32,6 +34,9 @@ fn CustomerList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let filters = CustomerFilters::new();
+    let url_query = use_query_map();
+    // The list starts from the URL (`?q=acme&status=active&sort=-name`) …
+    filters.apply_url(&url_query.get_untracked());
     let users = UserChoices::load();
     let list = PagedList::new(move |cursor| list_customers(filters.query(cursor)));
     let selection = RwSignal::new(HashSet::new());
@@ -43,6 +48,44 @@ fn CustomerList() -> impl IntoView {
         filters.query(None);
         selection.set(HashSet::new());
         list.reload();
+    });
+
+    // … follows it on back/forward (and links to this page) …
+    let location = use_location();
+    let here = location.pathname.get_untracked();
+    let on_this_page = {
+        let here = here.clone();
+        move || location.pathname.with_untracked(|p| *p == here)
+    };
+    Effect::new({
+        let on_this_page = on_this_page.clone();
+        move |_| {
+            url_query.track();
+            // Leaving for another page changes the URL too; that must not clear the filters.
+            if on_this_page() {
+                url_query.with_untracked(|params| filters.apply_url(params));
+            }
+        }
+    });
+    // … and writes the settled filters back: replacing the entry while typing, a new entry otherwise.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let wanted = filters.url_pairs();
+        if !on_this_page() {
+            return;
+        }
+        let current = url_query.with_untracked(CustomerFilters::pairs_of);
+        if wanted == current {
+            return;
+        }
+        navigate(
+            &format!("{here}{}", query_string(&wanted)),
+            NavigateOptions {
+                replace: CustomerFilters::only_typed_differ(&wanted, &current),
+                scroll: false,
+                ..Default::default()
+            },
+        );
     });
 
     // "n" opens the create dialog.
