@@ -4,7 +4,8 @@ use crate::api::customers::list_contacts;
 use crate::components::form::optional;
 use crate::components::paged::PagedStates;
 use crate::components::timing::debounced;
-use crate::components::{Forbidden, PagedList, TextField};
+use crate::components::{Forbidden, PagedList, TextField, use_toasts};
+use crate::pages::contact_form::ContactDialog;
 use crate::pages::customer_detail::or_dash;
 use crate::root::use_session;
 use domain::contact::{Contact, ContactQuery};
@@ -27,6 +28,10 @@ pub fn ContactsPage() -> impl IntoView {
 
 #[component]
 fn ContactList() -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let creating = RwSignal::new(false);
+    let can_create = move || session.can(Resource::Contacts, Action::Create);
     let q = RwSignal::new(String::new());
     let settled = debounced(q, Duration::from_millis(250));
     let list = PagedList::new(move |cursor| {
@@ -41,6 +46,20 @@ fn ContactList() -> impl IntoView {
         settled.track();
         list.reload();
     });
+    // The new contact goes on top of the list, whatever the search and paging.
+    let on_created = move |c: Contact| {
+        creating.set(false);
+        toasts.success("Contact added.");
+        if list.loading.get_untracked() || !list.loaded.get_untracked() {
+            // A page is on its way; it would overwrite the row, so ask again.
+            list.reload();
+        } else {
+            list.rows.update(|rows| {
+                rows.retain(|r| r.id != c.id);
+                rows.insert(0, c);
+            });
+        }
+    };
     let empty = Signal::derive(move || {
         if settled.with(|s| s.trim().is_empty()) {
             "No contacts yet.".to_owned()
@@ -53,6 +72,11 @@ fn ContactList() -> impl IntoView {
         <section class="page">
             <header class="page-header">
                 <h1>"Contacts"</h1>
+                <Show when=can_create>
+                    <button type="button" class="btn btn-primary" on:click=move |_| creating.set(true)>
+                        "New contact"
+                    </button>
+                </Show>
             </header>
             <div class="filters" role="search">
                 <div class="filters-main">
@@ -86,6 +110,9 @@ fn ContactList() -> impl IntoView {
                     </table>
                 </div>
             </PagedStates>
+            <Show when=move || creating.get()>
+                <ContactDialog contact=None on_close=move |_| creating.set(false) on_saved=on_created />
+            </Show>
         </section>
     }
 }
