@@ -51,6 +51,19 @@ pub fn CustomerTable(
         });
     };
     view! {
+        // On phone-width screens the rows are cards and the header row is hidden: this stands in for
+        // its checkbox (the CSS shows one or the other).
+        <Show when=selectable>
+            <label class="cards-select-all">
+                <input
+                    type="checkbox"
+                    prop:checked=all_selected
+                    prop:indeterminate=some_selected
+                    on:change=toggle_all
+                />
+                "Select all"
+            </label>
+        </Show>
         <div class="table-wrap">
             <table class="data-table responsive-table">
                 <caption class="sr-only">"Customers"</caption>
