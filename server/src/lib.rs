@@ -84,8 +84,10 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         .route("/metrics", get(routes::system::metrics))
         .route("/api/docs", get(openapi::docs))
         .merge(authenticated)
+        // Only matched routes are measured: labelling static and SPA paths (/customers/<id>) would create a
+        // metric series per record viewed.
+        .route_layer(routes::system::metrics_pair().0.clone())
         .fallback_service(site::router::<()>(&state.config.site_dir))
-        .layer(routes::system::metrics_pair().0.clone())
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))

@@ -289,6 +289,13 @@ async fn health_readiness_metrics_openapi_and_request_ids(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(res.headers()["x-request-id"], "my-id-1");
+    app.send(
+        Method::GET,
+        "/customers/0190aaaa-0000-7000-8000-000000000001",
+        None,
+        None,
+    )
+    .await;
     let metrics = app
         .send(Method::GET, "/metrics", None, None)
         .await
@@ -296,6 +303,10 @@ async fn health_readiness_metrics_openapi_and_request_ids(db: PgPool) {
         .await
         .unwrap();
     assert!(metrics.contains("endpoint=\"/healthz\""), "{metrics}");
+    assert!(
+        !metrics.contains("0190aaaa"),
+        "SPA paths must not become metric labels"
+    );
     assert!(metrics.contains("crm_ims_db_pool_connections"));
     let (status, doc) = app
         .call(Method::GET, "/api/v1/openapi.json", None, None)
