@@ -75,6 +75,23 @@ apt_install() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# System packages a machine with only rustup lacks: a C toolchain (the linker, and crates such as `ring`
+# compile C) and Node.js with npm (wasm-opt, ECharts, Swagger UI, Playwright come from npm).
+# ---------------------------------------------------------------------------------------------
+setup_system() {
+    local missing=()
+    command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+    command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+    command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt_install "${missing[@]}"
+    else
+        log "system tools: C compiler, pkg-config, npm and curl present"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
 # Rust: wasm target, rustfmt/clippy, wasm-bindgen-cli, Trunk
 # ---------------------------------------------------------------------------------------------
 setup_rust() {
@@ -346,6 +363,7 @@ main() {
     local t0
     t0="$(now_s)"
     cd "$REPO_ROOT"
+    setup_system
     setup_rust
     setup_npm
     setup_postgres
