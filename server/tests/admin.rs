@@ -1,6 +1,6 @@
 mod common;
 
-use common::{PASSWORD, TestApp, fields};
+use common::{TestApp, fields};
 use domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -223,21 +223,8 @@ async fn record_history_follows_record_visibility(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let a = app.user(Role::Sales, None).await;
     let c = app.customer(&a, json!({"name": "History"})).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
     let url = |p: &str| format!("{}{p}", app.base);
-    let login = |email: String| {
-        browser
-            .post(url(app::api::auth::Login::PATH))
-            .json(&json!({"email": email, "password": PASSWORD}))
-            .send()
-    };
-    assert_eq!(
-        login(a.email.clone()).await.unwrap().status(),
-        StatusCode::OK
-    );
+    let browser = app.browser_login(&a.email).await;
     let history = browser
         .post(url(app::api::audit::RecordHistory::PATH))
         .json(&json!({"entity": "customer", "entity_id": c["id"]}))
@@ -249,10 +236,7 @@ async fn record_history_follows_record_visibility(db: PgPool) {
     assert_eq!(entries[0]["action"], "customer.create");
     // Another sales user gets "not found", not the history.
     let b = app.user(Role::Sales, None).await;
-    assert_eq!(
-        login(b.email.clone()).await.unwrap().status(),
-        StatusCode::OK
-    );
+    let browser = app.browser_login(&b.email).await;
     let denied = browser
         .post(url(app::api::audit::RecordHistory::PATH))
         .json(&json!({"entity": "customer", "entity_id": c["id"]}))

@@ -53,11 +53,9 @@ async fn wrong_password_and_unknown_email_answer_the_same_401(db: PgPool) {
         (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
     );
     assert_eq!(b1, b2);
-    let failures: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_logs WHERE action = 'auth.login_failed'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let failures = app
+        .count("audit_logs WHERE action = 'auth.login_failed'")
+        .await;
     assert_eq!(failures, 2);
 }
 
@@ -130,11 +128,7 @@ async fn logout_revokes_the_refresh_token(db: PgPool) {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let logouts: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_logs WHERE action = 'auth.logout'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let logouts = app.count("audit_logs WHERE action = 'auth.logout'").await;
     assert_eq!(logouts, 1);
 }
 
@@ -316,17 +310,7 @@ async fn sessions_live_in_redis_when_configured(db: PgPool) {
     config.redis_url = Some(url);
     let app = TestApp::spawn_with(db, config).await;
     let u = app.user(Role::Sales, None).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = browser
-        .post(format!("{}{}", app.base, app::api::auth::Login::PATH))
-        .json(&json!({"email": u.email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
+    let browser = app.browser_login(&u.email).await;
     assert_eq!(app.count("sessions").await, 0, "nothing in PostgreSQL");
     let keys: Vec<String> = redis::cmd("KEYS")
         .arg("crm-ims:session:*")
@@ -362,22 +346,11 @@ async fn sessions_live_in_redis_when_configured(db: PgPool) {
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn deactivation_ends_browser_sessions_at_once(db: PgPool) {
-    use leptos::server_fn::ServerFn;
     let app = TestApp::spawn(db).await;
     let admin = app.user(Role::Admin, None).await;
     let u = app.user(Role::Sales, None).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let browser = app.browser_login(&u.email).await;
     let me = || browser.get(format!("{}/api/v1/users/me", app.base)).send();
-    let login = browser
-        .post(format!("{}{}", app.base, app::api::auth::Login::PATH))
-        .json(&json!({"email": u.email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(me().await.unwrap().status(), StatusCode::OK);
     let (status, _) = app
         .patch(

@@ -103,6 +103,23 @@ impl TestApp {
         }
     }
 
+    /// A cookie-keeping client logged in through the `login` server function, as the browser app does.
+    pub async fn browser_login(&self, email: &str) -> reqwest::Client {
+        use leptos::server_fn::ServerFn;
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let res = browser
+            .post(format!("{}{}", self.base, app::api::auth::Login::PATH))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(res.status(), StatusCode::OK, "session login of {email}");
+        browser
+    }
+
     pub async fn send(
         &self,
         method: Method,
