@@ -631,3 +631,32 @@ async fn contacts_nested_and_standalone(db: PgPool) {
     );
     assert_eq!(app.count("contacts").await, 0);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn sales_without_a_team_cannot_give_customers_away(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let solo = app.user(Role::Sales, None).await;
+    let other = app.user(Role::Sales, None).await;
+    let (status, p) = app
+        .post(
+            "/api/v1/customers",
+            &solo,
+            json!({"name": "Mine", "owner_id": other.id}),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["owner_id".to_owned()]
+        )
+    );
+    assert_eq!(app.count("customers").await, 0);
+    let c = app
+        .customer(&solo, json!({"name": "Mine", "owner_id": solo.id}))
+        .await;
+    let path = format!("/api/v1/customers/{}", c["id"].as_str().unwrap());
+    let (status, _) = app.patch(&path, &solo, json!({"owner_id": other.id})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get(&path, &solo).await.1["owner_id"], solo.id.as_str());
+}

@@ -153,14 +153,13 @@ async fn check_owner(
     field: &str,
 ) -> Result<()> {
     let Some(owner) = owner else { return Ok(()) };
-    let allowed = match p.scope(R) {
-        Scope::All => true,
-        Scope::Own(me) => owner == me,
-        Scope::Team(team) => users_repo::by_id(conn, owner)
-            .await?
-            .is_some_and(|u| u.team.as_deref() == Some(team.as_str())),
+    let scope = p.scope(R);
+    // The owner's team matters only for team scopes; the rule itself is the domain's `Scope::contains`.
+    let owner_team = match scope {
+        Scope::Team(_) => users_repo::by_id(conn, owner).await?.and_then(|u| u.team),
+        _ => None,
     };
-    if allowed {
+    if scope.contains(Some(owner), owner_team.as_deref()) {
         Ok(())
     } else {
         Err(Problem::invalid_field(
