@@ -22,13 +22,6 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    pub fn empty() -> Self {
-        Self {
-            data: Vec::new(),
-            next_cursor: None,
-        }
-    }
-
     /// Builds a page from `limit + 1` fetched rows: the extra row only tells that there is a next page.
     pub fn from_rows(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> Self {
         let limit = usize::try_from(limit).unwrap_or(0);

@@ -23,29 +23,6 @@ impl<T> Patch<T> {
             Self::Value(v) => Some(v),
         }
     }
-
-    pub fn as_ref(&self) -> Patch<&T> {
-        match self {
-            Self::Missing => Patch::Missing,
-            Self::Null => Patch::Null,
-            Self::Value(v) => Patch::Value(v),
-        }
-    }
-
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
-        match self {
-            Self::Missing => Patch::Missing,
-            Self::Null => Patch::Null,
-            Self::Value(v) => Patch::Value(f(v)),
-        }
-    }
-
-    pub fn value(&self) -> Option<&T> {
-        match self {
-            Self::Value(v) => Some(v),
-            _ => None,
-        }
-    }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {

@@ -151,19 +151,6 @@ pub async fn touch_login(conn: &mut PgConnection, id: UserId) -> Result<(), sqlx
     Ok(())
 }
 
-/// Active users only, for authenticating a request.
-pub async fn active_by_id(db: &PgPool, id: UserId) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        UserRow,
-        "SELECT id, email, name, role, team, is_active, last_login_at, version, created_at, updated_at
-         FROM users WHERE id = $1 AND is_active",
-        id.0
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(Into::into))
-}
-
 pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "SELECT id, email, name, role, team, is_active, last_login_at, version, created_at, updated_at FROM users WHERE true",
@@ -209,12 +196,6 @@ pub async fn team_members(conn: &mut PgConnection, team: &str) -> Result<Vec<Use
         .fetch_all(conn)
         .await?;
     Ok(ids.into_iter().map(UserId).collect())
-}
-
-pub async fn count(db: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#)
-        .fetch_one(db)
-        .await
 }
 
 /// The active user as a principal, with the auth epoch their session or token must carry.
