@@ -51,4 +51,20 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(UserId, CustomerId, ContactId, AuditId, RefreshTokenId);
+typed_id!(
+    UserId,
+    CustomerId,
+    ContactId,
+    AuditId,
+    RefreshTokenId,
+    LeadId,
+    OpportunityId,
+    StageChangeId,
+    InteractionId,
+    TaskId,
+    TicketId,
+    TicketCommentId,
+    ProjectId,
+    MilestoneId,
+    NotificationId,
+);

@@ -1,11 +1,16 @@
 //! CRM-IMS domain crate: the types, parsing, validation, permission matrix and business rules shared by the
 //! browser (wasm32) and the server. It does no I/O: no tokio, no sqlx, no HTTP.
 
+#[macro_use]
+mod text_enum;
+
 pub mod audit;
 pub mod auth;
 pub mod contact;
 pub mod customer;
 pub mod ids;
+pub mod money;
+pub mod opportunity;
 pub mod page;
 pub mod patch;
 pub mod permissions;
