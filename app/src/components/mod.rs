@@ -4,6 +4,7 @@ pub mod confirm;
 pub mod field;
 pub mod form;
 pub mod format;
+pub mod history;
 pub mod modal;
 pub mod nav;
 pub mod paged;

@@ -3,10 +3,10 @@
 use crate::api::audit::list_audit;
 use crate::components::form::optional;
 use crate::components::format::{action_verb, changes, date_time, humanize, iso, query_string};
+use crate::components::history::ChangeList;
 use crate::components::paged::PagedStates;
 use crate::components::user_choices::UserChoices;
 use crate::components::{Forbidden, PagedList, SelectField, TextField};
-use crate::pages::customer_history::ChangeList;
 use crate::root::use_session;
 use domain::audit::{AuditEntry, AuditQuery};
 use domain::{Action, Resource};

@@ -3,11 +3,11 @@
 use crate::ApiError;
 use crate::api::customers::{delete_customer, get_customer};
 use crate::components::format::{date_time, iso};
+use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
 use crate::components::{ConfirmDialog, ErrorState, Loading, use_toasts};
 use crate::pages::customer_contacts::CustomerContacts;
 use crate::pages::customer_edit::EditCustomerForm;
-use crate::pages::customer_history::CustomerHistory;
 use crate::pages::customer_table::StatusBadge;
 use crate::root::use_session;
 use domain::customer::Customer;
@@ -108,7 +108,7 @@ fn CustomerDetail(id: CustomerId) -> impl IntoView {
             // team's record) shows its one error above, not a copy in every section and an "Add contact" button.
             <Show when=move || error.with(Option::is_none)>
                 <CustomerContacts customer_id=id on_change=move |_| changes.update(|n| *n += 1) />
-                <CustomerHistory id=id reload_key=changes />
+                <RecordHistory entity="customer" id=id.0 reload_key=changes />
             </Show>
         </section>
     }

@@ -11,7 +11,6 @@ pub mod customer_detail;
 pub mod customer_edit;
 pub mod customer_filters;
 pub mod customer_form;
-pub mod customer_history;
 pub mod customer_table;
 pub mod customers;
 pub mod login;

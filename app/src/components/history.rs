@@ -4,17 +4,22 @@ use crate::api::audit::record_history;
 use crate::components::format::{action_verb, changes, date_time, iso};
 use crate::components::{EmptyState, ErrorState, Loading};
 use crate::root::use_session;
-use domain::CustomerId;
 use domain::audit::AuditEntry;
 use leptos::prelude::*;
 
+/// The audit history of any record (`entity` as in the audit log: `customer`, `lead`, `opportunity`, …).
+/// Bump `reload_key` after a write to show it.
 #[component]
-pub fn CustomerHistory(id: CustomerId, reload_key: RwSignal<u32>) -> impl IntoView {
+pub fn RecordHistory(
+    entity: &'static str,
+    id: uuid::Uuid,
+    reload_key: RwSignal<u32>,
+) -> impl IntoView {
     let session = use_session();
     let history = LocalResource::new(move || {
         reload_key.track();
         async move {
-            let result = record_history("customer".to_owned(), id.0).await;
+            let result = record_history(entity.to_owned(), id).await;
             if let Err(e) = &result {
                 session.check(e);
             }
