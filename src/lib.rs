@@ -14,6 +14,7 @@ pub mod opportunity;
 pub mod page;
 pub mod patch;
 pub mod permissions;
+pub mod priority;
 pub mod problem;
 pub mod search;
 pub mod user;
