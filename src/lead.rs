@@ -2,7 +2,8 @@
 //! `converted` (only by converting: customer + contact + opportunity in one go) or `disqualified` (with a
 //! reason; a disqualified lead may be reopened).
 
-use crate::customer::{QueryParser, parse_i64, parse_time, parse_uuid};
+use crate::contact::Contact;
+use crate::customer::{Customer, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{ContactId, CustomerId, LeadId, OpportunityId, UserId};
 use crate::money;
 use crate::opportunity::Stage;
@@ -569,6 +570,27 @@ pub struct ConvertedOpportunity {
     pub probability: i16,
     pub owner_id: Option<UserId>,
     pub expected_close_date: Option<NaiveDate>,
+}
+
+/// The answer of `POST /leads/{id}/convert`: what the lead became, and the converted lead itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeadConversion {
+    pub customer: Customer,
+    pub contact: Contact,
+    /// `null` when the conversion was asked not to create one.
+    pub opportunity: Option<ConvertedOpportunity>,
+    pub lead: Lead,
+}
+
+/// A customer that may already be the lead's company (`GET /leads/{id}/duplicates`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicateCandidate {
+    pub customer: Customer,
+    pub reason: DuplicateReason,
+    /// How sure the match is, 0..1 (1 = same e-mail).
+    pub score: f64,
 }
 
 text_enum! {
