@@ -168,7 +168,10 @@ impl LeadInput {
 
 /// A status a client sets on create or update: never `converted` (only converting does that), and
 /// `disqualified` needs a reason.
-pub fn check_status(status: LeadStatus, disqualified_reason: Option<&str>) -> Result<(), FieldError> {
+pub fn check_status(
+    status: LeadStatus,
+    disqualified_reason: Option<&str>,
+) -> Result<(), FieldError> {
     match status {
         LeadStatus::Converted => Err(FieldError::new(
             "status",
@@ -274,7 +277,9 @@ impl LeadPatch {
                 required("name");
                 String::new()
             }
-            other => other.apply_to(Some(current.name.clone())).unwrap_or_default(),
+            other => other
+                .apply_to(Some(current.name.clone()))
+                .unwrap_or_default(),
         };
         let source = match self.source {
             Patch::Null => {
@@ -737,7 +742,13 @@ mod tests {
     #[test]
     fn converted_lead_is_read_only() {
         let patch: LeadPatch = serde_json::from_str(r#"{"notes":"x"}"#).unwrap();
-        assert_eq!(patch.apply(&lead(LeadStatus::Converted)).unwrap_err().status, 409);
+        assert_eq!(
+            patch
+                .apply(&lead(LeadStatus::Converted))
+                .unwrap_err()
+                .status,
+            409
+        );
         let to_converted: LeadPatch = serde_json::from_str(r#"{"status":"converted"}"#).unwrap();
         let p = to_converted.apply(&lead(LeadStatus::New)).unwrap_err();
         assert_eq!(p.status, 422);
@@ -750,7 +761,10 @@ mod tests {
             serde_json::from_str(r#"{"company":null,"estimated_value":"10.50"}"#).unwrap();
         let merged = patch.apply(&lead(LeadStatus::New)).unwrap();
         assert_eq!(merged.company, None);
-        assert_eq!(merged.estimated_value, Some(Decimal::from_str("10.5").unwrap()));
+        assert_eq!(
+            merged.estimated_value,
+            Some(Decimal::from_str("10.5").unwrap())
+        );
         assert_eq!(merged.currency, "EUR");
         let bad: LeadPatch = serde_json::from_str(r#"{"name":null,"source":null}"#).unwrap();
         let p = bad.apply(&lead(LeadStatus::New)).unwrap_err();
@@ -761,8 +775,18 @@ mod tests {
     fn only_open_leads_convert() {
         assert!(ensure_convertible(LeadStatus::Qualified).is_ok());
         assert!(ensure_convertible(LeadStatus::New).is_ok());
-        assert_eq!(ensure_convertible(LeadStatus::Converted).unwrap_err().status, 409);
-        assert_eq!(ensure_convertible(LeadStatus::Disqualified).unwrap_err().status, 409);
+        assert_eq!(
+            ensure_convertible(LeadStatus::Converted)
+                .unwrap_err()
+                .status,
+            409
+        );
+        assert_eq!(
+            ensure_convertible(LeadStatus::Disqualified)
+                .unwrap_err()
+                .status,
+            409
+        );
     }
 
     #[test]

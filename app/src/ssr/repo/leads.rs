@@ -328,7 +328,7 @@ pub struct DuplicateSearch<'a> {
     pub limit: i64,
 }
 
-/// Customers the caller may see matching by exact e-mail (score 1), e-mail domain or website host (0.8) or a
+/// Customers the caller may see matching by exact e-mail (score 1), e-mail domain or website host (0.9) or a
 /// similar name (trigram similarity > 0.4 via `customers_name_trgm_idx`), at most `limit` per reason.
 /// Runs on a transaction because the similarity threshold is set for it only.
 pub async fn duplicate_hits(
@@ -345,10 +345,12 @@ pub async fn duplicate_hits(
         hits.extend(run_hits(qb, s, conn).await?);
     }
     if let Some(domain) = s.domain {
-        let mut qb = hits_query("'domain' AS reason, 0.8::real AS score");
+        let mut qb = hits_query("'domain' AS reason, 0.9::real AS score");
         qb.push("(split_part(c.email, '@', 2) = ")
             .push_bind(domain.to_owned())
-            .push(" OR lower(substring(c.website from '^(?:[a-zA-Z]+://)?(?:www\\.)?([^/:?#]+)')) = ")
+            .push(
+                " OR lower(substring(c.website from '^(?:[a-zA-Z]+://)?(?:www\\.)?([^/:?#]+)')) = ",
+            )
             .push_bind(domain.to_owned())
             .push(")");
         hits.extend(run_hits(qb, s, conn).await?);
@@ -378,6 +380,7 @@ async fn run_hits(
             .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
             .push(")");
     }
-    qb.push(" ORDER BY score DESC, c.id LIMIT ").push_bind(s.limit);
+    qb.push(" ORDER BY score DESC, c.id LIMIT ")
+        .push_bind(s.limit);
     qb.build_query_as().fetch_all(conn).await
 }

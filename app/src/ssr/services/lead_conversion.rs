@@ -4,8 +4,8 @@
 use super::customers::ensure_visible;
 use super::leads::{reload, visible_record};
 use super::{record, require, snapshot, visible};
-use crate::ssr::repo::customers as customers_repo;
 use crate::ssr::repo::contacts as contacts_repo;
+use crate::ssr::repo::customers as customers_repo;
 use crate::ssr::repo::leads::{self as repo, Conversion, DuplicateHit, DuplicateSearch};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
@@ -48,7 +48,9 @@ pub async fn convert(
     };
     let contact = new_contact(&mut tx, actor, &before, customer.id).await?;
     let opportunity = match plan {
-        Some(plan) => Some(new_opportunity(&mut tx, actor, &before, &customer, contact.id, plan).await?),
+        Some(plan) => {
+            Some(new_opportunity(&mut tx, actor, &before, &customer, contact.id, plan).await?)
+        }
         None => None,
     };
     let links = Conversion {
@@ -122,9 +124,11 @@ async fn email_taken(conn: &mut PgConnection, p: &Principal, taken: CustomerId) 
              \"customer_id\": \"{}\" to attach the lead to it.",
             c.customer.name, c.customer.id, c.customer.id
         ),
-        Err(_) => "Another customer already has this lead's e-mail address; ask its owner, or attach \
+        Err(_) => {
+            "Another customer already has this lead's e-mail address; ask its owner, or attach \
                    the lead to an existing customer with \"customer_id\"."
-            .to_owned(),
+                .to_owned()
+        }
     };
     let mut problem = Problem::duplicate("email", detail.clone());
     problem.detail = detail;
@@ -181,12 +185,24 @@ async fn new_opportunity(
     repo::insert_opportunity_from_lead(conn, &opportunity, lead.id, contact, by).await?;
     let changes = diff(None, Some(&snapshot(&opportunity)));
     let id = opportunity.id.0;
-    record(conn, actor, "opportunity.create", "opportunity", id, changes).await?;
+    record(
+        conn,
+        actor,
+        "opportunity.create",
+        "opportunity",
+        id,
+        changes,
+    )
+    .await?;
     Ok(opportunity)
 }
 
 /// Customers the caller may see that may already be this lead's company, best first (at most 10).
-pub async fn duplicates(ctx: &AppCtx, actor: &Actor, id: LeadId) -> Result<Vec<DuplicateCandidate>> {
+pub async fn duplicates(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: LeadId,
+) -> Result<Vec<DuplicateCandidate>> {
     let p = &actor.principal;
     require(p, Resource::Leads, Action::Read)?;
     require(p, Resource::Customers, Action::Read)?;

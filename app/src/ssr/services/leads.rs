@@ -98,7 +98,9 @@ async fn check_owner(
         return Err(Problem::invalid_field(field, "No user with this id.").into());
     };
     let scope = p.scope(R);
-    let team = matches!(scope, Scope::Team(_)).then_some(user.team).flatten();
+    let team = matches!(scope, Scope::Team(_))
+        .then_some(user.team)
+        .flatten();
     if scope.contains(Some(owner), team.as_deref()) {
         Ok(())
     } else {
