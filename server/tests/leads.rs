@@ -13,15 +13,15 @@ async fn lead(app: &TestApp, u: &TestUser, body: Value) -> Value {
 }
 
 fn path(l: &Value) -> String {
-    format!("/api/v1/leads/{}", l["id"].as_str().unwrap())
+    format!("/api/v1/leads/{}", l["id"].as_str().expect("lead id"))
 }
 
 fn names(v: &Value) -> Vec<String> {
     v["data"]
         .as_array()
-        .unwrap()
+        .expect("a list")
         .iter()
-        .map(|l| l["name"].as_str().unwrap().to_owned())
+        .map(|l| l["name"].as_str().expect("name").to_owned())
         .collect()
 }
 
@@ -30,7 +30,7 @@ async fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
     sqlx::query_as("SELECT action, entity FROM audit_logs WHERE entity IN ('lead', 'customer', 'contact', 'opportunity') ORDER BY id")
         .fetch_all(&app.db)
         .await
-        .unwrap()
+        .expect("audit rows")
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
