@@ -705,3 +705,106 @@ async fn duplicates_by_email_domain_and_name(db: PgPool) {
     let (_, d) = app.get(&format!("{}/duplicates", path(&free)), &u).await;
     assert_eq!(d["data"], json!([]), "{d}");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_ui_server_functions_convert_and_show_history(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let existing = app
+        .customer(
+            &u,
+            json!({"name": "Engines", "email": "info@engines.example"}),
+        )
+        .await;
+    let l = lead(
+        &app,
+        &u,
+        json!({"name": "Ada", "email": "ada@engines.example"}),
+    )
+    .await;
+    let browser = app.browser_login(&u.email).await;
+    let call = |path: &'static str, body: Value| {
+        browser
+            .post(format!("{}{path}", app.base))
+            .json(&body)
+            .send()
+    };
+    let dupes: Value = call(
+        app::api::leads::LeadDuplicates::PATH,
+        json!({"id": l["id"]}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(dupes[0]["customer"]["id"], existing["id"], "{dupes}");
+    assert_eq!(dupes[0]["reason"], "domain");
+    let res = call(
+        app::api::leads::ConvertLead::PATH,
+        json!({"id": l["id"], "input": {"customer_id": existing["id"], "amount": "10.00"}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(c["lead"]["status"], "converted");
+    assert_eq!(c["opportunity"]["amount"], "10.00");
+    let history: Value = call(
+        app::api::audit::RecordHistory::PATH,
+        json!({"entity": "lead", "entity_id": l["id"]}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(history[0]["action"], "lead.convert", "{history}");
+    assert_eq!(history[1]["action"], "lead.create");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn concurrent_conversions_create_one_customer(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let l = lead(&app, &u, json!({"name": "Raced", "company": "Race Ltd"})).await;
+    let convert = format!("{}/convert", path(&l));
+    let (a, b) = tokio::join!(
+        app.post(&convert, &u, json!({})),
+        app.post(&convert, &u, json!({}))
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+    assert_eq!(app.count("customers").await, 1);
+    assert_eq!(app.count("opportunities").await, 1);
+    assert_eq!(
+        app.count("audit_logs WHERE action = 'lead.convert'").await,
+        1
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn openapi_documents_the_lead_endpoints(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (status, doc) = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for p in [
+        "/api/v1/leads",
+        "/api/v1/leads/{id}",
+        "/api/v1/leads/bulk",
+        "/api/v1/leads/bulk-actions",
+        "/api/v1/leads/{id}/convert",
+        "/api/v1/leads/{id}/duplicates",
+    ] {
+        assert!(doc["paths"][p].is_object(), "{p} missing");
+    }
+    assert_eq!(
+        doc["paths"]["/api/v1/leads/{id}/convert"]["post"]["tags"][0],
+        "leads"
+    );
+    assert!(doc["components"]["schemas"]["LeadConversion"].is_object());
+}
