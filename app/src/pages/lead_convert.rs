@@ -5,7 +5,7 @@ use crate::api::leads::{convert_lead, lead_duplicates};
 use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::{CheckboxField, ErrorState, FormState, Loading, Modal, TextField};
 use crate::root::use_session;
-use domain::lead::{DuplicateCandidate, Lead, LeadConversion, LeadConvertInput};
+use domain::lead::{DuplicateCandidate, DuplicateReason, Lead, LeadConversion, LeadConvertInput};
 use domain::{CustomerId, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -112,6 +112,10 @@ pub fn ConvertLeadDialog(
             form.busy.try_set(false);
             match result {
                 Ok(c) => on_converted.run(c),
+                // A taken e-mail (409) names the customer that has it: its detail says what to do.
+                Err(e) if e.problem().status == 409 => {
+                    form.alert.set(Some(e.problem().detail.clone()));
+                }
                 Err(e) => {
                     session.check(&e);
                     form.show_error(&e, &CONVERT_FIELDS);
@@ -173,10 +177,10 @@ fn DuplicateChoice(candidate: DuplicateCandidate, value: RwSignal<String>) -> im
     let c = candidate.customer;
     let why = format!(
         "same {} · {:.0}% match",
-        match candidate.reason.as_str() {
-            "email" => "e-mail",
-            "domain" => "company domain",
-            _ => "name",
+        match candidate.reason {
+            DuplicateReason::Email => "e-mail",
+            DuplicateReason::Domain => "company domain",
+            DuplicateReason::Name => "name",
         },
         candidate.score * 100.0
     );
