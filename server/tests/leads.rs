@@ -808,3 +808,54 @@ async fn openapi_documents_the_lead_endpoints(db: PgPool) {
     );
     assert!(doc["components"]["schemas"]["LeadConversion"].is_object());
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn teams_share_leads_and_owners_stay_in_scope(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let north1 = app.user(Role::Sales, Some("north")).await;
+    let north2 = app.user(Role::Sales, Some("north")).await;
+    let south = app.user(Role::Sales, Some("south")).await;
+    let manager = app.user(Role::Manager, Some("north")).await;
+    let l = lead(&app, &north1, json!({"name": "North lead"})).await;
+    assert_eq!(
+        names(&app.get("/api/v1/leads", &north2).await.1),
+        ["North lead"]
+    );
+    assert_eq!(
+        names(&app.get("/api/v1/leads", &manager).await.1),
+        ["North lead"]
+    );
+    assert!(names(&app.get("/api/v1/leads", &south).await.1).is_empty());
+    // A team mate may take the lead over; handing it to another team is refused.
+    let (status, moved) = app
+        .patch(&path(&l), &north2, json!({"owner_id": north2.id}))
+        .await;
+    assert_eq!(
+        (status, &moved["owner_id"]),
+        (StatusCode::OK, &json!(north2.id))
+    );
+    let (status, p) = app
+        .patch(&path(&l), &manager, json!({"owner_id": south.id}))
+        .await;
+    assert_eq!(
+        (status, fields(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["owner_id".to_owned()]
+        )
+    );
+    let (status, p) = app
+        .post(
+            "/api/v1/leads",
+            &north1,
+            json!({"name": "Gift", "owner_id": south.id}),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["owner_id".to_owned()]
+        )
+    );
+}
