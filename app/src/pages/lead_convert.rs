@@ -128,7 +128,7 @@ pub fn ConvertLeadDialog(
         <Modal title="Convert lead" on_close=on_close wide=true>
             <form novalidate on:submit=on_submit>
                 <FormAlert form=form />
-                <fieldset class="field span-2">
+                <fieldset class="convert-customers">
                     <legend>"Customer"</legend>
                     {choice(customer, String::new(), format!("Create a new customer \u{201c}{default_name}\u{201d}").into_any())}
                     {move || match duplicates.get() {
