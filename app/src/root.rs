@@ -115,6 +115,14 @@ pub fn App() -> impl IntoView {
                             view=|| view! { <Protected><pages::contacts::ContactsPage /></Protected> }
                         />
                         <Route
+                            path=path!("/leads")
+                            view=|| view! { <Protected><pages::leads::LeadsPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/leads/:id")
+                            view=|| view! { <Protected><pages::lead_detail::LeadDetailPage /></Protected> }
+                        />
+                        <Route
                             path=path!("/admin")
                             view=|| view! { <Protected><Redirect path="/admin/users" /></Protected> }
                         />

@@ -18,6 +18,8 @@ use utoipa::{Modify, OpenApi};
         routes::contacts::create_for_customer, routes::contacts::bulk_create, routes::contacts::get,
         routes::contacts::update, routes::contacts::delete,
         routes::audit::list,
+        routes::leads::list, routes::leads::get, routes::leads::create, routes::leads::update, routes::leads::delete,
+        routes::leads::bulk_create, routes::leads::bulk_action, routes::leads::convert, routes::leads::duplicates,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -27,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         (name = "customers", description = "Customers"),
         (name = "contacts", description = "Contacts of customers"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "leads", description = "Leads and their conversion into customer, contact and opportunity"),
     )
 )]
 pub struct ApiDoc;

@@ -33,4 +33,12 @@ pub fn register() {
     register_explicit::<users::UpdateUser>();
     register_explicit::<audit::ListAudit>();
     register_explicit::<audit::RecordHistory>();
+    register_explicit::<app::api::leads::ListLeads>();
+    register_explicit::<app::api::leads::GetLead>();
+    register_explicit::<app::api::leads::CreateLead>();
+    register_explicit::<app::api::leads::UpdateLead>();
+    register_explicit::<app::api::leads::DeleteLead>();
+    register_explicit::<app::api::leads::BulkLeadAction>();
+    register_explicit::<app::api::leads::ConvertLead>();
+    register_explicit::<app::api::leads::LeadDuplicates>();
 }

@@ -59,6 +59,9 @@ fn NavLinks() -> impl IntoView {
             <Show when=move || can_read(Resource::Contacts)>
                 <li><A href="/contacts">"Contacts"</A></li>
             </Show>
+            <Show when=move || can_read(Resource::Leads)>
+                <li><A href="/leads">"Leads"</A></li>
+            </Show>
         </ul>
         <Show when=move || admin() || audit()>
             <div class="nav-group">

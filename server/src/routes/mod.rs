@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod leads;
 pub mod system;
 pub mod users;
 
@@ -46,6 +47,15 @@ pub fn api() -> Router<AppState> {
                 .patch(contacts::update)
                 .delete(contacts::delete),
         )
+        .route("/leads", get(leads::list).post(leads::create))
+        .route("/leads/bulk", post(leads::bulk_create))
+        .route("/leads/bulk-actions", post(leads::bulk_action))
+        .route(
+            "/leads/{id}",
+            get(leads::get).patch(leads::update).delete(leads::delete),
+        )
+        .route("/leads/{id}/convert", post(leads::convert))
+        .route("/leads/{id}/duplicates", get(leads::duplicates))
         .route("/audit-logs", get(audit::list))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)

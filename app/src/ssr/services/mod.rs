@@ -5,6 +5,8 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod lead_conversion;
+pub mod leads;
 pub mod users;
 
 use super::repo::audit::NewAudit;
