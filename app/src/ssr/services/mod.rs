@@ -6,6 +6,9 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod users;
+// Tasks and notifications.
+pub mod notifications;
+pub mod tasks;
 
 use super::repo::audit::NewAudit;
 use super::repo::customers::Visible;
