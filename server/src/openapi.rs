@@ -18,6 +18,10 @@ use utoipa::{Modify, OpenApi};
         routes::contacts::create_for_customer, routes::contacts::bulk_create, routes::contacts::get,
         routes::contacts::update, routes::contacts::delete,
         routes::audit::list,
+        routes::tasks::list, routes::tasks::get, routes::tasks::create, routes::tasks::bulk_create,
+        routes::tasks::bulk_action, routes::tasks::update, routes::tasks::delete,
+        routes::notifications::list, routes::notifications::unread_count, routes::notifications::mark_read,
+        routes::notifications::mark_all_read,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -27,6 +31,8 @@ use utoipa::{Modify, OpenApi};
         (name = "customers", description = "Customers"),
         (name = "contacts", description = "Contacts of customers"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "tasks", description = "Tasks with due dates and reminders"),
+        (name = "notifications", description = "The caller's in-app notifications"),
     )
 )]
 pub struct ApiDoc;

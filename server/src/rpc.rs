@@ -33,4 +33,15 @@ pub fn register() {
     register_explicit::<users::UpdateUser>();
     register_explicit::<audit::ListAudit>();
     register_explicit::<audit::RecordHistory>();
+    // Tasks and notifications.
+    register_explicit::<app::api::tasks::ListTasks>();
+    register_explicit::<app::api::tasks::GetTask>();
+    register_explicit::<app::api::tasks::CreateTask>();
+    register_explicit::<app::api::tasks::UpdateTask>();
+    register_explicit::<app::api::tasks::DeleteTask>();
+    register_explicit::<app::api::tasks::BulkTaskAction>();
+    register_explicit::<app::api::notifications::ListNotifications>();
+    register_explicit::<app::api::notifications::UnreadNotifications>();
+    register_explicit::<app::api::notifications::MarkNotificationRead>();
+    register_explicit::<app::api::notifications::MarkAllNotificationsRead>();
 }

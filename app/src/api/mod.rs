@@ -5,3 +5,6 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod users;
+// Tasks and notifications.
+pub mod notifications;
+pub mod tasks;

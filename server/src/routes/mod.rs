@@ -6,6 +6,9 @@ pub mod contacts;
 pub mod customers;
 pub mod system;
 pub mod users;
+// Tasks and notifications.
+pub mod notifications;
+pub mod tasks;
 
 use crate::state::AppState;
 use axum::Router;
@@ -47,6 +50,18 @@ pub fn api() -> Router<AppState> {
                 .delete(contacts::delete),
         )
         .route("/audit-logs", get(audit::list))
+        // Tasks and notifications.
+        .route("/tasks", get(tasks::list).post(tasks::create))
+        .route("/tasks/bulk", post(tasks::bulk_create))
+        .route("/tasks/bulk-actions", post(tasks::bulk_action))
+        .route(
+            "/tasks/{id}",
+            get(tasks::get).patch(tasks::update).delete(tasks::delete),
+        )
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/unread-count", get(notifications::unread_count))
+        .route("/notifications/read-all", post(notifications::mark_all_read))
+        .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
 }
