@@ -211,7 +211,9 @@ impl TaskPatch {
         let merged = TaskInput {
             title: match self.title {
                 Patch::Null => String::new(),
-                other => other.apply_to(Some(current.title.clone())).unwrap_or_default(),
+                other => other
+                    .apply_to(Some(current.title.clone()))
+                    .unwrap_or_default(),
             },
             description: self
                 .description
@@ -336,9 +338,10 @@ pub fn sees_task(p: &Principal, a: &TaskAccess) -> bool {
             mine || a.assignee_team.as_deref() == team || a.creator_team.as_deref() == team
         }
         TaskScope::Involved(_) => {
-            mine || a.links.iter().any(|l| {
-                p.sees(l.resource, l.owner, l.owner_team.as_deref())
-            })
+            mine || a
+                .links
+                .iter()
+                .any(|l| p.sees(l.resource, l.owner, l.owner_team.as_deref()))
         }
     }
 }
@@ -455,8 +458,12 @@ impl TaskQuery {
         let filter = TaskFilter {
             q: crate::search::normalize_query(self.q.as_deref()),
             assignee_id: uuid(&mut p, "assignee_id", self.assignee_id.as_deref()).map(UserId),
-            mine: p.opt("mine", self.mine.as_deref(), parse_bool).unwrap_or(false),
-            team: p.opt("team", self.team.as_deref(), parse_bool).unwrap_or(false),
+            mine: p
+                .opt("mine", self.mine.as_deref(), parse_bool)
+                .unwrap_or(false),
+            team: p
+                .opt("team", self.team.as_deref(), parse_bool)
+                .unwrap_or(false),
             statuses: p
                 .opt("status", self.status.as_deref(), parse_statuses)
                 .unwrap_or_default(),
@@ -613,7 +620,8 @@ mod tests {
     #[test]
     fn patch_merges_and_rejects_nulls_and_late_reminders() {
         let t = task();
-        let merged: TaskPatch = serde_json::from_str(r#"{"remind_at":null,"status":"done"}"#).unwrap();
+        let merged: TaskPatch =
+            serde_json::from_str(r#"{"remind_at":null,"status":"done"}"#).unwrap();
         let m = merged.apply(&t).unwrap();
         assert_eq!(m.remind_at, None);
         assert_eq!(m.status, TaskStatus::Done);
@@ -634,11 +642,19 @@ mod tests {
         assert_eq!(completed_at(None, TaskStatus::Open, now), None);
         let earlier = at(8, 0);
         assert_eq!(
-            completed_at(Some((TaskStatus::Done, Some(earlier))), TaskStatus::Done, now),
+            completed_at(
+                Some((TaskStatus::Done, Some(earlier))),
+                TaskStatus::Done,
+                now
+            ),
             Some(earlier)
         );
         assert_eq!(
-            completed_at(Some((TaskStatus::Done, Some(earlier))), TaskStatus::Open, now),
+            completed_at(
+                Some((TaskStatus::Done, Some(earlier))),
+                TaskStatus::Open,
+                now
+            ),
             None
         );
         assert_eq!(
@@ -652,7 +668,10 @@ mod tests {
         let now = at(12, 0);
         let open = TaskStatus::Open;
         assert_eq!(bucket_of(None, open, now), Some(Bucket::NoDueDate));
-        assert_eq!(bucket_of(Some(at(11, 59)), open, now), Some(Bucket::Overdue));
+        assert_eq!(
+            bucket_of(Some(at(11, 59)), open, now),
+            Some(Bucket::Overdue)
+        );
         assert_eq!(
             bucket_of(Some(now - Duration::days(3)), open, now),
             Some(Bucket::Overdue)

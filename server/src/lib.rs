@@ -112,8 +112,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let (router, _) = build(config, db.clone()).await?;
     // The job worker (task reminders): polls every second, stopped after the server has drained.
-    let (stop_jobs, jobs_worker) =
-        app::ssr::jobs::spawn_worker(db.clone(), Duration::from_secs(1));
+    let (stop_jobs, jobs_worker) = app::ssr::jobs::spawn_worker(db.clone(), Duration::from_secs(1));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");
     axum::serve(

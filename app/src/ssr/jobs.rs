@@ -3,10 +3,10 @@
 //! the commit leaves the job to be run later. A failing job is retried with exponential backoff (its attempt
 //! and error recorded in a transaction of its own) and given up after `MAX_ATTEMPTS` (done, error kept).
 
+use super::Result;
 use super::repo::jobs::{self as repo, Job};
 use super::repo::notifications::{self as notifications, NewNotification};
 use super::repo::tasks as tasks_repo;
-use super::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::TaskId;
 use sqlx::{PgConnection, PgPool};
@@ -85,7 +85,10 @@ async fn deliver_task_reminder(conn: &mut PgConnection, job: &Job) -> Result<(),
         .ok_or_else(|| "payload lacks a task_id".to_owned())?;
     let db_err = |e: sqlx::Error| format!("database: {e}");
     // A deleted or finished task, or one nobody can be told about, has nothing left to remind of.
-    let Some(target) = tasks_repo::reminder_target(conn, task).await.map_err(db_err)? else {
+    let Some(target) = tasks_repo::reminder_target(conn, task)
+        .await
+        .map_err(db_err)?
+    else {
         return Ok(());
     };
     let Some(recipient) = target.recipient.filter(|_| target.active) else {
@@ -139,7 +142,10 @@ pub async fn run_worker(db: PgPool, every: Duration, mut stop: watch::Receiver<b
 }
 
 /// Starts the worker; send `true` on the returned sender to stop it, then await the handle.
-pub fn spawn_worker(db: PgPool, every: Duration) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
+pub fn spawn_worker(
+    db: PgPool,
+    every: Duration,
+) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
     let (tx, rx) = watch::channel(false);
     (tx, tokio::spawn(run_worker(db, every, rx)))
 }

@@ -59,8 +59,14 @@ pub fn api() -> Router<AppState> {
             get(tasks::get).patch(tasks::update).delete(tasks::delete),
         )
         .route("/notifications", get(notifications::list))
-        .route("/notifications/unread-count", get(notifications::unread_count))
-        .route("/notifications/read-all", post(notifications::mark_all_read))
+        .route(
+            "/notifications/unread-count",
+            get(notifications::unread_count),
+        )
+        .route(
+            "/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)

@@ -61,7 +61,11 @@ pub async fn claim_due(conn: &mut PgConnection, limit: i64) -> Result<Vec<Job>, 
 }
 
 /// Finishes a job (with the error that killed it, for dead jobs).
-pub async fn mark_done(conn: &mut PgConnection, id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
+pub async fn mark_done(
+    conn: &mut PgConnection,
+    id: i64,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE jobs SET done_at = now(), attempts = attempts + $2, last_error = coalesce($3, last_error)
          WHERE id = $1",
@@ -75,7 +79,12 @@ pub async fn mark_done(conn: &mut PgConnection, id: i64, error: Option<&str>) ->
 }
 
 /// Records a failed attempt and when to try again.
-pub async fn retry_later(conn: &mut PgConnection, id: i64, run_at: Time, error: &str) -> Result<(), sqlx::Error> {
+pub async fn retry_later(
+    conn: &mut PgConnection,
+    id: i64,
+    run_at: Time,
+    error: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE jobs SET attempts = attempts + 1, run_at = $2, last_error = $3 WHERE id = $1",
         id,

@@ -65,7 +65,11 @@ impl From<Row> for Notification {
 }
 
 /// One keyset page (`limit + 1` rows) of `user`'s notifications, newest first (notifications_user_idx).
-pub async fn list(db: &PgPool, user: UserId, f: &NotificationFilter) -> Result<Vec<Notification>, sqlx::Error> {
+pub async fn list(
+    db: &PgPool,
+    user: UserId,
+    f: &NotificationFilter,
+) -> Result<Vec<Notification>, sqlx::Error> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "SELECT id, kind, title, body, entity, entity_id, read_at, created_at FROM notifications WHERE user_id = ",
     );
@@ -76,8 +80,15 @@ pub async fn list(db: &PgPool, user: UserId, f: &NotificationFilter) -> Result<V
     if let Some((t, id)) = f.after {
         super::push_keyset(&mut qb, "created_at", "id", true, t, id);
     }
-    qb.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(f.limit + 1);
-    Ok(qb.build_query_as::<Row>().fetch_all(db).await?.into_iter().map(Into::into).collect())
+    qb.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(f.limit + 1);
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 pub async fn unread_count(db: &PgPool, user: UserId) -> Result<i64, sqlx::Error> {

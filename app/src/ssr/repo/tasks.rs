@@ -6,8 +6,8 @@ use super::push_keyset;
 use domain::page::{Cursor, SortDir};
 use domain::priority::Priority;
 use domain::task::{
-    Bucket, LinkOwner, Task, TaskAccess, TaskFilter, TaskInput, TaskSortKey, TaskStatus, day_bounds,
-    is_overdue,
+    Bucket, LinkOwner, Task, TaskAccess, TaskFilter, TaskInput, TaskSortKey, TaskStatus,
+    day_bounds, is_overdue,
 };
 use domain::{CustomerId, LeadId, OpportunityId, Resource, TaskId, TicketId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -52,7 +52,12 @@ struct Row {
     opportunity_owner_team: Option<String>,
 }
 
-fn link(resource: Resource, linked: bool, owner: Option<Uuid>, team: Option<String>) -> Option<LinkOwner> {
+fn link(
+    resource: Resource,
+    linked: bool,
+    owner: Option<Uuid>,
+    team: Option<String>,
+) -> Option<LinkOwner> {
     linked.then(|| LinkOwner {
         resource,
         owner: owner.map(UserId),
@@ -65,8 +70,18 @@ impl Row {
         // The CHECK constraints admit only known words.
         let status = TaskStatus::parse(&self.status).unwrap_or_default();
         let links = [
-            link(Resource::Customers, self.customer_id.is_some(), self.customer_owner, self.customer_owner_team),
-            link(Resource::Leads, self.lead_id.is_some(), self.lead_owner, self.lead_owner_team),
+            link(
+                Resource::Customers,
+                self.customer_id.is_some(),
+                self.customer_owner,
+                self.customer_owner_team,
+            ),
+            link(
+                Resource::Leads,
+                self.lead_id.is_some(),
+                self.lead_owner,
+                self.lead_owner_team,
+            ),
             link(
                 Resource::Opportunities,
                 self.opportunity_id.is_some(),
@@ -128,9 +143,19 @@ const SELECT: &str = "SELECT t.id, t.title, t.description, t.due_at, t.remind_at
 const PRIORITY_RANK: &str =
     "(CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)";
 
-pub async fn by_id(conn: &mut PgConnection, id: TaskId, lock: bool) -> Result<Option<TaskRecord>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE t.id = $1{}", if lock { " FOR UPDATE OF t" } else { "" });
-    let row = sqlx::query_as::<_, Row>(&sql).bind(id.0).fetch_optional(conn).await?;
+pub async fn by_id(
+    conn: &mut PgConnection,
+    id: TaskId,
+    lock: bool,
+) -> Result<Option<TaskRecord>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE t.id = $1{}",
+        if lock { " FOR UPDATE OF t" } else { "" }
+    );
+    let row = sqlx::query_as::<_, Row>(&sql)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(|r| r.into_record(chrono::Utc::now())))
 }
 
@@ -196,7 +221,9 @@ pub async fn update(
 }
 
 pub async fn delete(conn: &mut PgConnection, id: TaskId) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM tasks WHERE id = $1", id.0).execute(conn).await?;
+    sqlx::query!("DELETE FROM tasks WHERE id = $1", id.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -211,7 +238,9 @@ pub async fn link_owner(
         Resource::Opportunities => "opportunities",
         _ => return Ok(None),
     };
-    let sql = format!("SELECT r.owner_id, u.team FROM {table} r LEFT JOIN users u ON u.id = r.owner_id WHERE r.id = $1");
+    let sql = format!(
+        "SELECT r.owner_id, u.team FROM {table} r LEFT JOIN users u ON u.id = r.owner_id WHERE r.id = $1"
+    );
     let row: Option<(Option<Uuid>, Option<String>)> =
         sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?;
     Ok(row.map(|(owner, team)| LinkOwner {
@@ -222,7 +251,10 @@ pub async fn link_owner(
 }
 
 /// The customer of a ticket; `None` when there is no such ticket.
-pub async fn ticket_customer(conn: &mut PgConnection, id: TicketId) -> Result<Option<CustomerId>, sqlx::Error> {
+pub async fn ticket_customer(
+    conn: &mut PgConnection,
+    id: TicketId,
+) -> Result<Option<CustomerId>, sqlx::Error> {
     let c = sqlx::query_scalar!("SELECT customer_id FROM tickets WHERE id = $1", id.0)
         .fetch_optional(conn)
         .await?;
@@ -235,7 +267,10 @@ pub enum TaskVisible {
     /// Assigned to or created by one of these users.
     Team(Vec<UserId>),
     /// Assigned to or created by `me`, or linked to a customer/lead/opportunity owned within `owners`.
-    Involved { me: UserId, owners: Visible },
+    Involved {
+        me: UserId,
+        owners: Visible,
+    },
 }
 
 pub struct ListParams<'a> {
@@ -255,8 +290,11 @@ fn push_visible(qb: &mut QueryBuilder<'_, Postgres>, v: &TaskVisible) {
     match v {
         TaskVisible::All => {}
         TaskVisible::Team(members) => {
-            qb.push(" AND (t.assignee_id = ANY(").push_bind(ids(members));
-            qb.push(") OR t.created_by = ANY(").push_bind(ids(members)).push("))");
+            qb.push(" AND (t.assignee_id = ANY(")
+                .push_bind(ids(members));
+            qb.push(") OR t.created_by = ANY(")
+                .push_bind(ids(members))
+                .push("))");
         }
         TaskVisible::Involved { me, owners } => {
             qb.push(" AND (t.assignee_id = ").push_bind(me.0);
@@ -266,7 +304,11 @@ fn push_visible(qb: &mut QueryBuilder<'_, Postgres>, v: &TaskVisible) {
                     qb.push(" OR t.customer_id IS NOT NULL OR t.lead_id IS NOT NULL OR t.opportunity_id IS NOT NULL");
                 }
                 Visible::OwnedBy(owners) => {
-                    for (table, col) in [("customers", "customer_id"), ("leads", "lead_id"), ("opportunities", "opportunity_id")] {
+                    for (table, col) in [
+                        ("customers", "customer_id"),
+                        ("leads", "lead_id"),
+                        ("opportunities", "opportunity_id"),
+                    ] {
                         qb.push(format!(" OR EXISTS (SELECT 1 FROM {table} x WHERE x.id = t.{col} AND x.owner_id = ANY("));
                         qb.push_bind(ids(owners)).push("))");
                     }
@@ -282,12 +324,16 @@ fn push_bucket(qb: &mut QueryBuilder<'_, Postgres>, bucket: Bucket, now: Time) {
     let active = " t.status IN ('open', 'in_progress')";
     match bucket {
         Bucket::Overdue => {
-            qb.push(" AND t.due_at < ").push_bind(now).push(format!(" AND{active}"));
+            qb.push(" AND t.due_at < ")
+                .push_bind(now)
+                .push(format!(" AND{active}"));
         }
         Bucket::Today => {
             qb.push(" AND t.due_at >= ").push_bind(start);
             qb.push(" AND t.due_at < ").push_bind(end);
-            qb.push(" AND (t.due_at >= ").push_bind(now).push(format!(" OR NOT{active})"));
+            qb.push(" AND (t.due_at >= ")
+                .push_bind(now)
+                .push(format!(" OR NOT{active})"));
         }
         Bucket::Upcoming => {
             qb.push(" AND t.due_at >= ").push_bind(end);
@@ -302,13 +348,17 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, p: &ListParams<'_>) {
     let f = p.filter;
     push_visible(qb, &p.visible);
     if let Some(tsq) = f.q.as_deref().and_then(domain::search::prefix_tsquery) {
-        qb.push(" AND t.search @@ to_tsquery('simple', ").push_bind(tsq).push(")");
+        qb.push(" AND t.search @@ to_tsquery('simple', ")
+            .push_bind(tsq)
+            .push(")");
     }
     if f.mine {
         qb.push(" AND t.assignee_id = ").push_bind(p.me.0);
     }
     if let Some(members) = &p.team_members {
-        qb.push(" AND t.assignee_id = ANY(").push_bind(ids(members)).push(")");
+        qb.push(" AND t.assignee_id = ANY(")
+            .push_bind(ids(members))
+            .push(")");
     }
     if !f.statuses.is_empty() {
         let words: Vec<&str> = f.statuses.iter().map(|s| s.as_str()).collect();
@@ -342,7 +392,12 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, p: &ListParams<'_>) {
 
 /// Keyset position after `c`. Tasks without a due date come last in both directions, so a `due_at` cursor
 /// with an empty value is already among them.
-fn push_after(qb: &mut QueryBuilder<'_, Postgres>, key: TaskSortKey, desc: bool, c: &Cursor) -> Result<(), String> {
+fn push_after(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    key: TaskSortKey,
+    desc: bool,
+    c: &Cursor,
+) -> Result<(), String> {
     let bad = || "is not a valid cursor".to_owned();
     let time = |v: &str| {
         chrono::DateTime::parse_from_rfc3339(v)
@@ -352,14 +407,17 @@ fn push_after(qb: &mut QueryBuilder<'_, Postgres>, key: TaskSortKey, desc: bool,
     let op = if desc { "<" } else { ">" };
     match key {
         TaskSortKey::DueAt if c.value.is_empty() => {
-            qb.push(format!(" AND t.due_at IS NULL AND t.id {op} ")).push_bind(c.id);
+            qb.push(format!(" AND t.due_at IS NULL AND t.id {op} "))
+                .push_bind(c.id);
         }
         TaskSortKey::DueAt => {
             let t = time(&c.value)?;
             qb.push(format!(" AND (t.due_at IS NULL OR (t.due_at, t.id) {op} ("));
             qb.push_bind(t).push(", ").push_bind(c.id).push("))");
         }
-        TaskSortKey::CreatedAt => push_keyset(qb, "t.created_at", "t.id", desc, time(&c.value)?, c.id),
+        TaskSortKey::CreatedAt => {
+            push_keyset(qb, "t.created_at", "t.id", desc, time(&c.value)?, c.id)
+        }
         TaskSortKey::Title => push_keyset(qb, "t.title", "t.id", desc, c.value.clone(), c.id),
         TaskSortKey::Priority => {
             let rank: i32 = c.value.parse().map_err(|_| bad())?;
@@ -370,7 +428,10 @@ fn push_after(qb: &mut QueryBuilder<'_, Postgres>, key: TaskSortKey, desc: bool,
 }
 
 /// One keyset page (`limit + 1` rows); `Err` names a cursor that does not fit the sort.
-pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Result<Vec<TaskRecord>, String>, sqlx::Error> {
+pub async fn list(
+    db: &PgPool,
+    p: &ListParams<'_>,
+) -> Result<Result<Vec<TaskRecord>, String>, sqlx::Error> {
     let f = p.filter;
     let desc = f.sort.dir == SortDir::Desc;
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
@@ -388,7 +449,10 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Result<Vec<TaskReco
         TaskSortKey::Title => "t.title",
         TaskSortKey::Priority => PRIORITY_RANK,
     };
-    qb.push(format!(" ORDER BY {col} {dir} NULLS LAST, t.id {dir} LIMIT ")).push_bind(f.limit + 1);
+    qb.push(format!(
+        " ORDER BY {col} {dir} NULLS LAST, t.id {dir} LIMIT "
+    ))
+    .push_bind(f.limit + 1);
     let rows = qb.build_query_as::<Row>().fetch_all(db).await?;
     Ok(Ok(rows.into_iter().map(|r| r.into_record(p.now)).collect()))
 }
@@ -401,7 +465,10 @@ pub struct ReminderTarget {
     pub recipient: Option<UserId>,
 }
 
-pub async fn reminder_target(conn: &mut PgConnection, id: TaskId) -> Result<Option<ReminderTarget>, sqlx::Error> {
+pub async fn reminder_target(
+    conn: &mut PgConnection,
+    id: TaskId,
+) -> Result<Option<ReminderTarget>, sqlx::Error> {
     let row = sqlx::query!(
         "SELECT title, due_at, status, coalesce(assignee_id, created_by) AS recipient FROM tasks WHERE id = $1",
         id.0

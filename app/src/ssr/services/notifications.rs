@@ -5,7 +5,11 @@ use crate::ssr::{Actor, AppCtx, Result};
 use domain::notification::{Notification, NotificationQuery, UnreadCount, cursor_of};
 use domain::{NotificationId, Page, Problem};
 
-pub async fn list(ctx: &AppCtx, actor: &Actor, query: NotificationQuery) -> Result<Page<Notification>> {
+pub async fn list(
+    ctx: &AppCtx,
+    actor: &Actor,
+    query: NotificationQuery,
+) -> Result<Page<Notification>> {
     let f = query.parse()?;
     let rows = repo::list(&ctx.db, actor.principal.user_id, &f).await?;
     Ok(Page::from_rows(rows, f.limit, cursor_of))

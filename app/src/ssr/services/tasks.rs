@@ -22,8 +22,8 @@ use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::problem::FieldError;
 use domain::task::{
-    Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery, TaskScope, completed_at,
-    cursor_of, sees_task, task_scope,
+    Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery, TaskScope, completed_at, cursor_of,
+    sees_task, task_scope,
 };
 use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Role, Scope, TaskId, UserId};
 use sqlx::PgConnection;
@@ -37,7 +37,9 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: TaskQuery) -> Result<Page<
     let mut conn = ctx.db.acquire().await?;
     let visible = match task_scope(p) {
         TaskScope::All => TaskVisible::All,
-        TaskScope::Team(team) => TaskVisible::Team(users_repo::team_members(&mut conn, &team).await?),
+        TaskScope::Team(team) => {
+            TaskVisible::Team(users_repo::team_members(&mut conn, &team).await?)
+        }
         // Leads and opportunities follow the same owner scope as customers.
         TaskScope::Involved(me) => TaskVisible::Involved {
             me,
@@ -113,7 +115,12 @@ async fn check_assignee(
 }
 
 /// Is the linked record there and may the caller see it?
-async fn link_visible(conn: &mut PgConnection, p: &Principal, resource: Resource, id: uuid::Uuid) -> Result<bool> {
+async fn link_visible(
+    conn: &mut PgConnection,
+    p: &Principal,
+    resource: Resource,
+    id: uuid::Uuid,
+) -> Result<bool> {
     let customer_visible = |r: Result<_>| match r {
         Ok(_) => Ok(true),
         Err(ServiceError::Problem(pr)) if pr.status == 404 => Ok(false),
@@ -145,22 +152,50 @@ async fn check_references(
     let mut errors = Vec::new();
     let assignee_changed = before.is_none_or(|b| b.assignee_id != input.assignee_id);
     if assignee_changed
-        && let Some(e) = check_assignee(conn, p, input.assignee_id, &format!("{prefix}assignee_id")).await?
+        && let Some(e) =
+            check_assignee(conn, p, input.assignee_id, &format!("{prefix}assignee_id")).await?
     {
         errors.push(e);
     }
     let links = [
-        ("customer_id", "customer", Resource::Customers, input.customer_id.map(|c| c.0), before.and_then(|b| b.customer_id.map(|c| c.0))),
-        ("lead_id", "lead", Resource::Leads, input.lead_id.map(|c| c.0), before.and_then(|b| b.lead_id.map(|c| c.0))),
-        ("opportunity_id", "opportunity", Resource::Opportunities, input.opportunity_id.map(|c| c.0), before.and_then(|b| b.opportunity_id.map(|c| c.0))),
-        ("ticket_id", "ticket", Resource::Tickets, input.ticket_id.map(|c| c.0), before.and_then(|b| b.ticket_id.map(|c| c.0))),
+        (
+            "customer_id",
+            "customer",
+            Resource::Customers,
+            input.customer_id.map(|c| c.0),
+            before.and_then(|b| b.customer_id.map(|c| c.0)),
+        ),
+        (
+            "lead_id",
+            "lead",
+            Resource::Leads,
+            input.lead_id.map(|c| c.0),
+            before.and_then(|b| b.lead_id.map(|c| c.0)),
+        ),
+        (
+            "opportunity_id",
+            "opportunity",
+            Resource::Opportunities,
+            input.opportunity_id.map(|c| c.0),
+            before.and_then(|b| b.opportunity_id.map(|c| c.0)),
+        ),
+        (
+            "ticket_id",
+            "ticket",
+            Resource::Tickets,
+            input.ticket_id.map(|c| c.0),
+            before.and_then(|b| b.ticket_id.map(|c| c.0)),
+        ),
     ];
     for (field, what, resource, id, old) in links {
         if let Some(id) = id
             && (before.is_none() || old != Some(id))
             && !link_visible(conn, p, resource, id).await?
         {
-            errors.push(FieldError::new(format!("{prefix}{field}"), format!("No {what} with this id.")));
+            errors.push(FieldError::new(
+                format!("{prefix}{field}"),
+                format!("No {what} with this id."),
+            ));
         }
     }
     if errors.is_empty() {
@@ -172,7 +207,11 @@ async fn check_references(
 
 /// Keeps the task's reminder job in step with the task: the pending job of the old reminder time goes when
 /// the time changes or the task is finished or deleted; an active task with a reminder has its job.
-async fn sync_reminder(conn: &mut PgConnection, before: Option<&Task>, after: Option<&Task>) -> Result<()> {
+async fn sync_reminder(
+    conn: &mut PgConnection,
+    before: Option<&Task>,
+    after: Option<&Task>,
+) -> Result<()> {
     let key = |t: &Task| t.remind_at.map(|at| (reminder_key(t.id, at), at));
     let old = before.and_then(key);
     let new = after.filter(|t| t.status.is_active()).and_then(key);
@@ -195,7 +234,12 @@ async fn reread(conn: &mut PgConnection, id: TaskId) -> Result<Task> {
         .task)
 }
 
-async fn insert_one(conn: &mut PgConnection, actor: &Actor, mut input: TaskInput, prefix: &str) -> Result<Task> {
+async fn insert_one(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    mut input: TaskInput,
+    prefix: &str,
+) -> Result<Task> {
     let p = &actor.principal;
     input.assignee_id = input.assignee_id.or(Some(p.user_id));
     check_references(conn, p, &input, None, prefix).await?;
@@ -204,7 +248,15 @@ async fn insert_one(conn: &mut PgConnection, actor: &Actor, mut input: TaskInput
     repo::insert(conn, id, p.user_id, &input, done_at).await?;
     let created = reread(conn, id).await?;
     sync_reminder(conn, None, Some(&created)).await?;
-    record(conn, actor, "task.create", "task", id.0, diff(None, Some(&snapshot(&created)))).await?;
+    record(
+        conn,
+        actor,
+        "task.create",
+        "task",
+        id.0,
+        diff(None, Some(&snapshot(&created))),
+    )
+    .await?;
     Ok(created)
 }
 
@@ -290,7 +342,12 @@ pub async fn delete(ctx: &AppCtx, actor: &Actor, id: TaskId, if_match: Option<i3
     Ok(())
 }
 
-async fn delete_in(conn: &mut PgConnection, actor: &Actor, id: TaskId, if_match: Option<i32>) -> Result<()> {
+async fn delete_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TaskId,
+    if_match: Option<i32>,
+) -> Result<()> {
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let current = visible_record(conn, p, id, true).await?.task;
@@ -298,7 +355,15 @@ async fn delete_in(conn: &mut PgConnection, actor: &Actor, id: TaskId, if_match:
     check_version(if_match, current.version)?;
     sync_reminder(conn, Some(&current), None).await?;
     repo::delete(conn, id).await?;
-    record(conn, actor, "task.delete", "task", id.0, diff(Some(&snapshot(&current)), None)).await?;
+    record(
+        conn,
+        actor,
+        "task.delete",
+        "task",
+        id.0,
+        diff(Some(&snapshot(&current)), None),
+    )
+    .await?;
     Ok(())
 }
 
