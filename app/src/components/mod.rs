@@ -7,6 +7,8 @@ pub mod format;
 pub mod history;
 pub mod modal;
 pub mod nav;
+// The header's notification bell.
+pub mod notification_bell;
 pub mod paged;
 pub mod states;
 pub mod table;

@@ -15,4 +15,10 @@ pub mod customer_table;
 pub mod customers;
 pub mod login;
 pub mod not_found;
+// Tasks and notifications.
+pub mod notifications;
+pub mod task_bulk;
+pub mod task_detail;
+pub mod task_form;
+pub mod tasks;
 pub mod user_form;
