@@ -19,15 +19,15 @@ async fn task(app: &TestApp, u: &TestUser, body: Value) -> Value {
 }
 
 fn path(t: &Value) -> String {
-    format!("/api/v1/tasks/{}", t["id"].as_str().unwrap())
+    format!("/api/v1/tasks/{}", t["id"].as_str().expect("task id"))
 }
 
 fn ids(page: &Value) -> Vec<String> {
     page["data"]
         .as_array()
-        .unwrap()
+        .expect("a page")
         .iter()
-        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .map(|t| t["id"].as_str().expect("an id").to_owned())
         .collect()
 }
 
@@ -36,14 +36,14 @@ async fn notifications_of(app: &TestApp, user_id: &str) -> i64 {
         .bind(user_id)
         .fetch_one(&app.db)
         .await
-        .unwrap()
+        .expect("count")
 }
 
 async fn pending_jobs(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM jobs WHERE done_at IS NULL")
         .fetch_one(&app.db)
         .await
-        .unwrap()
+        .expect("count")
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
