@@ -1,5 +1,5 @@
 //! The task form (create in a dialog, edit on the detail page), the customer search-select and the
-//! "New task" dialog. Times are entered and shown in UTC, the day the task buckets use.
+//! "New task" dialog. Times are entered in the browser's time zone and sent as UTC.
 
 use crate::api::customers::{get_customer, list_customers};
 use crate::api::tasks::create_task;
@@ -8,7 +8,7 @@ use crate::components::timing::debounced;
 use crate::components::user_choices::UserChoices;
 use crate::components::{FormState, Modal, SelectField, TextField};
 use crate::root::use_session;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use domain::customer::CustomerQuery;
 use domain::priority::Priority;
 use domain::task::{Task, TaskInput, TaskPatch, TaskStatus};
@@ -31,9 +31,9 @@ pub const TASK_FIELDS: [&str; 8] = [
 
 const INPUT_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
-/// A `datetime-local` value (read as UTC) from a time, and back.
+/// A `datetime-local` value (the browser's time zone) from a time, and back.
 pub fn time_input(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.format(INPUT_FORMAT).to_string())
+    t.map(|t| t.with_timezone(&Local).format(INPUT_FORMAT).to_string())
         .unwrap_or_default()
 }
 
@@ -44,9 +44,13 @@ fn parse_time_input(s: &str, field: &str, errors: &mut Vec<FieldError>) -> Optio
     }
     let parsed = NaiveDateTime::parse_from_str(s, INPUT_FORMAT)
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"));
-    match parsed {
-        Ok(t) => Some(t.and_utc()),
-        Err(_) => {
+    // A local time skipped by a daylight-saving change has no UTC time: ask for another.
+    match parsed
+        .ok()
+        .and_then(|t| Local.from_local_datetime(&t).earliest())
+    {
+        Some(t) => Some(t.with_timezone(&Utc)),
+        None => {
             errors.push(FieldError::new(field, "must be a date and time"));
             None
         }
@@ -222,9 +226,9 @@ pub fn TaskFormFields(fields: TaskFields, form: FormState, users: UserChoices) -
     view! {
         <div class="form-grid">
             <TextField label="Title" value=fields.title required=true error=form.error("title") class="span-2" />
-            <TextField label="Due (UTC)" value=fields.due_at input_type="datetime-local" error=form.error("due_at") />
+            <TextField label="Due" value=fields.due_at input_type="datetime-local" error=form.error("due_at") />
             <TextField
-                label="Remind at (UTC)"
+                label="Remind at"
                 value=fields.remind_at
                 input_type="datetime-local"
                 hint="You get a notification then."

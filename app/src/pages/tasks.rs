@@ -102,7 +102,7 @@ fn TaskList() -> impl IntoView {
             <header class="page-header">
                 <div>
                     <h1>{move || if team.get() { "Team tasks" } else { "My tasks" }}</h1>
-                    <p class="page-sub">"Due times are in UTC."</p>
+                    <p class="page-sub">"Sections follow the UTC day."</p>
                 </div>
                 <Show when=can_create>
                     <button
