@@ -699,3 +699,76 @@ async fn the_running_worker_delivers_a_reminder_over_http(db: PgPool) {
         .expect("the worker stops on shutdown")
         .unwrap();
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_browser_app_uses_the_same_services(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn(db).await;
+    let a = app.user(Role::Sales, None).await;
+    let b = app.user(Role::Sales, None).await;
+    let url = |p: &str| format!("{}{p}", app.base);
+    let browser = app.browser_login(&a.email).await;
+    let res = browser
+        .post(url(app::api::tasks::CreateTask::PATH))
+        .json(&json!({"input": {"title": "From the UI", "remind_at": time(Duration::seconds(-1))}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let t: Value = res.json().await.unwrap();
+    let res = browser
+        .post(url(app::api::tasks::UpdateTask::PATH))
+        .json(&json!({"id": t["id"], "version": 1, "patch": {"status": "done"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let stale = browser
+        .post(url(app::api::tasks::UpdateTask::PATH))
+        .json(&json!({"id": t["id"], "version": 1, "patch": {"status": "open"}}))
+        .send()
+        .await
+        .unwrap();
+    let problem: Value = stale.json().await.unwrap();
+    assert_eq!(problem["status"], 412);
+    let history: Value = browser
+        .post(url(app::api::audit::RecordHistory::PATH))
+        .json(&json!({"entity": "task", "entity_id": t["id"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["task.update", "task.create"]);
+    // Another sales user gets "not found", not the history.
+    let other = app.browser_login(&b.email).await;
+    let denied: Value = other
+        .post(url(app::api::audit::RecordHistory::PATH))
+        .json(&json!({"entity": "task", "entity_id": t["id"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(denied["status"], 404);
+    // Done before it was due: the reminder never comes, and the count says so.
+    assert_eq!(run_due_jobs(&app.db, 20).await.unwrap(), 0);
+    let count: Value = browser
+        .post(url(app::api::notifications::UnreadNotifications::PATH))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count, json!({"count": 0}));
+}

@@ -259,7 +259,7 @@ fn EditTaskForm(
                     </div>
                 </Show>
                 <FormAlert form=form />
-                <TaskFormFields fields=fields form=form users=users />
+                <TaskFormFields fields=fields form=form users=users no_assignee="Unassigned" />
                 <div class="form-buttons">
                     <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>
                         "Cancel"

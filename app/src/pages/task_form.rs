@@ -222,7 +222,13 @@ pub fn CustomerPicker(value: RwSignal<String>, form: FormState) -> impl IntoView
 }
 
 #[component]
-pub fn TaskFormFields(fields: TaskFields, form: FormState, users: UserChoices) -> impl IntoView {
+pub fn TaskFormFields(
+    fields: TaskFields,
+    form: FormState,
+    users: UserChoices,
+    /// What the empty assignee choice means: "Me" when creating (the default), "Unassigned" when editing.
+    no_assignee: &'static str,
+) -> impl IntoView {
     view! {
         <div class="form-grid">
             <TextField label="Title" value=fields.title required=true error=form.error("title") class="span-2" />
@@ -249,7 +255,7 @@ pub fn TaskFormFields(fields: TaskFields, form: FormState, users: UserChoices) -
             <SelectField
                 label="Assignee"
                 value=fields.assignee_id
-                options=users.options("Me")
+                options=users.options(no_assignee)
                 error=form.error("assignee_id")
             />
             <CustomerPicker value=fields.customer_id form=form />
@@ -308,7 +314,7 @@ pub fn NewTaskDialog(
         <Modal title="New task" on_close=on_close wide=true>
             <form novalidate on:submit=on_submit>
                 <FormAlert form=form />
-                <TaskFormFields fields=fields form=form users=users />
+                <TaskFormFields fields=fields form=form users=users no_assignee="Me" />
                 <FormButtons form=form submit_label="Create" on_cancel=on_close />
             </form>
         </Modal>
