@@ -2,9 +2,10 @@
 
 use crate::ApiError;
 use crate::api::tasks::{delete_task, get_task, update_task};
-use crate::components::form::FormAlert;
+use crate::components::form::{FormAlert, FormButtons};
 use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
+use crate::components::stale::StaleAlert;
 use crate::components::user_choices::UserChoices;
 use crate::components::{ConfirmDialog, ErrorState, FormState, Loading, use_toasts};
 use crate::pages::customer_detail::or_dash;
@@ -250,29 +251,10 @@ fn EditTaskForm(
         <section class="card" aria-labelledby="edit-title">
             <h2 id="edit-title" class="card-title">"Edit task"</h2>
             <form novalidate on:submit=on_submit>
-                <Show when=move || form.status.get() == Some(412)>
-                    <div class="form-alert form-alert-warning" role="alert">
-                        <p>{STALE_MESSAGE}</p>
-                        <button type="button" class="btn btn-secondary" on:click=move |_| on_reload.run(())>
-                            "Reload"
-                        </button>
-                    </div>
-                </Show>
+                <StaleAlert form=form message=STALE_MESSAGE on_reload=on_reload />
                 <FormAlert form=form />
                 <TaskFormFields fields=fields form=form users=users no_assignee="Unassigned" />
-                <div class="form-buttons">
-                    <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>
-                        "Cancel"
-                    </button>
-                    <button
-                        type="submit"
-                        class="btn btn-primary"
-                        disabled=move || form.busy.get()
-                        aria-busy=move || form.busy.get().then_some("true")
-                    >
-                        "Save"
-                    </button>
-                </div>
+                <FormButtons form=form submit_label="Save" on_cancel=on_cancel />
             </form>
         </section>
     }
