@@ -2,8 +2,8 @@
 //! "Delete selected" behind a confirmation and "Clear selection"; plus the request runner every bar shares.
 
 use crate::ApiError;
-use crate::components::{ConfirmDialog, use_toasts};
-use crate::root::use_session;
+use crate::components::{ConfirmDialog, Toasts, use_toasts};
+use crate::root::{Session, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashSet;
@@ -13,11 +13,14 @@ use std::hash::Hash;
 /// The selected ids of a list.
 pub type Selected<Id> = RwSignal<HashSet<Id>>;
 
-/// State of one bulk bar: the selection, a busy flag and the delete confirmation.
+/// State of one bulk bar: the selection, a busy flag and the delete confirmation (made while the component
+/// is set up, so that event handlers need no context lookups).
 pub struct BulkState<Id: Send + Sync + 'static> {
     pub selection: Selected<Id>,
     pub busy: RwSignal<bool>,
     pub confirm_delete: RwSignal<bool>,
+    session: Session,
+    toasts: Toasts,
 }
 
 impl<Id: Send + Sync + 'static> Clone for BulkState<Id> {
@@ -34,6 +37,8 @@ impl<Id: Clone + Eq + Hash + Send + Sync + 'static> BulkState<Id> {
             selection,
             busy: RwSignal::new(false),
             confirm_delete: RwSignal::new(false),
+            session: use_session(),
+            toasts: use_toasts(),
         }
     }
 
@@ -47,8 +52,7 @@ impl<Id: Clone + Eq + Hash + Send + Sync + 'static> BulkState<Id> {
     ) where
         Fut: Future<Output = Result<domain::customer::BulkResult, ApiError>> + 'static,
     {
-        let session = use_session();
-        let toasts = use_toasts();
+        let (session, toasts) = (self.session, self.toasts);
         let ids: Vec<Id> = self.selection.get_untracked().into_iter().collect();
         if ids.is_empty() || self.busy.get_untracked() {
             return;
