@@ -772,3 +772,32 @@ async fn the_browser_app_uses_the_same_services(db: PgPool) {
         .unwrap();
     assert_eq!(count, json!({"count": 0}));
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_openapi_document_lists_tasks_and_notifications(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (status, doc) = app
+        .call(reqwest::Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for path in [
+        "/api/v1/tasks",
+        "/api/v1/tasks/{id}",
+        "/api/v1/tasks/bulk",
+        "/api/v1/tasks/bulk-actions",
+        "/api/v1/notifications",
+        "/api/v1/notifications/unread-count",
+        "/api/v1/notifications/{id}/read",
+        "/api/v1/notifications/read-all",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    let tags: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert!(tags.contains(&"tasks") && tags.contains(&"notifications"));
+    assert!(doc["components"]["schemas"].get("Task").is_some());
+}
