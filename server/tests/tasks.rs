@@ -801,3 +801,72 @@ async fn the_openapi_document_lists_tasks_and_notifications(db: PgPool) {
     assert!(tags.contains(&"tasks") && tags.contains(&"notifications"));
     assert!(doc["components"]["schemas"].get("Task").is_some());
 }
+
+/// The titles of every page of `url` (a list URL with a query), following `next_cursor`.
+async fn all_titles(app: &TestApp, u: &TestUser, url: &str) -> Vec<String> {
+    let mut titles = Vec::new();
+    let mut next = url.to_owned();
+    loop {
+        let (status, page) = app.get(&next, u).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        titles.extend(
+            page["data"]
+                .as_array()
+                .expect("a page")
+                .iter()
+                .map(|t| t["title"].as_str().expect("title").to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => next = format!("{url}&cursor={c}"),
+            None => return titles,
+        }
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_sort_pages_through_all_tasks_in_order(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let rows = [
+        ("a", "low", Some(3)),
+        ("b", "urgent", None),
+        ("c", "high", Some(1)),
+        ("d", "urgent", Some(2)),
+        ("e", "normal", None),
+    ];
+    for (title, priority, days) in rows {
+        let due = days.map(|d| time(Duration::days(d)));
+        task(
+            &app,
+            &u,
+            json!({"title": title, "priority": priority, "due_at": due}),
+        )
+        .await;
+    }
+    for (sort, expected) in [
+        ("due_at", ["c", "d", "a", "b", "e"]),
+        // Undated tasks come last in both directions (ties by id in the sort's direction).
+        ("-due_at", ["a", "d", "c", "e", "b"]),
+        ("priority", ["b", "d", "c", "e", "a"]),
+        ("-title", ["e", "d", "c", "b", "a"]),
+        ("created_at", ["a", "b", "c", "d", "e"]),
+    ] {
+        let url = format!("/api/v1/tasks?limit=2&sort={sort}");
+        assert_eq!(all_titles(&app, &u, &url).await, expected, "sort={sort}");
+    }
+    let filtered = all_titles(
+        &app,
+        &u,
+        &format!(
+            "/api/v1/tasks?limit=2&priority=urgent&due_from={}",
+            time(Duration::days(1)).replace('+', "%2B")
+        ),
+    )
+    .await;
+    assert_eq!(filtered, ["d"]);
+    let (status, p) = app.get("/api/v1/tasks?team=true", &u).await;
+    assert_eq!(
+        (status, fields(&p)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["team".to_owned()])
+    );
+}
