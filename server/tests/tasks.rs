@@ -317,7 +317,7 @@ async fn bulk_create_and_bulk_actions_are_all_or_nothing(db: PgPool) {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let mine: Vec<String> = ids(&created);
     let theirs = task(&app, &b, json!({"title": "B's"})).await;
-    let (status, _) = app
+    let (status, p) = app
         .post(
             "/api/v1/tasks/bulk-actions",
             &a,
@@ -325,6 +325,16 @@ async fn bulk_create_and_bulk_actions_are_all_or_nothing(db: PgPool) {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(p["detail"].as_str().unwrap().starts_with("ids[1]"), "{p}");
+    let (status, p) = app
+        .post(
+            "/api/v1/tasks/bulk-actions",
+            &a,
+            json!({"ids": mine, "action": "assign", "assignee_id": b.id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&p), ["ids[0].assignee_id"]);
     let done: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks WHERE status = 'done'")
         .fetch_one(&app.db)
         .await

@@ -13,7 +13,9 @@
 //! leaving it clears it.
 
 use super::customers::{ensure_visible, prefix_error};
-use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
+use super::{
+    check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot, visible,
+};
 use crate::ssr::jobs::{TASK_REMINDER, reminder_key};
 use crate::ssr::repo::tasks::{self as repo, ListParams, TaskRecord, TaskVisible};
 use crate::ssr::repo::{jobs as jobs_repo, users as users_repo};
@@ -370,26 +372,14 @@ async fn delete_in(
 /// Assign, set status or delete many tasks in one transaction; any id the caller may not see or change
 /// fails the whole request (errors named `ids[i]…`) and nothing is written.
 pub async fn bulk_action(ctx: &AppCtx, actor: &Actor, req: TaskBulkRequest) -> Result<BulkResult> {
-    check_bulk_size(req.ids.len()).map_err(|p| {
-        Problem {
-            errors: vec![],
-            ..p
-        }
-        .prefixed("ids")
-    })?;
+    check_bulk_ids(req.ids.len())?;
     let mut tx = ctx.db.begin().await?;
     for (i, id) in req.ids.iter().enumerate() {
         let result = match req.action.patch() {
             None => delete_in(&mut tx, actor, *id, None).await,
             Some(patch) => update_in(&mut tx, actor, *id, None, patch).await.map(drop),
         };
-        result.map_err(|e| match e {
-            ServiceError::Problem(p) => ServiceError::Problem(Problem {
-                detail: format!("ids[{i}]: {}", p.detail),
-                ..p.prefixed(&format!("ids[{i}]"))
-            }),
-            other => other,
-        })?;
+        result.map_err(|e| name_bulk_id(e, i))?;
     }
     tx.commit().await?;
     Ok(BulkResult {
