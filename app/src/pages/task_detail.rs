@@ -2,12 +2,13 @@
 
 use crate::ApiError;
 use crate::api::tasks::{delete_task, get_task, update_task};
+use crate::components::delete_record::DeleteRecordButton;
 use crate::components::form::{FormAlert, FormButtons};
 use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
 use crate::components::stale::StaleAlert;
 use crate::components::user_choices::UserChoices;
-use crate::components::{ConfirmDialog, ErrorState, FormState, Loading, use_toasts};
+use crate::components::{ErrorState, FormState, Loading, use_toasts};
 use crate::pages::customer_detail::or_dash;
 use crate::pages::task_form::{TASK_FIELDS, TaskFields, TaskFormFields, patch_between};
 use crate::root::use_session;
@@ -16,7 +17,7 @@ use domain::{Action, Resource, TaskId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 pub const STALE_MESSAGE: &str =
     "This task was changed by someone else since you opened it. Reload to see the changes.";
@@ -111,30 +112,7 @@ fn TaskDetail(id: TaskId) -> impl IntoView {
 #[component]
 fn TaskHeader(task: Task, editing: RwSignal<bool>) -> impl IntoView {
     let session = use_session();
-    let toasts = use_toasts();
-    let navigate = use_navigate();
-    let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let (id, title) = (task.id, task.title.clone());
-    let on_delete = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = delete_task(id).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    toasts.success("Task deleted.");
-                    navigate("/tasks", Default::default());
-                }
-                Err(e) => {
-                    session.check(&e);
-                    confirming.try_set(false);
-                    toasts.error(crate::components::form::problem_message(e.problem(), &[]));
-                }
-            }
-        });
-    };
+    let id = task.id;
     view! {
         <header class="page-header">
             <div>
@@ -153,22 +131,10 @@ fn TaskHeader(task: Task, editing: RwSignal<bool>) -> impl IntoView {
                     </button>
                 </Show>
                 <Show when=move || session.can(Resource::Tasks, Action::Delete)>
-                    <button type="button" class="btn btn-danger-outline" on:click=move |_| confirming.set(true)>
-                        "Delete"
-                    </button>
+                    <DeleteRecordButton what="task" name=task.title.clone() back="/tasks" delete=move || delete_task(id) />
                 </Show>
             </div>
         </header>
-        <Show when=move || confirming.get()>
-            <ConfirmDialog
-                title="Delete task"
-                message=format!("Delete \u{201c}{title}\u{201d}? This cannot be undone.")
-                confirm_label="Delete"
-                busy=busy
-                on_confirm=on_delete.clone()
-                on_cancel=move |_| confirming.set(false)
-            />
-        </Show>
     }
 }
 
