@@ -182,14 +182,8 @@ fn EditTaskForm(
     let unchanged = StoredValue::new(task);
     let before = StoredValue::new(before);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if form.busy.get_untracked() {
+        let Some(input) = fields.submitted(ev, form) else {
             return;
-        }
-        form.clear();
-        let input = match fields.input() {
-            Ok(input) => input,
-            Err(problem) => return form.show_invalid(problem),
         };
         let patch = before.with_value(|b| patch_between(b, input));
         if patch == TaskPatch::default() {

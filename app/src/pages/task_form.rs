@@ -105,6 +105,18 @@ impl TaskFields {
         }
     }
 
+    /// On submit: the cleaned input, or `None` (a request is already running, or the errors are shown).
+    pub fn submitted(&self, ev: leptos::ev::SubmitEvent, form: FormState) -> Option<TaskInput> {
+        ev.prevent_default();
+        if form.busy.get_untracked() {
+            return None;
+        }
+        form.clear();
+        self.input()
+            .map_err(|problem| form.show_invalid(problem))
+            .ok()
+    }
+
     /// What is typed, cleaned by the domain's rules (bad times are field errors too).
     pub fn input(&self) -> Result<TaskInput, Problem> {
         let mut errors = Vec::new();
@@ -134,29 +146,15 @@ impl TaskFields {
 
 /// Only the fields that differ from the task as loaded (`None` clears).
 pub fn patch_between(before: &TaskInput, after: TaskInput) -> TaskPatch {
-    fn set<T: PartialEq>(old: &T, new: T) -> Patch<T> {
-        if *old == new {
-            Patch::Missing
-        } else {
-            Patch::Value(new)
-        }
-    }
-    fn opt<T: PartialEq>(old: &Option<T>, new: Option<T>) -> Patch<T> {
-        match new {
-            _ if *old == new => Patch::Missing,
-            Some(v) => Patch::Value(v),
-            None => Patch::Null,
-        }
-    }
     TaskPatch {
-        title: set(&before.title, after.title),
-        description: set(&before.description, after.description),
-        due_at: opt(&before.due_at, after.due_at),
-        remind_at: opt(&before.remind_at, after.remind_at),
-        assignee_id: opt(&before.assignee_id, after.assignee_id),
-        status: set(&before.status, after.status),
-        priority: set(&before.priority, after.priority),
-        customer_id: opt(&before.customer_id, after.customer_id),
+        title: Patch::changed(&before.title, after.title),
+        description: Patch::changed(&before.description, after.description),
+        due_at: Patch::changed_opt(&before.due_at, after.due_at),
+        remind_at: Patch::changed_opt(&before.remind_at, after.remind_at),
+        assignee_id: Patch::changed_opt(&before.assignee_id, after.assignee_id),
+        status: Patch::changed(&before.status, after.status),
+        priority: Patch::changed(&before.priority, after.priority),
+        customer_id: Patch::changed_opt(&before.customer_id, after.customer_id),
         ..Default::default()
     }
 }
@@ -288,14 +286,8 @@ pub fn NewTaskDialog(
     });
     let form = FormState::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if form.busy.get_untracked() {
+        let Some(input) = fields.submitted(ev, form) else {
             return;
-        }
-        form.clear();
-        let input = match fields.input() {
-            Ok(input) => input,
-            Err(problem) => return form.show_invalid(problem),
         };
         form.busy.set(true);
         spawn_local(async move {
