@@ -20,6 +20,9 @@ pub mod problem;
 pub mod search;
 pub mod user;
 pub mod validation;
+// Tasks and notifications (issue #4, tasks helper).
+pub mod notification;
+pub mod task;
 
 pub use ids::*;
 pub use page::{Cursor, Page, SortDir, SortSpec};

@@ -15,6 +15,30 @@ impl<T> Patch<T> {
         matches!(self, Self::Missing)
     }
 
+    /// `Value(new)` when it differs from `old`, else `Missing` (for building a patch from an edited form).
+    pub fn changed(old: &T, new: T) -> Self
+    where
+        T: PartialEq,
+    {
+        if *old == new {
+            Self::Missing
+        } else {
+            Self::Value(new)
+        }
+    }
+
+    /// Like [`changed`](Self::changed) for an optional field: clearing it is `Null`.
+    pub fn changed_opt(old: &Option<T>, new: Option<T>) -> Self
+    where
+        T: PartialEq,
+    {
+        match new {
+            _ if *old == new => Self::Missing,
+            Some(v) => Self::Value(v),
+            None => Self::Null,
+        }
+    }
+
     /// Applies the patch to an optional field.
     pub fn apply_to(self, current: Option<T>) -> Option<T> {
         match self {
@@ -64,5 +88,9 @@ mod tests {
         assert_eq!(p.a, Patch::Value("x".into()));
         assert_eq!(Patch::Null.apply_to(Some(1)), None);
         assert_eq!(Patch::Missing.apply_to(Some(1)), Some(1));
+        assert_eq!(Patch::changed(&1, 1), Patch::Missing);
+        assert_eq!(Patch::changed(&1, 2), Patch::Value(2));
+        assert_eq!(Patch::changed_opt(&Some(1), None), Patch::Null);
+        assert_eq!(Patch::<i32>::changed_opt(&None, None), Patch::Missing);
     }
 }

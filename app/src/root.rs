@@ -114,6 +114,19 @@ pub fn App() -> impl IntoView {
                             path=path!("/contacts")
                             view=|| view! { <Protected><pages::contacts::ContactsPage /></Protected> }
                         />
+                        // Tasks and notifications.
+                        <Route
+                            path=path!("/tasks")
+                            view=|| view! { <Protected><pages::tasks::TasksPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/tasks/:id")
+                            view=|| view! { <Protected><pages::task_detail::TaskDetailPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/notifications")
+                            view=|| view! { <Protected><pages::notifications::NotificationsPage /></Protected> }
+                        />
                         <Route
                             path=path!("/leads")
                             view=|| view! { <Protected><pages::leads::LeadsPage /></Protected> }

@@ -111,6 +111,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::warn!(site_dir = %config.site_dir.display(), "the browser app is not built here (run scripts/run.sh); serving the API only");
     }
     let (router, _) = build(config, db.clone()).await?;
+    // The job worker (task reminders): polls every second, stopped after the server has drained.
+    let (stop_jobs, jobs_worker) = app::ssr::jobs::spawn_worker(db.clone(), Duration::from_secs(1));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");
     axum::serve(
@@ -119,6 +121,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    let _ = stop_jobs.send(true);
+    let _ = jobs_worker.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -20,6 +20,10 @@ use utoipa::{Modify, OpenApi};
         routes::audit::list,
         routes::leads::list, routes::leads::get, routes::leads::create, routes::leads::update, routes::leads::delete,
         routes::leads::bulk_create, routes::leads::bulk_action, routes::leads::convert, routes::leads::duplicates,
+        routes::tasks::list, routes::tasks::get, routes::tasks::create, routes::tasks::bulk_create,
+        routes::tasks::bulk_action, routes::tasks::update, routes::tasks::delete,
+        routes::notifications::list, routes::notifications::unread_count, routes::notifications::mark_read,
+        routes::notifications::mark_all_read,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -30,6 +34,8 @@ use utoipa::{Modify, OpenApi};
         (name = "contacts", description = "Contacts of customers"),
         (name = "audit", description = "The append-only audit trail"),
         (name = "leads", description = "Leads and their conversion into customer, contact and opportunity"),
+        (name = "tasks", description = "Tasks with due dates and reminders"),
+        (name = "notifications", description = "The caller's in-app notifications"),
     )
 )]
 pub struct ApiDoc;

@@ -41,4 +41,15 @@ pub fn register() {
     register_explicit::<app::api::leads::BulkLeadAction>();
     register_explicit::<app::api::leads::ConvertLead>();
     register_explicit::<app::api::leads::LeadDuplicates>();
+    // Tasks and notifications.
+    register_explicit::<app::api::tasks::ListTasks>();
+    register_explicit::<app::api::tasks::GetTask>();
+    register_explicit::<app::api::tasks::CreateTask>();
+    register_explicit::<app::api::tasks::UpdateTask>();
+    register_explicit::<app::api::tasks::DeleteTask>();
+    register_explicit::<app::api::tasks::BulkTaskAction>();
+    register_explicit::<app::api::notifications::ListNotifications>();
+    register_explicit::<app::api::notifications::UnreadNotifications>();
+    register_explicit::<app::api::notifications::MarkNotificationRead>();
+    register_explicit::<app::api::notifications::MarkAllNotificationsRead>();
 }

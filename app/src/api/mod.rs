@@ -6,3 +6,6 @@ pub mod auth;
 pub mod customers;
 pub mod leads;
 pub mod users;
+// Tasks and notifications.
+pub mod notifications;
+pub mod tasks;

@@ -7,7 +7,12 @@ pub mod format;
 pub mod history;
 pub mod modal;
 pub mod nav;
+// The header's notification bell, the bulk-action bar frame and the 412 prompt (tasks helper).
+pub mod bulk;
+pub mod delete_record;
+pub mod notification_bell;
 pub mod paged;
+pub mod stale;
 pub mod states;
 pub mod table;
 pub mod timing;

@@ -38,6 +38,7 @@ pub fn AppHeader() -> impl IntoView {
                 <nav id="main-nav" class="main-nav" class:is-open=move || menu_open.get() aria-label="Main">
                     <NavLinks />
                 </nav>
+                <super::notification_bell::NotificationBell />
                 <UserMenu />
             </header>
         </Show>
@@ -61,6 +62,9 @@ fn NavLinks() -> impl IntoView {
             </Show>
             <Show when=move || can_read(Resource::Leads)>
                 <li><A href="/leads">"Leads"</A></li>
+            </Show>
+            <Show when=move || can_read(Resource::Tasks)>
+                <li><A href="/tasks">"Tasks"</A></li>
             </Show>
         </ul>
         <Show when=move || admin() || audit()>

@@ -22,4 +22,10 @@ pub mod lead_table;
 pub mod leads;
 pub mod login;
 pub mod not_found;
+// Tasks and notifications.
+pub mod notifications;
+pub mod task_bulk;
+pub mod task_detail;
+pub mod task_form;
+pub mod tasks;
 pub mod user_form;

@@ -3,6 +3,8 @@
 
 pub mod ctx;
 pub mod error;
+// The durable job worker (task reminders).
+pub mod jobs;
 pub mod repo;
 pub mod security;
 pub mod services;

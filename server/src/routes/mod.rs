@@ -7,6 +7,9 @@ pub mod customers;
 pub mod leads;
 pub mod system;
 pub mod users;
+// Tasks and notifications.
+pub mod notifications;
+pub mod tasks;
 
 use crate::state::AppState;
 use axum::Router;
@@ -57,6 +60,24 @@ pub fn api() -> Router<AppState> {
         .route("/leads/{id}/convert", post(leads::convert))
         .route("/leads/{id}/duplicates", get(leads::duplicates))
         .route("/audit-logs", get(audit::list))
+        // Tasks and notifications.
+        .route("/tasks", get(tasks::list).post(tasks::create))
+        .route("/tasks/bulk", post(tasks::bulk_create))
+        .route("/tasks/bulk-actions", post(tasks::bulk_action))
+        .route(
+            "/tasks/{id}",
+            get(tasks::get).patch(tasks::update).delete(tasks::delete),
+        )
+        .route("/notifications", get(notifications::list))
+        .route(
+            "/notifications/unread-count",
+            get(notifications::unread_count),
+        )
+        .route(
+            "/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
+        .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
 }

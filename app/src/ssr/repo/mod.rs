@@ -8,6 +8,10 @@ pub mod login_failures;
 pub mod settings;
 pub mod tokens;
 pub mod users;
+// Tasks, reminders (the job queue) and notifications.
+pub mod jobs;
+pub mod notifications;
+pub mod tasks;
 
 use sqlx::{Postgres, QueryBuilder};
 

@@ -37,6 +37,7 @@ pub async fn record_history(
         "customer" => drop(super::customers::get(ctx, actor, CustomerId(id)).await?),
         "contact" => drop(super::contacts::get(ctx, actor, ContactId(id)).await?),
         "lead" => drop(super::leads::get(ctx, actor, domain::LeadId(id)).await?),
+        "task" => drop(super::tasks::get(ctx, actor, domain::TaskId(id)).await?),
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}

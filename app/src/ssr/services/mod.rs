@@ -8,6 +8,9 @@ pub mod customers;
 pub mod lead_conversion;
 pub mod leads;
 pub mod users;
+// Tasks and notifications.
+pub mod notifications;
+pub mod tasks;
 
 use super::repo::audit::NewAudit;
 use super::repo::customers::Visible;
@@ -101,6 +104,28 @@ pub(crate) fn check_bulk_size(n: usize) -> Result<(), Problem> {
         )));
     }
     Ok(())
+}
+
+/// Checks the size of a bulk action's `ids` (the error names `ids`, without item errors).
+pub(crate) fn check_bulk_ids(n: usize) -> Result<(), Problem> {
+    check_bulk_size(n).map_err(|p| {
+        Problem {
+            errors: vec![],
+            ..p
+        }
+        .prefixed("ids")
+    })
+}
+
+/// Names the id a bulk action failed on (`ids[3]: …`, fields `ids[3].assignee_id`).
+pub(crate) fn name_bulk_id(e: super::ServiceError, i: usize) -> super::ServiceError {
+    match e {
+        super::ServiceError::Problem(p) => super::ServiceError::Problem(Problem {
+            detail: format!("ids[{i}]: {}", p.detail),
+            ..p.prefixed(&format!("ids[{i}]"))
+        }),
+        other => other,
+    }
 }
 
 /// Validates every item of a bulk request before anything is written: all invalid fields at once, named
