@@ -9,6 +9,7 @@ pub mod auth;
 pub mod contact;
 pub mod customer;
 pub mod ids;
+pub mod interaction;
 pub mod money;
 pub mod opportunity;
 pub mod page;
