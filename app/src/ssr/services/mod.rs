@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod interactions;
 pub mod users;
 
 use super::repo::audit::NewAudit;
