@@ -18,6 +18,9 @@ use utoipa::{Modify, OpenApi};
         routes::contacts::create_for_customer, routes::contacts::bulk_create, routes::contacts::get,
         routes::contacts::update, routes::contacts::delete,
         routes::audit::list,
+        routes::interactions::list, routes::interactions::list_for_customer, routes::interactions::timeline,
+        routes::interactions::create, routes::interactions::bulk_create, routes::interactions::bulk_action,
+        routes::interactions::get, routes::interactions::update, routes::interactions::delete,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -27,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "customers", description = "Customers"),
         (name = "contacts", description = "Contacts of customers"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "interactions", description = "Calls, e-mails, meetings and notes; the customer timeline"),
     )
 )]
 pub struct ApiDoc;

@@ -33,4 +33,14 @@ pub fn register() {
     register_explicit::<users::UpdateUser>();
     register_explicit::<audit::ListAudit>();
     register_explicit::<audit::RecordHistory>();
+    {
+        use app::api::interactions as i;
+        register_explicit::<i::ListInteractions>();
+        register_explicit::<i::GetInteraction>();
+        register_explicit::<i::CreateInteraction>();
+        register_explicit::<i::UpdateInteraction>();
+        register_explicit::<i::DeleteInteraction>();
+        register_explicit::<i::BulkInteractionAction>();
+        register_explicit::<i::CustomerTimeline>();
+    }
 }

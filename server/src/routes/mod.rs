@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod interactions;
 pub mod system;
 pub mod users;
 
@@ -46,6 +47,26 @@ pub fn api() -> Router<AppState> {
                 .patch(contacts::update)
                 .delete(contacts::delete),
         )
+        .route(
+            "/interactions",
+            get(interactions::list).post(interactions::create),
+        )
+        .route("/interactions/bulk", post(interactions::bulk_create))
+        .route(
+            "/interactions/bulk-actions",
+            post(interactions::bulk_action),
+        )
+        .route(
+            "/interactions/{id}",
+            get(interactions::get)
+                .patch(interactions::update)
+                .delete(interactions::delete),
+        )
+        .route(
+            "/customers/{id}/interactions",
+            get(interactions::list_for_customer),
+        )
+        .route("/customers/{id}/timeline", get(interactions::timeline))
         .route("/audit-logs", get(audit::list))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
