@@ -394,7 +394,8 @@ impl TimelinePos {
     }
 
     pub fn cursor(&self) -> Cursor {
-        Cursor::new(TIMELINE_SORT, self.at.to_rfc3339(), self.id).with_mode(Some(self.kind.as_str()))
+        Cursor::new(TIMELINE_SORT, self.at.to_rfc3339(), self.id)
+            .with_mode(Some(self.kind.as_str()))
     }
 
     pub fn decode(s: &str) -> Result<Self, String> {

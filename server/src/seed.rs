@@ -375,7 +375,10 @@ async fn load_interactions(db: &PgPool, m: u64, report: bool) -> anyhow::Result<
     let customers: Vec<Uuid> = sqlx::query_scalar!("SELECT id FROM customers")
         .fetch_all(db)
         .await?;
-    anyhow::ensure!(!customers.is_empty(), "no customers to attach interactions to");
+    anyhow::ensure!(
+        !customers.is_empty(),
+        "no customers to attach interactions to"
+    );
     let authors: Vec<Uuid> = sqlx::query_scalar!(
         "SELECT id FROM users WHERE role IN ('sales', 'manager', 'support') AND is_active ORDER BY email"
     )

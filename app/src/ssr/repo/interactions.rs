@@ -75,8 +75,10 @@ const COLUMNS: &str = "i.id, i.customer_id, i.contact_id, i.opportunity_id, i.ti
     i.occurred_at, i.duration_minutes, i.participants, i.author_id, i.version, i.created_at, i.updated_at";
 
 /// The outer part of every read: names of customer and author, and what decides visibility.
-const NAMES: &str = "SELECT i.*, c.name AS customer_name, a.name AS author_name, c.owner_id, o.team AS owner_team";
-const JOINS: &str = " i JOIN customers c ON c.id = i.customer_id LEFT JOIN users a ON a.id = i.author_id
+const NAMES: &str =
+    "SELECT i.*, c.name AS customer_name, a.name AS author_name, c.owner_id, o.team AS owner_team";
+const JOINS: &str =
+    " i JOIN customers c ON c.id = i.customer_id LEFT JOIN users a ON a.id = i.author_id
     LEFT JOIN users o ON o.id = c.owner_id";
 
 /// By id, whatever partition holds it.
@@ -221,8 +223,9 @@ pub struct ListParams {
 /// One keyset page. The page is chosen on `interactions` alone (customers are joined only for a team or own
 /// scope), then names are added to its rows.
 pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, sqlx::Error> {
-    let mut qb: QueryBuilder<Postgres> =
-        QueryBuilder::new(format!("{NAMES} FROM (SELECT {COLUMNS} FROM interactions i"));
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i"
+    ));
     match p.visible {
         Visible::All => {
             qb.push(" WHERE true");

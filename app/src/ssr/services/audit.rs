@@ -36,9 +36,9 @@ pub async fn record_history(
     match entity {
         "customer" => drop(super::customers::get(ctx, actor, CustomerId(id)).await?),
         "contact" => drop(super::contacts::get(ctx, actor, ContactId(id)).await?),
-        "interaction" => drop(
-            super::interactions::get(ctx, actor, domain::InteractionId(id)).await?,
-        ),
+        "interaction" => {
+            drop(super::interactions::get(ctx, actor, domain::InteractionId(id)).await?)
+        }
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}

@@ -10,9 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::interaction::{
-    Interaction, InteractionBulkAction, InteractionBulkRequest, InteractionInput,
-    InteractionPatch, InteractionQuery, InteractionSortKey, TimelineEntry, TimelineKind,
-    TimelinePos, TimelineQuery,
+    Interaction, InteractionBulkAction, InteractionBulkRequest, InteractionInput, InteractionPatch,
+    InteractionQuery, InteractionSortKey, TimelineEntry, TimelineKind, TimelinePos, TimelineQuery,
 };
 use domain::page::Cursor;
 use domain::{Action, CustomerId, InteractionId, Page, Principal, Problem, Resource, UserId};
@@ -120,14 +119,24 @@ async fn check_links(
     }
     let owners = repo::link_owners(conn, input).await?;
     let links = [
-        ("contact_id", "contact", input.contact_id.map(|x| x.0), owners.contact),
+        (
+            "contact_id",
+            "contact",
+            input.contact_id.map(|x| x.0),
+            owners.contact,
+        ),
         (
             "opportunity_id",
             "opportunity",
             input.opportunity_id.map(|x| x.0),
             owners.opportunity,
         ),
-        ("ticket_id", "ticket", input.ticket_id.map(|x| x.0), owners.ticket),
+        (
+            "ticket_id",
+            "ticket",
+            input.ticket_id.map(|x| x.0),
+            owners.ticket,
+        ),
     ];
     let mut errors = Vec::new();
     for (field, noun, given, owner) in links {
@@ -173,11 +182,7 @@ async fn insert_one(
     Ok(created)
 }
 
-pub async fn create(
-    ctx: &AppCtx,
-    actor: &Actor,
-    input: InteractionInput,
-) -> Result<Interaction> {
+pub async fn create(ctx: &AppCtx, actor: &Actor, input: InteractionInput) -> Result<Interaction> {
     require(&actor.principal, R, Action::Create)?;
     let input = input.clean()?;
     let mut tx = ctx.db.begin().await?;
