@@ -115,7 +115,7 @@ impl InteractionInput {
         if cleaned.kind.is_none() {
             errors.push(FieldError::new(
                 "kind",
-                InteractionKind::parse("").unwrap_err(),
+                "must be one of call, email, meeting, note",
             ));
         }
         if let Some(at) = cleaned.occurred_at

@@ -11,7 +11,7 @@ use uuid::Uuid;
 async fn customer(app: &TestApp, u: &TestUser, name: &str) -> String {
     app.customer(u, json!({ "name": name })).await["id"]
         .as_str()
-        .unwrap()
+        .expect("helper step")
         .to_owned()
 }
 
@@ -27,7 +27,7 @@ async fn partition(app: &TestApp, id: &str) -> String {
         .bind(id)
         .fetch_one(&app.db)
         .await
-        .unwrap()
+        .expect("helper step")
 }
 
 fn month_partition(t: DateTime<Utc>) -> String {
@@ -524,14 +524,14 @@ async fn other_sources(
         Uuid::now_v7(),
     );
     sqlx::query("INSERT INTO tasks (id, title, customer_id, created_at) VALUES ($1, 'Send quote', $2::uuid, $3)")
-        .bind(task).bind(customer).bind(task_at).execute(&app.db).await.unwrap();
+        .bind(task).bind(customer).bind(task_at).execute(&app.db).await.expect("helper step");
     sqlx::query("INSERT INTO tickets (id, subject, customer_id, sla_due_at, created_at) VALUES ($1, 'Printer broken', $2::uuid, now(), $3)")
-        .bind(ticket).bind(customer).bind(ticket_at).execute(&app.db).await.unwrap();
+        .bind(ticket).bind(customer).bind(ticket_at).execute(&app.db).await.expect("helper step");
     sqlx::query("INSERT INTO opportunities (id, name, customer_id, probability) VALUES ($1, 'Big deal', $2::uuid, 10)")
-        .bind(opp).bind(customer).execute(&app.db).await.unwrap();
+        .bind(opp).bind(customer).execute(&app.db).await.expect("helper step");
     sqlx::query("INSERT INTO opportunity_stage_history (id, opportunity_id, from_stage, to_stage, amount, probability, changed_at)
                  VALUES ($1, $2, 'qualification', 'proposal', 1000, 40, $3)")
-        .bind(change).bind(opp).bind(stage_at).execute(&app.db).await.unwrap();
+        .bind(change).bind(opp).bind(stage_at).execute(&app.db).await.expect("helper step");
     [task, ticket, change]
 }
 
@@ -545,7 +545,7 @@ async fn timeline_pages(app: &TestApp, u: &TestUser, c: &str, limit: usize) -> V
         }
         let (status, page) = app.get(&path, u).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        let data = page["data"].as_array().unwrap();
+        let data = page["data"].as_array().expect("helper step");
         assert!(data.len() <= limit);
         out.extend(data.iter().cloned());
         match page["next_cursor"].as_str() {

@@ -59,6 +59,9 @@ fn NavLinks() -> impl IntoView {
             <Show when=move || can_read(Resource::Contacts)>
                 <li><A href="/contacts">"Contacts"</A></li>
             </Show>
+            <Show when=move || can_read(Resource::Interactions)>
+                <li><A href="/interactions">"Interactions"</A></li>
+            </Show>
         </ul>
         <Show when=move || admin() || audit()>
             <div class="nav-group">
