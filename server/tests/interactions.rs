@@ -686,3 +686,60 @@ async fn far_future_interaction_lands_in_default_partition_and_moves_when_its_mo
     let (status, got) = app.get(&format!("/api/v1/interactions/{id}"), &u).await;
     assert_eq!((status, &got), (StatusCode::OK, &i));
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn server_functions_history_and_openapi_cover_interactions(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn(db).await;
+    let a = app.user(Role::Sales, None).await;
+    let b = app.user(Role::Sales, None).await;
+    let c = customer(&app, &a, "Acme").await;
+    let url = |p: &str| format!("{}{p}", app.base);
+    let browser = app.browser_login(&a.email).await;
+    let res = browser
+        .post(url(app::api::interactions::CreateInteraction::PATH))
+        .json(&json!({"input": {"customer_id": c, "kind": "note", "subject": "From the UI"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let i: Value = res.json().await.unwrap();
+    let res = browser
+        .post(url(app::api::interactions::CustomerTimeline::PATH))
+        .json(&json!({"customer": c, "query": {"limit": "10"}}))
+        .send()
+        .await
+        .unwrap();
+    let page: Value = res.json().await.unwrap();
+    assert_eq!(page["data"][0]["id"], i["id"], "{page}");
+    let history = |who: reqwest::Client| {
+        let body = json!({"entity": "interaction", "entity_id": i["id"]});
+        async move {
+            let res = who
+                .post(url(app::api::audit::RecordHistory::PATH))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let entries = history(browser).await;
+    assert_eq!(entries[0]["action"], "interaction.create", "{entries}");
+    let denied = history(app.browser_login(&b.email).await).await;
+    assert_eq!(denied["status"], 404);
+
+    let (_, doc) = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    for path in [
+        "/api/v1/interactions",
+        "/api/v1/interactions/{id}",
+        "/api/v1/interactions/bulk",
+        "/api/v1/interactions/bulk-actions",
+        "/api/v1/customers/{id}/interactions",
+        "/api/v1/customers/{id}/timeline",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+}
