@@ -14,8 +14,9 @@ use domain::{Action, CustomerId, Resource};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// Bump `reload_key` after a change to the customer (its audit events are part of the feed).
 #[component]
-pub fn CustomerTimeline(customer_id: CustomerId) -> impl IntoView {
+pub fn CustomerTimeline(customer_id: CustomerId, reload_key: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let logging = RwSignal::new(false);
@@ -28,7 +29,10 @@ pub fn CustomerTimeline(customer_id: CustomerId) -> impl IntoView {
             },
         )
     });
-    list.reload();
+    Effect::new(move |_| {
+        reload_key.track();
+        list.reload();
+    });
     // The new interaction takes its place in the loaded feed (the top, when it happened just now).
     let on_saved = Callback::new(move |i: Interaction| {
         logging.set(false);
