@@ -2,7 +2,9 @@
 //! timeline and the monthly partitions of the interactions table.
 
 use super::customers::{ensure_visible, prefix_error};
-use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
+use super::{
+    check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot, visible,
+};
 use crate::ssr::repo::After;
 use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -290,25 +292,13 @@ pub async fn bulk_action(
     actor: &Actor,
     req: InteractionBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_size(req.ids.len()).map_err(|p| {
-        Problem {
-            errors: vec![],
-            ..p
-        }
-        .prefixed("ids")
-    })?;
+    check_bulk_ids(req.ids.len())?;
     let mut tx = ctx.db.begin().await?;
     for (i, id) in req.ids.iter().enumerate() {
         let result = match req.action {
             InteractionBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
         };
-        result.map_err(|e| match e {
-            ServiceError::Problem(p) => ServiceError::Problem(Problem {
-                detail: format!("ids[{i}]: {}", p.detail),
-                ..p.prefixed(&format!("ids[{i}]"))
-            }),
-            other => other,
-        })?;
+        result.map_err(|e| name_bulk_id(e, i))?;
     }
     tx.commit().await?;
     Ok(BulkResult {

@@ -123,3 +123,25 @@ pub(crate) fn clean_all<T>(
         Err(Problem::invalid(errors))
     }
 }
+
+/// Checks the size of a bulk action's id list; its errors are named `ids`.
+pub(crate) fn check_bulk_ids(n: usize) -> Result<(), Problem> {
+    check_bulk_size(n).map_err(|p| {
+        Problem {
+            errors: vec![],
+            ..p
+        }
+        .prefixed("ids")
+    })
+}
+
+/// Names the id of a bulk action that failed (`ids[3]`) in its problem.
+pub(crate) fn name_bulk_id(e: super::ServiceError, i: usize) -> super::ServiceError {
+    match e {
+        super::ServiceError::Problem(p) => super::ServiceError::Problem(Problem {
+            detail: format!("ids[{i}]: {}", p.detail),
+            ..p.prefixed(&format!("ids[{i}]"))
+        }),
+        other => other,
+    }
+}
