@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the customers API at scale (numbers, not a test). Loopback only.
 #
-#   scripts/bench.sh [N]        N customers (default 2000000), ~2 contacts each
+#   scripts/bench.sh [N] [M]    N customers (default 2000000), ~2 contacts each; M interactions (default 0:
+#                               skip the interaction cases) over the last 12 months
 #
 # Seeds a dedicated database crm_ims_bench once (COPY; the load time is printed), serves the release binary
 # on 127.0.0.1:3998 and measures with wrk (10 s each, at 4 and at 32 connections): get by id, first list page,
@@ -13,6 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
 
 N="${1:-2000000}"
+M="${2:-0}"
 PORT="${BENCH_PORT:-3998}"
 DURATION="${BENCH_DURATION:-10s}"
 BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
@@ -29,6 +31,12 @@ if [ "$have" -lt "$N" ]; then
     echo "== seeding $((N - have)) customers (have $have)"
     $BIN seed --customers "$((N - have))"
 fi
+have_i="$(psql_bench -c 'SELECT count(*) FROM interactions')"
+if [ "$have_i" -lt "$M" ]; then
+    echo "== seeding $((M - have_i)) interactions (have $have_i)"
+    $BIN seed --interactions "$((M - have_i))"
+fi
+echo "== data: $(psql_bench -c 'SELECT count(*) FROM interactions') interactions"
 echo "== data: $(psql_bench -c 'SELECT count(*) FROM customers') customers, $(psql_bench -c 'SELECT count(*) FROM contacts') contacts, database $(psql_bench -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 
 BIND_ADDR="127.0.0.1:$PORT" DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-16}" RUST_LOG=warn $BIN serve >/tmp/crm-ims-bench.log 2>&1 &
@@ -75,6 +83,14 @@ run "search as you type"       get   "/api/v1/customers?limit=50&q=nakatomi%20he
 run "search by phone digits"   get   "/api/v1/customers?limit=50&q=555%208812"
 run "search with a typo"       get   "/api/v1/customers?limit=50&q=nakatmoi%20helth"
 run "create"                   create "/"
+if [ "$M" -gt 0 ]; then
+    # The customer with the most interactions in a random sample: its timeline reads every source.
+    BUSY="$(psql_bench -c "SELECT customer_id FROM (SELECT customer_id FROM interactions TABLESAMPLE SYSTEM (1)) s GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")"
+    run "customer timeline (20)"        get "/api/v1/customers/$BUSY/timeline?limit=20"
+    run "customer interactions (50)"    get "/api/v1/customers/$BUSY/interactions?limit=50"
+    run "interaction search"            get "/api/v1/interactions?limit=50&q=renewal%20budget"
+    run "interactions of a kind, month" get "/api/v1/interactions?limit=50&kind=meeting&from=$(date -u -d '-60 days' +%F)&to=$(date -u -d '-30 days' +%F)"
+fi
 run "mixed 80/20 (get by id)"  mixed "/api/v1/customers/$ID"
 
 echo

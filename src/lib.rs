@@ -10,6 +10,7 @@ pub mod contact;
 pub mod customer;
 pub mod ids;
 pub mod lead;
+pub mod interaction;
 pub mod money;
 pub mod opportunity;
 pub mod page;

@@ -136,6 +136,14 @@ pub fn App() -> impl IntoView {
                             view=|| view! { <Protected><pages::lead_detail::LeadDetailPage /></Protected> }
                         />
                         <Route
+                            path=path!("/interactions")
+                            view=|| view! { <Protected><pages::interactions::InteractionsPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/interactions/:id")
+                            view=|| view! { <Protected><pages::interaction_detail::InteractionDetailPage /></Protected> }
+                        />
+                        <Route
                             path=path!("/admin")
                             view=|| view! { <Protected><Redirect path="/admin/users" /></Protected> }
                         />

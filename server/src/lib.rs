@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod extract;
 pub mod openapi;
+pub mod partitions;
 pub mod problem;
 pub mod routes;
 pub mod rpc;
@@ -106,6 +107,7 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url, config.db_max_connections).await?;
     db::migrate(&db).await?;
+    partitions::spawn(db.clone());
     let addr = config.bind_addr;
     if !config.site_dir.join("index.html").exists() {
         tracing::warn!(site_dir = %config.site_dir.display(), "the browser app is not built here (run scripts/run.sh); serving the API only");

@@ -34,7 +34,8 @@ enum Command {
         /// Bulk-load this many synthetic customers (with ~2 contacts each) through COPY.
         #[arg(long)]
         customers: Option<u64>,
-        /// Bulk-load this many interactions (arrives with the CRM core).
+        /// Bulk-load this many interactions (calls, e-mails, meetings, notes over the last 12 months) through
+        /// COPY, spread over the existing customers.
         #[arg(long)]
         interactions: Option<u64>,
     },
@@ -113,19 +114,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             interactions,
         } => {
             let db = connected(&config).await?;
-            if interactions.is_some() {
-                anyhow::bail!(
-                    "--interactions needs the interactions table, which arrives with the CRM core"
-                );
-            }
-            if !demo && customers.is_none() {
-                anyhow::bail!("say what to seed: --demo and/or --customers N");
+            if !demo && customers.is_none() && interactions.is_none() {
+                anyhow::bail!("say what to seed: --demo, --customers N and/or --interactions M");
             }
             if demo {
                 server::seed::demo(&db).await?;
             }
             if let Some(n) = customers {
                 server::seed::customers(&db, n).await?;
+            }
+            if let Some(m) = interactions {
+                server::seed::interactions(&db, m).await?;
             }
             Ok(())
         }

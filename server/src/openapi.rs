@@ -24,6 +24,9 @@ use utoipa::{Modify, OpenApi};
         routes::tasks::bulk_action, routes::tasks::update, routes::tasks::delete,
         routes::notifications::list, routes::notifications::unread_count, routes::notifications::mark_read,
         routes::notifications::mark_all_read,
+        routes::interactions::list, routes::interactions::list_for_customer, routes::interactions::timeline,
+        routes::interactions::create, routes::interactions::bulk_create, routes::interactions::bulk_action,
+        routes::interactions::get, routes::interactions::update, routes::interactions::delete,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -36,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         (name = "leads", description = "Leads and their conversion into customer, contact and opportunity"),
         (name = "tasks", description = "Tasks with due dates and reminders"),
         (name = "notifications", description = "The caller's in-app notifications"),
+        (name = "interactions", description = "Calls, e-mails, meetings and notes; the customer timeline"),
     )
 )]
 pub struct ApiDoc;

@@ -52,4 +52,14 @@ pub fn register() {
     register_explicit::<app::api::notifications::UnreadNotifications>();
     register_explicit::<app::api::notifications::MarkNotificationRead>();
     register_explicit::<app::api::notifications::MarkAllNotificationsRead>();
+    {
+        use app::api::interactions as i;
+        register_explicit::<i::ListInteractions>();
+        register_explicit::<i::GetInteraction>();
+        register_explicit::<i::CreateInteraction>();
+        register_explicit::<i::UpdateInteraction>();
+        register_explicit::<i::DeleteInteraction>();
+        register_explicit::<i::BulkInteractionAction>();
+        register_explicit::<i::CustomerTimeline>();
+    }
 }

@@ -82,6 +82,12 @@ pub async fn demo(db: &PgPool) -> anyhow::Result<()> {
     if customers == 0 {
         load_customers(db, 300, false).await?;
     }
+    let interactions = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM interactions")
+        .fetch_one(db)
+        .await?;
+    if interactions == 0 {
+        load_interactions(db, 900, false).await?;
+    }
     println!("\nDemo logins (password for all: {DEMO_PASSWORD}):");
     for (email, _, role, team) in DEMO_USERS {
         println!(
@@ -299,6 +305,157 @@ async fn load_customers(db: &PgPool, n: u64, report: bool) -> anyhow::Result<()>
     println!(
         "seeded {n} customers and {contacts} contacts in {:.1}s",
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `seed --interactions M`: bulk synthetic interactions over the existing customers (demo data first when there
+/// are none), spread over the last 12 months so they land in the monthly partitions.
+pub async fn interactions(db: &PgPool, m: u64) -> anyhow::Result<()> {
+    let customers = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM customers")
+        .fetch_one(db)
+        .await?;
+    if customers == 0 {
+        demo(db).await?;
+    }
+    load_interactions(db, m, true).await
+}
+
+const KINDS: [&str; 4] = ["call", "email", "meeting", "note"];
+const TOPICS: [&str; 16] = [
+    "renewal",
+    "pricing",
+    "onboarding",
+    "support escalation",
+    "quarterly review",
+    "contract terms",
+    "license count",
+    "new requirements",
+    "invoice question",
+    "product demo",
+    "integration",
+    "security review",
+    "roadmap",
+    "hardware refresh",
+    "training",
+    "expansion",
+];
+const OPENERS: [&str; 8] = [
+    "Discussed",
+    "Followed up on",
+    "Walked through",
+    "Clarified",
+    "Agreed next steps on",
+    "Reviewed",
+    "Answered questions about",
+    "Sent a summary of",
+];
+const NEXT: [&str; 8] = [
+    "They will get back to us next week.",
+    "Send the updated quote by Friday.",
+    "Schedule a technical deep dive.",
+    "Budget approval is pending.",
+    "Loop in their procurement team.",
+    "Share the reference customer list.",
+    "No action needed for now.",
+    "Prepare a proposal draft.",
+];
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "call" => "Call",
+        "email" => "E-mail",
+        "meeting" => "Meeting",
+        _ => "Note",
+    }
+}
+
+async fn load_interactions(db: &PgPool, m: u64, report: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let customers: Vec<Uuid> = sqlx::query_scalar!("SELECT id FROM customers")
+        .fetch_all(db)
+        .await?;
+    anyhow::ensure!(
+        !customers.is_empty(),
+        "no customers to attach interactions to"
+    );
+    let authors: Vec<Uuid> = sqlx::query_scalar!(
+        "SELECT id FROM users WHERE role IN ('sales', 'manager', 'support') AND is_active ORDER BY email"
+    )
+    .fetch_all(db)
+    .await?;
+    let mut g = Gen(customers.len() as u64 ^ m ^ 0x1A7E);
+    let now = Utc::now();
+    let mut done = 0u64;
+    let mut conn = db.acquire().await?;
+    while done < m {
+        let batch = (m - done).min(50_000);
+        let mut w = csv::Writer::from_writer(Vec::with_capacity(batch as usize * 300));
+        for _ in 0..batch {
+            let kind = g.pick(&KINDS);
+            let topic = g.pick(&TOPICS);
+            let occurred = now - Duration::seconds((g.next() % (365 * 86_400)) as i64);
+            let author = if authors.is_empty() {
+                String::new()
+            } else {
+                authors[(g.next() % authors.len() as u64) as usize].to_string()
+            };
+            let duration = match kind {
+                "call" => (5 + g.next() % 55).to_string(),
+                "meeting" => (30 + g.next() % 90).to_string(),
+                _ => String::new(),
+            };
+            let participants = format!(
+                "{{\"{} {}\",\"{} {}\"}}",
+                g.pick(&FIRST),
+                g.pick(&LAST),
+                g.pick(&FIRST),
+                g.pick(&LAST)
+            );
+            w.write_record([
+                Uuid::now_v7().to_string(),
+                customers[(g.next() % customers.len() as u64) as usize].to_string(),
+                kind.to_owned(),
+                format!("{} about {topic}", kind_label(kind)),
+                format!(
+                    "{} {topic} with {} from {}. {}",
+                    g.pick(&OPENERS),
+                    g.pick(&FIRST),
+                    g.pick(&TITLES),
+                    g.pick(&NEXT)
+                ),
+                occurred.to_rfc3339(),
+                duration,
+                participants,
+                author,
+                occurred.to_rfc3339(),
+                occurred.to_rfc3339(),
+            ])?;
+        }
+        let mut copy = conn
+            .copy_in_raw(
+                "COPY interactions (id, customer_id, kind, subject, body, occurred_at, duration_minutes, participants,
+                                    author_id, created_at, updated_at)
+                 FROM STDIN WITH (FORMAT csv)",
+            )
+            .await?;
+        copy.send(w.into_inner()?).await?;
+        copy.finish().await?;
+        done += batch;
+        if report {
+            eprintln!(
+                "  {done}/{m} interactions ({:.0}/s)",
+                done as f64 / started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    sqlx::query("ANALYZE interactions")
+        .execute(&mut *conn)
+        .await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "seeded {m} interactions in {secs:.1}s ({:.0} rows/s)",
+        m as f64 / secs
     );
     Ok(())
 }

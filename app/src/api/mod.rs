@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod leads;
+pub mod interactions;
 pub mod users;
 // Tasks and notifications.
 pub mod notifications;

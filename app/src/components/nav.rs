@@ -66,6 +66,9 @@ fn NavLinks() -> impl IntoView {
             <Show when=move || can_read(Resource::Tasks)>
                 <li><A href="/tasks">"Tasks"</A></li>
             </Show>
+            <Show when=move || can_read(Resource::Interactions)>
+                <li><A href="/interactions">"Interactions"</A></li>
+            </Show>
         </ul>
         <Show when=move || admin() || audit()>
             <div class="nav-group">

@@ -12,6 +12,7 @@ pub mod customer_edit;
 pub mod customer_filters;
 pub mod customer_form;
 pub mod customer_table;
+pub mod customer_timeline;
 pub mod customers;
 pub mod lead_bulk;
 pub mod lead_convert;
@@ -20,6 +21,9 @@ pub mod lead_filters;
 pub mod lead_form;
 pub mod lead_table;
 pub mod leads;
+pub mod interaction_detail;
+pub mod interaction_form;
+pub mod interactions;
 pub mod login;
 pub mod not_found;
 // Tasks and notifications.

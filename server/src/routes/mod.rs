@@ -5,6 +5,7 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod leads;
+pub mod interactions;
 pub mod system;
 pub mod users;
 // Tasks and notifications.
@@ -59,6 +60,26 @@ pub fn api() -> Router<AppState> {
         )
         .route("/leads/{id}/convert", post(leads::convert))
         .route("/leads/{id}/duplicates", get(leads::duplicates))
+        .route(
+            "/interactions",
+            get(interactions::list).post(interactions::create),
+        )
+        .route("/interactions/bulk", post(interactions::bulk_create))
+        .route(
+            "/interactions/bulk-actions",
+            post(interactions::bulk_action),
+        )
+        .route(
+            "/interactions/{id}",
+            get(interactions::get)
+                .patch(interactions::update)
+                .delete(interactions::delete),
+        )
+        .route(
+            "/customers/{id}/interactions",
+            get(interactions::list_for_customer),
+        )
+        .route("/customers/{id}/timeline", get(interactions::timeline))
         .route("/audit-logs", get(audit::list))
         // Tasks and notifications.
         .route("/tasks", get(tasks::list).post(tasks::create))

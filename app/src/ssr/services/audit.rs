@@ -38,6 +38,9 @@ pub async fn record_history(
         "contact" => drop(super::contacts::get(ctx, actor, ContactId(id)).await?),
         "lead" => drop(super::leads::get(ctx, actor, domain::LeadId(id)).await?),
         "task" => drop(super::tasks::get(ctx, actor, domain::TaskId(id)).await?),
+        "interaction" => {
+            drop(super::interactions::get(ctx, actor, domain::InteractionId(id)).await?)
+        }
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}

@@ -1,6 +1,6 @@
 //! Customers: list (scoped, searchable, keyset), read, create, update, delete, bulk create and bulk actions.
 
-use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
+use super::{check_version, clean_all, record, require, snapshot, visible};
 use crate::ssr::repo::customers::{self as repo, CustomerRecord, ListParams, Search};
 use crate::ssr::repo::{After, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -344,13 +344,7 @@ pub async fn bulk_action(
     actor: &Actor,
     req: CustomerBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_size(req.ids.len()).map_err(|p| {
-        Problem {
-            errors: vec![],
-            ..p
-        }
-        .prefixed("ids")
-    })?;
+    super::check_bulk_ids(req.ids.len())?;
     let mut tx = ctx.db.begin().await?;
     for (i, id) in req.ids.iter().enumerate() {
         let result = match &req.action {
@@ -362,13 +356,7 @@ pub async fn bulk_action(
                     .map(|_| ())
             }
         };
-        result.map_err(|e| match e {
-            ServiceError::Problem(p) => ServiceError::Problem(Problem {
-                detail: format!("ids[{i}]: {}", p.detail),
-                ..p.prefixed(&format!("ids[{i}]"))
-            }),
-            other => other,
-        })?;
+        result.map_err(|e| super::name_bulk_id(e, i))?;
     }
     tx.commit().await?;
     Ok(BulkResult {

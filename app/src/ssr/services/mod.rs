@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod customers;
 pub mod lead_conversion;
 pub mod leads;
+pub mod interactions;
 pub mod users;
 // Tasks and notifications.
 pub mod notifications;

@@ -1,0 +1,403 @@
+//! Interactions (range-partitioned by `occurred_at`, primary key `(id, occurred_at)`) and the customer timeline.
+
+use super::After;
+use super::customers::Visible;
+use domain::interaction::{
+    Interaction, InteractionInput, InteractionKind, InteractionSortKey, TimelineKind, TimelinePos,
+};
+use domain::page::SortDir;
+use domain::{ContactId, CustomerId, InteractionId, OpportunityId, TicketId, UserId};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+type Time = chrono::DateTime<chrono::Utc>;
+
+/// An interaction with its customer's owner and the owner's team, which decide who may see it.
+#[derive(Clone, Debug)]
+pub struct InteractionRecord {
+    pub interaction: Interaction,
+    pub owner_id: Option<UserId>,
+    pub owner_team: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    customer_id: Uuid,
+    customer_name: Option<String>,
+    contact_id: Option<Uuid>,
+    opportunity_id: Option<Uuid>,
+    ticket_id: Option<Uuid>,
+    kind: String,
+    subject: String,
+    body: String,
+    occurred_at: Time,
+    duration_minutes: Option<i32>,
+    participants: Vec<String>,
+    author_id: Option<Uuid>,
+    author_name: Option<String>,
+    version: i32,
+    created_at: Time,
+    updated_at: Time,
+    owner_id: Option<Uuid>,
+    owner_team: Option<String>,
+}
+
+impl From<Row> for InteractionRecord {
+    fn from(r: Row) -> Self {
+        Self {
+            interaction: Interaction {
+                id: InteractionId(r.id),
+                customer_id: CustomerId(r.customer_id),
+                customer_name: r.customer_name,
+                contact_id: r.contact_id.map(ContactId),
+                opportunity_id: r.opportunity_id.map(OpportunityId),
+                ticket_id: r.ticket_id.map(TicketId),
+                kind: InteractionKind::parse(&r.kind).unwrap_or_default(),
+                subject: r.subject,
+                body: r.body,
+                occurred_at: r.occurred_at,
+                duration_minutes: r.duration_minutes,
+                participants: r.participants,
+                author_id: r.author_id.map(UserId),
+                author_name: r.author_name,
+                version: r.version,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            },
+            owner_id: r.owner_id.map(UserId),
+            owner_team: r.owner_team,
+        }
+    }
+}
+
+const COLUMNS: &str = "i.id, i.customer_id, i.contact_id, i.opportunity_id, i.ticket_id, i.kind, i.subject, i.body,
+    i.occurred_at, i.duration_minutes, i.participants, i.author_id, i.version, i.created_at, i.updated_at";
+
+/// The outer part of every read: names of customer and author, and what decides visibility.
+const NAMES: &str =
+    "SELECT i.*, c.name AS customer_name, a.name AS author_name, c.owner_id, o.team AS owner_team";
+const JOINS: &str =
+    " i JOIN customers c ON c.id = i.customer_id LEFT JOIN users a ON a.id = i.author_id
+    LEFT JOIN users o ON o.id = c.owner_id";
+
+/// By id, whatever partition holds it.
+pub async fn by_id(
+    conn: &mut PgConnection,
+    id: InteractionId,
+    lock: bool,
+) -> Result<Option<InteractionRecord>, sqlx::Error> {
+    let sql = format!(
+        "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i WHERE i.id = $1{}){JOINS}",
+        if lock { " FOR UPDATE" } else { "" }
+    );
+    let row = sqlx::query_as::<_, Row>(&sql)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(Into::into))
+}
+
+/// The customers the linked contact, opportunity and ticket belong to (`None` when one does not exist).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LinkOwners {
+    pub contact: Option<CustomerId>,
+    pub opportunity: Option<CustomerId>,
+    pub ticket: Option<CustomerId>,
+}
+
+pub async fn link_owners(
+    conn: &mut PgConnection,
+    input: &InteractionInput,
+) -> Result<LinkOwners, sqlx::Error> {
+    let r = sqlx::query!(
+        r#"SELECT (SELECT customer_id FROM contacts WHERE id = $1) AS contact,
+                  (SELECT customer_id FROM opportunities WHERE id = $2) AS opportunity,
+                  (SELECT customer_id FROM tickets WHERE id = $3) AS ticket"#,
+        input.contact_id.map(|c| c.0),
+        input.opportunity_id.map(|c| c.0),
+        input.ticket_id.map(|c| c.0),
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(LinkOwners {
+        contact: r.contact.map(CustomerId),
+        opportunity: r.opportunity.map(CustomerId),
+        ticket: r.ticket.map(CustomerId),
+    })
+}
+
+/// Inserts a cleaned input (`customer_id`, `kind` and `occurred_at` are set by `clean`).
+pub async fn insert(
+    conn: &mut PgConnection,
+    id: InteractionId,
+    author: UserId,
+    c: &InteractionInput,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO interactions (id, customer_id, contact_id, opportunity_id, ticket_id, kind, subject, body,
+                                   occurred_at, duration_minutes, participants, author_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        id.0,
+        c.customer_id.map(|x| x.0),
+        c.contact_id.map(|x| x.0),
+        c.opportunity_id.map(|x| x.0),
+        c.ticket_id.map(|x| x.0),
+        c.kind.unwrap_or_default().as_str(),
+        c.subject,
+        c.body,
+        c.occurred_at,
+        c.duration_minutes,
+        &c.participants,
+        author.0,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Updates every field; a new `occurred_at` in another month moves the row to that partition.
+pub async fn update(
+    conn: &mut PgConnection,
+    id: InteractionId,
+    c: &InteractionInput,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE interactions SET customer_id = $2, contact_id = $3, opportunity_id = $4, ticket_id = $5, kind = $6,
+                subject = $7, body = $8, occurred_at = $9, duration_minutes = $10, participants = $11,
+                version = version + 1, updated_at = now()
+         WHERE id = $1",
+        id.0,
+        c.customer_id.map(|x| x.0),
+        c.contact_id.map(|x| x.0),
+        c.opportunity_id.map(|x| x.0),
+        c.ticket_id.map(|x| x.0),
+        c.kind.unwrap_or_default().as_str(),
+        c.subject,
+        c.body,
+        c.occurred_at,
+        c.duration_minutes,
+        &c.participants,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut PgConnection, id: InteractionId) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM interactions WHERE id = $1", id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Creates the monthly partition holding `month` (moving rows the default partition holds for it); `true`
+/// when it was created now.
+pub async fn ensure_partition(db: &PgPool, month: chrono::NaiveDate) -> Result<bool, sqlx::Error> {
+    let created = sqlx::query_scalar!(
+        r#"SELECT crm_ensure_interaction_partition($1) AS "created!""#,
+        month
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(created)
+}
+
+pub struct ListParams {
+    pub visible: Visible,
+    pub tsquery: Option<String>,
+    pub customer_id: Option<CustomerId>,
+    pub contact_id: Option<ContactId>,
+    pub opportunity_id: Option<OpportunityId>,
+    pub ticket_id: Option<TicketId>,
+    pub kind: Option<InteractionKind>,
+    pub author_id: Option<UserId>,
+    pub from: Option<Time>,
+    pub to: Option<Time>,
+    pub sort: InteractionSortKey,
+    pub dir: SortDir,
+    pub after: Option<After>,
+    pub limit: i64,
+}
+
+/// One keyset page. The page is chosen on `interactions` alone (customers are joined only for a team or own
+/// scope), then names are added to its rows.
+pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, sqlx::Error> {
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i"
+    ));
+    match p.visible {
+        Visible::All => {
+            qb.push(" WHERE true");
+        }
+        Visible::OwnedBy(ids) => {
+            qb.push(" JOIN customers vc ON vc.id = i.customer_id WHERE vc.owner_id = ANY(")
+                .push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>())
+                .push(")");
+        }
+    }
+    if let Some(tsq) = p.tsquery {
+        qb.push(" AND i.search @@ to_tsquery('simple', ")
+            .push_bind(tsq)
+            .push(")");
+    }
+    let ids = [
+        ("i.customer_id", p.customer_id.map(|x| x.0)),
+        ("i.contact_id", p.contact_id.map(|x| x.0)),
+        ("i.opportunity_id", p.opportunity_id.map(|x| x.0)),
+        ("i.ticket_id", p.ticket_id.map(|x| x.0)),
+        ("i.author_id", p.author_id.map(|x| x.0)),
+    ];
+    for (col, id) in ids {
+        if let Some(id) = id {
+            qb.push(format!(" AND {col} = ")).push_bind(id);
+        }
+    }
+    if let Some(k) = p.kind {
+        qb.push(" AND i.kind = ").push_bind(k.as_str());
+    }
+    if let Some(t) = p.from {
+        qb.push(" AND i.occurred_at >= ").push_bind(t);
+    }
+    if let Some(t) = p.to {
+        qb.push(" AND i.occurred_at < ").push_bind(t);
+    }
+    let col = match p.sort {
+        InteractionSortKey::OccurredAt => "occurred_at",
+        InteractionSortKey::CreatedAt => "created_at",
+    };
+    let desc = p.dir == SortDir::Desc;
+    if let Some(after) = p.after {
+        after.push(&mut qb, &format!("i.{col}"), "i.id", desc);
+    }
+    let dir = if desc { "DESC" } else { "ASC" };
+    qb.push(format!(" ORDER BY i.{col} {dir}, i.id {dir} LIMIT "))
+        .push_bind(p.limit + 1);
+    qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// One raw timeline entry (the service adds links and labels).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TimelineRow {
+    pub kind: String,
+    pub id: Uuid,
+    pub at: Time,
+    pub title: String,
+    pub summary: String,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub data: serde_json::Value,
+}
+
+/// A timeline source: a SELECT of `(kind, id, at, title, summary, actor_id, data)` ending in the customer
+/// condition, and its time and id columns (each source has an index on customer + time).
+struct Source {
+    kind: TimelineKind,
+    select: &'static str,
+    at: &'static str,
+    id: &'static str,
+}
+
+const SOURCES: [Source; 5] = [
+    Source {
+        kind: TimelineKind::Interaction,
+        select: "SELECT 'interaction'::text AS kind, i.id, i.occurred_at AS at, i.subject AS title,
+                left(i.body, 280) AS summary, i.author_id AS actor_id,
+                jsonb_build_object('interaction_kind', i.kind, 'duration_minutes', i.duration_minutes,
+                    'contact_id', i.contact_id, 'opportunity_id', i.opportunity_id, 'ticket_id', i.ticket_id) AS data
+            FROM interactions i WHERE i.customer_id = ",
+        at: "i.occurred_at",
+        id: "i.id",
+    },
+    Source {
+        kind: TimelineKind::Task,
+        select: "SELECT 'task'::text, t.id, t.created_at, t.title,
+                'Task ' || replace(t.status, '_', ' ') || coalesce(', due ' || to_char(t.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ''),
+                t.created_by,
+                jsonb_build_object('status', t.status, 'priority', t.priority, 'due_at', t.due_at, 'assignee_id', t.assignee_id)
+            FROM tasks t WHERE t.customer_id = ",
+        at: "t.created_at",
+        id: "t.id",
+    },
+    Source {
+        kind: TimelineKind::Ticket,
+        select: "SELECT 'ticket'::text, k.id, k.created_at, '#' || k.number || ' ' || k.subject,
+                'Ticket opened (now ' || replace(k.status, '_', ' ') || ', priority ' || k.priority || ')',
+                NULL::uuid,
+                jsonb_build_object('number', k.number, 'status', k.status, 'priority', k.priority,
+                    'assignee_id', k.assignee_id, 'resolved_at', k.resolved_at, 'closed_at', k.closed_at)
+            FROM tickets k WHERE k.customer_id = ",
+        at: "k.created_at",
+        id: "k.id",
+    },
+    Source {
+        kind: TimelineKind::StageChange,
+        select: "SELECT 'stage_change'::text, h.id, h.changed_at, o.name,
+                coalesce(h.from_stage || ' → ', 'entered ') || h.to_stage, h.changed_by,
+                jsonb_build_object('opportunity_id', o.id, 'from_stage', h.from_stage, 'to_stage', h.to_stage,
+                    'amount', h.amount, 'currency', o.currency, 'probability', h.probability)
+            FROM opportunity_stage_history h JOIN opportunities o ON o.id = h.opportunity_id WHERE o.customer_id = ",
+        at: "h.changed_at",
+        id: "h.id",
+    },
+    Source {
+        kind: TimelineKind::Audit,
+        select: "SELECT 'audit'::text, a.id, a.at, a.action,
+                coalesce((SELECT string_agg(f, ', ' ORDER BY f) FROM jsonb_object_keys(
+                    CASE WHEN jsonb_typeof(a.changes) = 'object' THEN a.changes ELSE '{}'::jsonb END) AS f), ''),
+                a.actor_id, jsonb_build_object('action', a.action, 'changes', a.changes, 'actor_email', a.actor_email)
+            FROM audit_logs a WHERE a.entity = 'customer' AND a.entity_id = ",
+        at: "a.at",
+        id: "a.id",
+    },
+];
+
+/// Newest first after `after`: each source reads at most `limit + 1` rows below the cursor with its own
+/// `ORDER BY at DESC LIMIT`, and the union is merged and cut to `limit + 1`.
+pub async fn timeline(
+    db: &PgPool,
+    customer: CustomerId,
+    after: Option<&TimelinePos>,
+    limit: i64,
+) -> Result<Vec<TimelineRow>, sqlx::Error> {
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
+        "SELECT t.kind, t.id, t.at, t.title, t.summary, t.actor_id, u.name AS actor_name, t.data FROM (",
+    );
+    for (n, s) in SOURCES.iter().enumerate() {
+        if n > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push("(").push(s.select).push_bind(customer.0);
+        if let Some(pos) = after {
+            push_below(&mut qb, s, pos);
+        }
+        qb.push(format!(" ORDER BY {} DESC, {} DESC LIMIT ", s.at, s.id))
+            .push_bind(limit + 1)
+            .push(")");
+    }
+    qb.push(
+        ") t LEFT JOIN users u ON u.id = t.actor_id ORDER BY t.at DESC, t.kind COLLATE \"C\" DESC, t.id DESC LIMIT ",
+    )
+    .push_bind(limit + 1);
+    qb.build_query_as::<TimelineRow>().fetch_all(db).await
+}
+
+/// `(at, kind, id) < cursor` for a source whose kind is fixed.
+fn push_below(qb: &mut QueryBuilder<'_, Postgres>, s: &Source, pos: &TimelinePos) {
+    match s.kind.as_str().cmp(pos.kind.as_str()) {
+        std::cmp::Ordering::Less => {
+            qb.push(format!(" AND {} <= ", s.at)).push_bind(pos.at);
+        }
+        std::cmp::Ordering::Greater => {
+            qb.push(format!(" AND {} < ", s.at)).push_bind(pos.at);
+        }
+        std::cmp::Ordering::Equal => super::push_keyset(qb, s.at, s.id, true, pos.at, pos.id),
+    }
+}

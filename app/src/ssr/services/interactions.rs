@@ -1,0 +1,393 @@
+//! Interactions: visible to whoever may see their customer; the author is the caller. Also the customer
+//! timeline and the monthly partitions of the interactions table.
+
+use super::customers::{ensure_visible, prefix_error};
+use super::{
+    check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot, visible,
+};
+use crate::ssr::repo::After;
+use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
+use crate::ssr::{Actor, AppCtx, Result, ServiceError};
+use chrono::{Datelike, NaiveDate};
+use domain::audit::diff;
+use domain::customer::BulkResult;
+use domain::interaction::{
+    Interaction, InteractionBulkAction, InteractionBulkRequest, InteractionInput, InteractionPatch,
+    InteractionQuery, InteractionSortKey, TimelineEntry, TimelineKind, TimelinePos, TimelineQuery,
+};
+use domain::page::Cursor;
+use domain::{Action, CustomerId, InteractionId, Page, Principal, Problem, Resource, UserId};
+use sqlx::PgConnection;
+
+const R: Resource = Resource::Interactions;
+
+pub async fn list(
+    ctx: &AppCtx,
+    actor: &Actor,
+    query: InteractionQuery,
+) -> Result<Page<Interaction>> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let f = query.parse()?;
+    if let Some(c) = f.customer_id {
+        ensure_visible(&mut *ctx.db.acquire().await?, p, c).await?;
+    }
+    // A customer the caller sees makes every one of its interactions visible: no owner join needed.
+    let visible = match f.customer_id {
+        Some(_) => crate::ssr::repo::customers::Visible::All,
+        None => visible(&ctx.db, p, Resource::Customers).await?,
+    };
+    let after = match &f.cursor {
+        None => None,
+        Some(c) => Some(After::Time(
+            chrono::DateTime::parse_from_rfc3339(&c.value)
+                .map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?
+                .with_timezone(&chrono::Utc),
+            c.id,
+        )),
+    };
+    let rows = repo::list(
+        &ctx.db,
+        ListParams {
+            visible,
+            tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
+            customer_id: f.customer_id,
+            contact_id: f.contact_id,
+            opportunity_id: f.opportunity_id,
+            ticket_id: f.ticket_id,
+            kind: f.kind,
+            author_id: f.author_id,
+            from: f.from,
+            to: f.to,
+            sort: f.sort.field,
+            dir: f.sort.dir,
+            after,
+            limit: f.limit,
+        },
+    )
+    .await?;
+    let items = rows.into_iter().map(|r| r.interaction).collect();
+    Ok(Page::from_rows(items, f.limit, |i: &Interaction| {
+        let value = match f.sort.field {
+            InteractionSortKey::OccurredAt => i.occurred_at.to_rfc3339(),
+            InteractionSortKey::CreatedAt => i.created_at.to_rfc3339(),
+        };
+        Cursor::new(f.sort_text.clone(), value, i.id.0)
+    }))
+}
+
+/// The record if the caller may see its customer; 404 otherwise.
+async fn visible_record(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: InteractionId,
+    lock: bool,
+) -> Result<InteractionRecord> {
+    match repo::by_id(conn, id, lock).await? {
+        Some(r) if p.sees(Resource::Customers, r.owner_id, r.owner_team.as_deref()) => Ok(r),
+        _ => Err(Problem::not_found("interaction").into()),
+    }
+}
+
+pub async fn get(ctx: &AppCtx, actor: &Actor, id: InteractionId) -> Result<Interaction> {
+    require(&actor.principal, R, Action::Read)?;
+    let mut conn = ctx.db.acquire().await?;
+    Ok(visible_record(&mut conn, &actor.principal, id, false)
+        .await?
+        .interaction)
+}
+
+/// The customer must be visible (else 422 on `customer_id`), and the linked contact, opportunity and ticket
+/// must exist and belong to it (else 422 on that field). `prefix` names the bulk item.
+async fn check_links(
+    conn: &mut PgConnection,
+    p: &Principal,
+    input: &InteractionInput,
+    prefix: &str,
+) -> Result<()> {
+    let customer = input
+        .customer_id
+        .ok_or_else(|| Problem::invalid_field(&format!("{prefix}customer_id"), "is required"))?;
+    match ensure_visible(conn, p, customer).await {
+        Ok(_) => {}
+        Err(ServiceError::Problem(pr)) if pr.status == 404 => {
+            return Err(Problem::invalid_field(
+                &format!("{prefix}customer_id"),
+                "No customer with this id.",
+            )
+            .into());
+        }
+        Err(e) => return Err(e),
+    }
+    let owners = repo::link_owners(conn, input).await?;
+    let links = [
+        (
+            "contact_id",
+            "contact",
+            input.contact_id.map(|x| x.0),
+            owners.contact,
+        ),
+        (
+            "opportunity_id",
+            "opportunity",
+            input.opportunity_id.map(|x| x.0),
+            owners.opportunity,
+        ),
+        (
+            "ticket_id",
+            "ticket",
+            input.ticket_id.map(|x| x.0),
+            owners.ticket,
+        ),
+    ];
+    let mut errors = Vec::new();
+    for (field, noun, given, owner) in links {
+        let message = match (given, owner) {
+            (None, _) => continue,
+            (Some(_), None) => format!("No {noun} with this id."),
+            (Some(_), Some(o)) if o != customer => {
+                format!("This {noun} belongs to another customer.")
+            }
+            _ => continue,
+        };
+        errors.push(domain::FieldError::new(format!("{prefix}{field}"), message));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid(errors).into())
+    }
+}
+
+async fn insert_one(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    input: InteractionInput,
+    prefix: &str,
+) -> Result<Interaction> {
+    check_links(conn, &actor.principal, &input, prefix).await?;
+    let id = InteractionId::new();
+    repo::insert(conn, id, actor.principal.user_id, &input).await?;
+    let created = repo::by_id(conn, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("inserted interaction vanished"))?
+        .interaction;
+    record(
+        conn,
+        actor,
+        "interaction.create",
+        "interaction",
+        id.0,
+        diff(None, Some(&snapshot(&created))),
+    )
+    .await?;
+    Ok(created)
+}
+
+pub async fn create(ctx: &AppCtx, actor: &Actor, input: InteractionInput) -> Result<Interaction> {
+    require(&actor.principal, R, Action::Create)?;
+    let input = input.clean()?;
+    let mut tx = ctx.db.begin().await?;
+    let created = insert_one(&mut tx, actor, input, "").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
+/// transaction.
+pub async fn bulk_create(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<InteractionInput>,
+) -> Result<Vec<Interaction>> {
+    require(&actor.principal, R, Action::Create)?;
+    let cleaned = clean_all(items, InteractionInput::clean)?;
+    let mut tx = ctx.db.begin().await?;
+    let mut out = Vec::with_capacity(cleaned.len());
+    for (i, item) in cleaned.into_iter().enumerate() {
+        let prefix = format!("items[{i}]");
+        out.push(
+            insert_one(&mut tx, actor, item, &format!("{prefix}."))
+                .await
+                .map_err(|e| prefix_error(e, &prefix))?,
+        );
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub async fn update(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: InteractionId,
+    if_match: Option<i32>,
+    patch: InteractionPatch,
+) -> Result<Interaction> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let mut tx = ctx.db.begin().await?;
+    let current = visible_record(&mut tx, p, id, true).await?.interaction;
+    require(p, R, Action::Update)?;
+    check_version(if_match, current.version)?;
+    let merged = patch.apply(&current)?;
+    check_links(&mut tx, p, &merged, "").await?;
+    repo::update(&mut tx, id, &merged).await?;
+    let updated = repo::by_id(&mut tx, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("updated interaction vanished"))?
+        .interaction;
+    record(
+        &mut tx,
+        actor,
+        "interaction.update",
+        "interaction",
+        id.0,
+        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+pub async fn delete(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: InteractionId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    delete_in(&mut tx, actor, id, if_match).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn delete_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: InteractionId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let current = visible_record(conn, p, id, true).await?.interaction;
+    require(p, R, Action::Delete)?;
+    check_version(if_match, current.version)?;
+    repo::delete(conn, id).await?;
+    record(
+        conn,
+        actor,
+        "interaction.delete",
+        "interaction",
+        id.0,
+        diff(Some(&snapshot(&current)), None),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes every selected interaction in one transaction; an id the caller may not see or delete fails the
+/// whole request (`ids[i]`) and nothing is written.
+pub async fn bulk_action(
+    ctx: &AppCtx,
+    actor: &Actor,
+    req: InteractionBulkRequest,
+) -> Result<BulkResult> {
+    check_bulk_ids(req.ids.len())?;
+    let mut tx = ctx.db.begin().await?;
+    for (i, id) in req.ids.iter().enumerate() {
+        let result = match req.action {
+            InteractionBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
+        };
+        result.map_err(|e| name_bulk_id(e, i))?;
+    }
+    tx.commit().await?;
+    Ok(BulkResult {
+        affected: req.ids.len() as u64,
+    })
+}
+
+/// `GET /customers/{id}/interactions`: the customer's interactions, newest first.
+pub async fn for_customer(
+    ctx: &AppCtx,
+    actor: &Actor,
+    customer: CustomerId,
+    mut query: InteractionQuery,
+) -> Result<Page<Interaction>> {
+    query.customer_id = Some(customer.to_string());
+    list(ctx, actor, query).await
+}
+
+/// The merged feed of a customer the caller may see: interactions, tasks, tickets, stage changes of its
+/// opportunities and the customer record's own audit events, newest first, keyset-paged on `(at, kind, id)`.
+pub async fn timeline(
+    ctx: &AppCtx,
+    actor: &Actor,
+    customer: CustomerId,
+    query: TimelineQuery,
+) -> Result<Page<TimelineEntry>> {
+    let p = &actor.principal;
+    let (limit, after) = query.parse()?;
+    ensure_visible(&mut *ctx.db.acquire().await?, p, customer).await?;
+    let rows = repo::timeline(&ctx.db, customer, after.as_ref(), limit).await?;
+    let mut entries: Vec<TimelineEntry> = rows.into_iter().filter_map(entry).collect();
+    entries.sort_by(|a, b| TimelinePos::newest_first(&TimelinePos::of(a), &TimelinePos::of(b)));
+    Ok(Page::from_rows(entries, limit, |e| {
+        TimelinePos::of(e).cursor()
+    }))
+}
+
+fn entry(r: TimelineRow) -> Option<TimelineEntry> {
+    let kind = TimelineKind::parse(&r.kind).ok()?;
+    let link = match kind {
+        TimelineKind::Interaction => Some(format!("/interactions/{}", r.id)),
+        TimelineKind::Task => Some(format!("/tasks/{}", r.id)),
+        TimelineKind::Ticket => Some(format!("/tickets/{}", r.id)),
+        TimelineKind::StageChange => r.data["opportunity_id"]
+            .as_str()
+            .map(|o| format!("/opportunities/{o}")),
+        TimelineKind::Audit => None,
+    };
+    let title = match kind {
+        TimelineKind::Audit => audit_title(&r.title),
+        _ => r.title,
+    };
+    Some(TimelineEntry {
+        kind,
+        id: r.id,
+        at: r.at,
+        title,
+        summary: r.summary,
+        actor_id: r.actor_id.map(UserId),
+        actor_name: r.actor_name,
+        link,
+        data: r.data,
+    })
+}
+
+/// `customer.update` → `Customer updated`.
+fn audit_title(action: &str) -> String {
+    let verb = match action.rsplit('.').next() {
+        Some("create") => "created",
+        Some("update") => "updated",
+        Some("delete") => "deleted",
+        _ => return action.to_owned(),
+    };
+    format!("Customer {verb}")
+}
+
+/// Makes sure the interactions table has the partitions of this month and the next three (each call is
+/// cheap when they exist). Returns how many were created.
+pub async fn ensure_partitions(db: &sqlx::PgPool, today: NaiveDate) -> Result<usize> {
+    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1)
+        .ok_or_else(|| ServiceError::internal("first of month"))?;
+    let mut created = 0;
+    for m in 0..4 {
+        let month = first
+            .checked_add_months(chrono::Months::new(m))
+            .ok_or_else(|| ServiceError::internal("month out of range"))?;
+        if repo::ensure_partition(db, month).await? {
+            created += 1;
+        }
+    }
+    Ok(created)
+}
