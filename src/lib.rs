@@ -20,6 +20,10 @@ pub mod search;
 pub mod user;
 pub mod validation;
 
+// Support tickets and projects (CRM core).
+pub mod project;
+pub mod ticket;
+
 pub use ids::*;
 pub use page::{Cursor, Page, SortDir, SortSpec};
 pub use patch::Patch;
