@@ -8,6 +8,10 @@ pub mod settings;
 pub mod tokens;
 pub mod users;
 
+// Support tickets and projects (CRM core).
+pub mod projects;
+pub mod tickets;
+
 use sqlx::{Postgres, QueryBuilder};
 
 /// Appends a keyset condition `(col, id_col) > (value, id)` (or `<` for descending) with bound values.

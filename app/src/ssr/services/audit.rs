@@ -36,6 +36,10 @@ pub async fn record_history(
     match entity {
         "customer" => drop(super::customers::get(ctx, actor, CustomerId(id)).await?),
         "contact" => drop(super::contacts::get(ctx, actor, ContactId(id)).await?),
+        // Support tickets and projects (CRM core).
+        "ticket" => drop(super::tickets::get(ctx, actor, domain::TicketId(id)).await?),
+        "project" => drop(super::projects::get(ctx, actor, domain::ProjectId(id)).await?),
+        "milestone" => drop(super::projects::milestone(ctx, actor, domain::MilestoneId(id)).await?),
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}

@@ -7,6 +7,10 @@ pub mod contacts;
 pub mod customers;
 pub mod users;
 
+// Support tickets and projects (CRM core).
+pub mod projects;
+pub mod tickets;
+
 use super::repo::audit::NewAudit;
 use super::repo::customers::Visible;
 use super::{Actor, Result};
