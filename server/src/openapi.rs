@@ -18,6 +18,14 @@ use utoipa::{Modify, OpenApi};
         routes::contacts::create_for_customer, routes::contacts::bulk_create, routes::contacts::get,
         routes::contacts::update, routes::contacts::delete,
         routes::audit::list,
+        // Support tickets and projects (CRM core).
+        routes::tickets::list, routes::tickets::create, routes::tickets::bulk_create, routes::tickets::bulk_action,
+        routes::tickets::get, routes::tickets::update, routes::tickets::delete, routes::tickets::comments,
+        routes::tickets::add_comment,
+        routes::projects::list, routes::projects::create, routes::projects::bulk_create,
+        routes::projects::bulk_action, routes::projects::get, routes::projects::update, routes::projects::delete,
+        routes::projects::milestones, routes::projects::create_milestone, routes::projects::update_milestone,
+        routes::projects::delete_milestone,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -27,6 +35,8 @@ use utoipa::{Modify, OpenApi};
         (name = "customers", description = "Customers"),
         (name = "contacts", description = "Contacts of customers"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "tickets", description = "Support tickets with comments and SLA"),
+        (name = "projects", description = "Projects and their milestones"),
     )
 )]
 pub struct ApiDoc;

@@ -5,3 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod users;
+
+// Support tickets and projects (CRM core).
+pub mod projects;
+pub mod tickets;

@@ -438,3 +438,20 @@ pub async fn delete_milestone(
     tx.commit().await?;
     Ok(())
 }
+
+/// Name, customer and stage of an opportunity the caller may see (to pre-fill a new project).
+pub async fn opportunity_summary(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: OpportunityId,
+) -> Result<(String, CustomerId, String)> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let mut conn = ctx.db.acquire().await?;
+    match repo::opportunity(&mut conn, id).await? {
+        Some(o) if p.sees(Resource::Opportunities, o.owner_id, o.owner_team.as_deref()) => {
+            Ok((o.name, o.customer_id, o.stage))
+        }
+        _ => Err(Problem::not_found("opportunity").into()),
+    }
+}
