@@ -439,9 +439,21 @@ mod tests {
         assert_eq!(progress_percent(1, 3), 33);
         assert_eq!(progress_percent(2, 2), 100);
         let today = d("2026-05-10");
-        assert!(is_overdue(Some(d("2026-05-09")), MilestoneStatus::Open, today));
-        assert!(!is_overdue(Some(d("2026-05-10")), MilestoneStatus::Open, today));
-        assert!(!is_overdue(Some(d("2026-05-01")), MilestoneStatus::Done, today));
+        assert!(is_overdue(
+            Some(d("2026-05-09")),
+            MilestoneStatus::Open,
+            today
+        ));
+        assert!(!is_overdue(
+            Some(d("2026-05-10")),
+            MilestoneStatus::Open,
+            today
+        ));
+        assert!(!is_overdue(
+            Some(d("2026-05-01")),
+            MilestoneStatus::Done,
+            today
+        ));
         assert!(!is_overdue(None, MilestoneStatus::Open, today));
     }
 

@@ -235,7 +235,9 @@ impl TicketPatch {
                 required("subject");
                 String::new()
             }
-            p => p.apply_to(Some(current.subject.clone())).unwrap_or_default(),
+            p => p
+                .apply_to(Some(current.subject.clone()))
+                .unwrap_or_default(),
         };
         let priority = match self.priority {
             Patch::Null => {
@@ -314,8 +316,12 @@ impl TicketCommentInput {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum TicketBulkAction {
     /// `assignee_id: null` unassigns.
-    Assign { assignee_id: Option<UserId> },
-    SetStatus { status: TicketStatus },
+    Assign {
+        assignee_id: Option<UserId>,
+    },
+    SetStatus {
+        status: TicketStatus,
+    },
     Delete,
 }
 
@@ -486,7 +492,11 @@ mod tests {
         ] {
             assert!(from.check_transition(to).is_ok(), "{from} → {to}");
         }
-        for (from, to) in [(Closed, Resolved), (Closed, InProgress), (Resolved, InProgress)] {
+        for (from, to) in [
+            (Closed, Resolved),
+            (Closed, InProgress),
+            (Resolved, InProgress),
+        ] {
             assert!(from.check_transition(to).is_err(), "{from} → {to}");
         }
         assert_eq!(Resolved.action_label(Open), "Resolve");
@@ -514,7 +524,10 @@ mod tests {
     fn status_times_set_and_clear() {
         let now = Utc::now();
         let earlier = now - Duration::hours(1);
-        assert_eq!(status_times(Open, Resolved, None, None, now), (Some(now), None));
+        assert_eq!(
+            status_times(Open, Resolved, None, None, now),
+            (Some(now), None)
+        );
         assert_eq!(
             status_times(Resolved, Closed, Some(earlier), None, now),
             (Some(earlier), Some(now))

@@ -94,17 +94,15 @@ pub async fn update_milestone(
     patch: MilestonePatch,
 ) -> Result<Milestone, ApiError> {
     let (ctx, actor) = crate::ssr::web::caller().await?;
-    Ok(
-        crate::ssr::services::projects::update_milestone(
-            &ctx,
-            &actor,
-            project,
-            id,
-            Some(version),
-            patch,
-        )
-        .await?,
+    Ok(crate::ssr::services::projects::update_milestone(
+        &ctx,
+        &actor,
+        project,
+        id,
+        Some(version),
+        patch,
     )
+    .await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "delete_milestone", input = Json)]

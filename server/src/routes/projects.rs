@@ -126,7 +126,9 @@ pub async fn create_milestone(
 }
 
 /// `/projects/{id}/milestones/{milestone_id}`: anything that is not two UUIDs names no record (404).
-fn milestone_path(Path((p, m)): Path<(String, String)>) -> Result<(ProjectId, MilestoneId), ApiProblem> {
+fn milestone_path(
+    Path((p, m)): Path<(String, String)>,
+) -> Result<(ProjectId, MilestoneId), ApiProblem> {
     match (uuid::Uuid::parse_str(&p), uuid::Uuid::parse_str(&m)) {
         (Ok(p), Ok(m)) => Ok((ProjectId(p), MilestoneId(m))),
         _ => Err(Problem::not_found("milestone").into()),

@@ -259,7 +259,14 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<ProjectRecord
             let Ok(t) = chrono::DateTime::parse_from_rfc3339(&value) else {
                 return Ok(None);
             };
-            push_keyset(&mut qb, col, "p.id", desc, t.with_timezone(&chrono::Utc), id);
+            push_keyset(
+                &mut qb,
+                col,
+                "p.id",
+                desc,
+                t.with_timezone(&chrono::Utc),
+                id,
+            );
         } else {
             push_keyset(&mut qb, col, "p.id", desc, value, id);
         }
@@ -308,13 +315,15 @@ impl From<MilestoneRow> for Milestone {
     }
 }
 
-const MILESTONE_SELECT: &str = "SELECT id, project_id, name, due_date, status, completed_at, version, created_at,
+const MILESTONE_SELECT: &str =
+    "SELECT id, project_id, name, due_date, status, completed_at, version, created_at,
         updated_at FROM milestones";
 
 /// The milestones of a project by due date (undated last).
 pub async fn milestones(db: &PgPool, project: ProjectId) -> Result<Vec<Milestone>, sqlx::Error> {
-    let sql =
-        format!("{MILESTONE_SELECT} WHERE project_id = $1 ORDER BY due_date NULLS LAST, id LIMIT 1000");
+    let sql = format!(
+        "{MILESTONE_SELECT} WHERE project_id = $1 ORDER BY due_date NULLS LAST, id LIMIT 1000"
+    );
     Ok(sqlx::query_as::<_, MilestoneRow>(&sql)
         .bind(project.0)
         .fetch_all(db)

@@ -84,7 +84,8 @@ impl From<Row> for TicketRecord {
     }
 }
 
-const SELECT: &str = "SELECT t.id, t.number, t.subject, t.description, t.priority, t.status, t.customer_id,
+const SELECT: &str =
+    "SELECT t.id, t.number, t.subject, t.description, t.priority, t.status, t.customer_id,
         c.name AS customer_name, t.contact_id, t.assignee_id, a.name AS assignee_name, t.sla_due_at,
         t.first_response_at, t.resolved_at, t.closed_at,
         (SELECT count(*) FROM ticket_comments k WHERE k.ticket_id = t.id) AS comment_count,
@@ -346,7 +347,8 @@ impl From<CommentRow> for TicketComment {
     }
 }
 
-const COMMENT_SELECT: &str = "SELECT k.id, k.ticket_id, k.author_id, u.name AS author_name, k.body, k.internal,
+const COMMENT_SELECT: &str =
+    "SELECT k.id, k.ticket_id, k.author_id, u.name AS author_name, k.body, k.internal,
         k.created_at
     FROM ticket_comments k LEFT JOIN users u ON u.id = k.author_id";
 

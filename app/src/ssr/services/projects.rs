@@ -330,7 +330,11 @@ pub async fn milestone(ctx: &AppCtx, actor: &Actor, id: MilestoneId) -> Result<M
 }
 
 /// Opens a write on a project's milestones: the project visible (404) and the caller allowed to change it (403).
-async fn writable_project(conn: &mut PgConnection, p: &Principal, project: ProjectId) -> Result<()> {
+async fn writable_project(
+    conn: &mut PgConnection,
+    p: &Principal,
+    project: ProjectId,
+) -> Result<()> {
     require(p, R, Action::Read)?;
     visible_record(conn, p, project, true).await?;
     require(p, R, Action::Update)?;

@@ -38,7 +38,11 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: TicketQuery) -> Result<Pag
         statuses: f.statuses.clone(),
         priority: f.priority,
         customer_id: f.customer_id,
-        assignee_id: if f.mine { Some(p.user_id) } else { f.assignee_id },
+        assignee_id: if f.mine {
+            Some(p.user_id)
+        } else {
+            f.assignee_id
+        },
         breached: f.breached,
         created_from: f.created_from,
         created_to: f.created_to,
@@ -69,7 +73,10 @@ async fn visible_record(
     lock: bool,
 ) -> Result<TicketRecord> {
     match repo::by_id(conn, id, lock).await? {
-        Some(r) if p.can(R, Action::Read) && p.sees(Resource::Customers, r.owner_id, r.owner_team.as_deref()) => {
+        Some(r)
+            if p.can(R, Action::Read)
+                && p.sees(Resource::Customers, r.owner_id, r.owner_team.as_deref()) =>
+        {
             Ok(r)
         }
         _ => Err(Problem::not_found("ticket").into()),
