@@ -16,3 +16,9 @@ pub mod customers;
 pub mod login;
 pub mod not_found;
 pub mod user_form;
+
+// Support tickets and projects (CRM core).
+pub mod project_detail;
+pub mod projects;
+pub mod ticket_detail;
+pub mod tickets;
