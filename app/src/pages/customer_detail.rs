@@ -108,6 +108,8 @@ fn CustomerDetail(id: CustomerId) -> impl IntoView {
             // team's record) shows its one error above, not a copy in every section and an "Add contact" button.
             <Show when=move || error.with(Option::is_none)>
                 <CustomerContacts customer_id=id on_change=move |_| changes.update(|n| *n += 1) />
+                // Support tickets and projects (CRM core).
+                <crate::pages::customer_work::CustomerWork customer_id=id />
                 <RecordHistory entity="customer" id=id.0 reload_key=changes />
             </Show>
         </section>

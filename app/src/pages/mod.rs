@@ -18,6 +18,7 @@ pub mod not_found;
 pub mod user_form;
 
 // Support tickets and projects (CRM core).
+pub mod customer_work;
 pub mod project_detail;
 pub mod projects;
 pub mod ticket_detail;

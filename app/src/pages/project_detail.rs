@@ -416,8 +416,10 @@ fn MilestoneForm(
             Some(t) => match chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    return form
-                        .show_invalid(domain::Problem::invalid_field("due_date", "must be a date"));
+                    return form.show_invalid(domain::Problem::invalid_field(
+                        "due_date",
+                        "must be a date",
+                    ));
                 }
             },
         };
