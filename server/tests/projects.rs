@@ -21,7 +21,7 @@ async fn world(db: PgPool) -> World {
     let sales_b = app.user(Role::Sales, None).await;
     let customer = app.customer(&sales_a, json!({"name": "Acme"})).await["id"]
         .as_str()
-        .unwrap()
+        .expect("test setup")
         .to_owned();
     World {
         app,
@@ -47,7 +47,7 @@ impl World {
         .bind(&self.sales_a.id)
         .execute(&self.app.db)
         .await
-        .unwrap();
+        .expect("test setup");
         id.to_string()
     }
 
@@ -59,7 +59,7 @@ impl World {
 }
 
 fn path(p: &Value) -> String {
-    format!("/api/v1/projects/{}", p["id"].as_str().unwrap())
+    format!("/api/v1/projects/{}", p["id"].as_str().expect("test setup"))
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -22,7 +22,7 @@ async fn world(db: PgPool) -> World {
     let sales_b = app.user(Role::Sales, None).await;
     let customer = app.customer(&sales_a, json!({"name": "Acme"})).await["id"]
         .as_str()
-        .unwrap()
+        .expect("test setup")
         .to_owned();
     World {
         app,
@@ -44,11 +44,13 @@ impl World {
 }
 
 fn path(t: &Value) -> String {
-    format!("/api/v1/tickets/{}", t["id"].as_str().unwrap())
+    format!("/api/v1/tickets/{}", t["id"].as_str().expect("test setup"))
 }
 
 fn hours_between(a: &Value, b: &Value) -> i64 {
-    let t = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    let t = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().expect("test setup")).expect("test setup")
+    };
     (t(b) - t(a)).num_hours()
 }
 

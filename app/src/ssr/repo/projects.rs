@@ -140,12 +140,12 @@ pub async fn has_project_for(
     conn: &mut PgConnection,
     opportunity: OpportunityId,
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "SELECT EXISTS (SELECT 1 FROM projects WHERE opportunity_id = $1) AS \"found!\"",
         opportunity.0
     )
     .fetch_one(conn)
-    .await?)
+    .await
 }
 
 pub async fn insert(

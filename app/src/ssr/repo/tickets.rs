@@ -210,13 +210,13 @@ pub async fn contact_of(
     contact: ContactId,
     customer: CustomerId,
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = $1 AND customer_id = $2) AS \"found!\"",
         contact.0,
         customer.0,
     )
     .fetch_one(conn)
-    .await?)
+    .await
 }
 
 pub struct ListParams {
