@@ -416,3 +416,45 @@ async fn bulk_create_and_actions_are_all_or_nothing(db: PgPool) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(w.app.count("projects").await, 2);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn project_and_milestone_history_follow_visibility(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let w = world(db).await;
+    let p = w
+        .project(json!({"name": "Tracked", "customer_id": w.customer}))
+        .await;
+    let (_, m) = w
+        .app
+        .post(
+            &format!("{}/milestones", path(&p)),
+            &w.manager,
+            json!({"name": "M1"}),
+        )
+        .await;
+    for (user, entity, id, expect) in [
+        (&w.sales_a, "project", &p["id"], json!("project.create")),
+        (&w.sales_a, "milestone", &m["id"], json!("milestone.create")),
+        (&w.sales_b, "milestone", &m["id"], Value::Null),
+    ] {
+        let browser = w.app.browser_login(&user.email).await;
+        let body: Value = browser
+            .post(format!(
+                "{}{}",
+                w.app.base,
+                app::api::audit::RecordHistory::PATH
+            ))
+            .json(&json!({"entity": entity, "entity_id": id}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if expect.is_null() {
+            assert_eq!(body["status"], 404, "{body}");
+        } else {
+            assert_eq!(body[0]["action"], expect, "{body}");
+        }
+    }
+}

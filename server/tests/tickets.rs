@@ -445,3 +445,54 @@ async fn bulk_create_and_actions_are_all_or_nothing(db: PgPool) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(w.app.count("tickets").await, 0);
 }
+
+/// A record's history through the `record_history` server function, as the browser reads it.
+async fn history(app: &TestApp, user: &TestUser, entity: &str, id: &Value) -> Value {
+    use leptos::server_fn::ServerFn;
+    let browser = app.browser_login(&user.email).await;
+    browser
+        .post(format!(
+            "{}{}",
+            app.base,
+            app::api::audit::RecordHistory::PATH
+        ))
+        .json(&json!({"entity": entity, "entity_id": id}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json")
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn history_follows_visibility_and_failed_bulk_leaves_no_audit(db: PgPool) {
+    let w = world(db).await;
+    let t = w.ticket(json!({"subject": "Audited"})).await;
+    let mine = history(&w.app, &w.sales_a, "ticket", &t["id"]).await;
+    assert_eq!(mine[0]["action"], "ticket.create", "{mine}");
+    let theirs = history(&w.app, &w.sales_b, "ticket", &t["id"]).await;
+    assert_eq!(theirs["status"], 404, "{theirs}");
+
+    // Item 0 is inserted (with its audit row) before item 1 fails on a customer nobody has: both roll back.
+    let before = w.app.count("audit_logs").await;
+    let (status, p) = w
+        .app
+        .post(
+            "/api/v1/tickets/bulk",
+            &w.support,
+            json!({"items": [{"subject": "a", "customer_id": w.customer}, {"subject": "b", "customer_id": uuid::Uuid::now_v7()}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&p), ["items[1].customer_id"]);
+    assert_eq!(w.app.count("tickets").await, 1);
+    assert_eq!(w.app.count("audit_logs").await, before);
+
+    let (_, doc) = w
+        .app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert!(doc["paths"]["/api/v1/tickets/{id}/comments"].is_object());
+    assert!(doc["paths"]["/api/v1/projects/{id}/milestones/{milestone_id}"].is_object());
+}
