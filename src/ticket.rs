@@ -310,6 +310,35 @@ impl TicketCommentInput {
     }
 }
 
+/// `GET /tickets/{id}/comments`: oldest first, keyset paged.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct TicketCommentQuery {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+/// The sort of comment pages (for cursors).
+pub const COMMENT_SORT: &str = "created_at";
+
+/// Where a page of comments starts: after this creation time and id.
+pub type CommentAfter = (DateTime<Utc>, uuid::Uuid);
+
+impl TicketCommentQuery {
+    /// The page size and the cursor (its value an RFC 3339 time).
+    pub fn parse(self) -> Result<(i64, Option<CommentAfter>), Problem> {
+        let mut p = QueryParser::default();
+        let limit = crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64));
+        let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
+            let c = crate::page::Cursor::decode(c, COMMENT_SORT)?;
+            let t = DateTime::parse_from_rfc3339(&c.value)
+                .map_err(|_| "is not a valid cursor".to_owned())?;
+            Ok((t.with_timezone(&Utc), c.id))
+        });
+        p.finish((limit, cursor))
+    }
+}
+
 /// What a bulk action does to the selected tickets (`POST /tickets/bulk-actions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -346,6 +346,17 @@ async fn comments_first_response_internal_notes_and_audit(db: PgPool) {
     let sales = sales["data"].as_array().unwrap();
     assert_eq!(sales.len(), 1, "sales never sees internal notes");
     assert_eq!(sales[0]["body"], "On it");
+    let (_, seen) = w.app.get(&path(&t), &w.sales_a).await;
+    assert_eq!(seen["comment_count"], 1, "nor counts them");
+    let (_, first) = w.app.get(&format!("{comments}?limit=1"), &w.support).await;
+    assert_eq!(first["data"][0]["internal"], true);
+    let next = first["next_cursor"].as_str().unwrap();
+    let (_, second) = w
+        .app
+        .get(&format!("{comments}?limit=1&cursor={next}"), &w.support)
+        .await;
+    assert_eq!(second["data"][0]["body"], "On it");
+    assert_eq!(second["next_cursor"], Value::Null);
 
     let n: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_logs WHERE action = 'ticket.comment' AND entity_id = $1::uuid",

@@ -3,8 +3,8 @@
 use crate::ApiError;
 use domain::customer::BulkResult;
 use domain::ticket::{
-    Ticket, TicketBulkRequest, TicketComment, TicketCommentInput, TicketInput, TicketPatch,
-    TicketQuery,
+    Ticket, TicketBulkRequest, TicketComment, TicketCommentInput, TicketCommentQuery, TicketInput,
+    TicketPatch, TicketQuery,
 };
 use domain::{Page, TicketId};
 use leptos::prelude::*;
@@ -52,9 +52,12 @@ pub async fn bulk_ticket_action(request: TicketBulkRequest) -> Result<BulkResult
 }
 
 #[server(prefix = "/rpc", endpoint = "list_ticket_comments", input = Json)]
-pub async fn list_ticket_comments(id: TicketId) -> Result<Vec<TicketComment>, ApiError> {
+pub async fn list_ticket_comments(
+    id: TicketId,
+    query: TicketCommentQuery,
+) -> Result<Page<TicketComment>, ApiError> {
     let (ctx, actor) = crate::ssr::web::caller().await?;
-    Ok(crate::ssr::services::tickets::comments(&ctx, &actor, id).await?)
+    Ok(crate::ssr::services::tickets::comments(&ctx, &actor, id, query).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "add_ticket_comment", input = Json)]

@@ -258,6 +258,18 @@ pub fn ProjectFormFields(
 #[component]
 pub fn NewProjectPage() -> impl IntoView {
     let session = use_session();
+    move || {
+        if session.can(Resource::Projects, Action::Create) {
+            view! { <NewProjectForm /> }.into_any()
+        } else {
+            view! { <Forbidden /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn NewProjectForm() -> impl IntoView {
+    let session = use_session();
     let navigate = use_navigate();
     let form = FormState::new();
     let fields = ProjectFields::new(None);

@@ -9,14 +9,17 @@ use crate::components::form::{FormAlert, problem_message};
 use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
-use crate::components::{CheckboxField, ConfirmDialog, ErrorState, FormState, Loading, use_toasts};
+use crate::components::{
+    CheckboxField, ConfirmDialog, ErrorState, FormState, Loading, PagedList, PagedStates,
+    use_toasts,
+};
 use crate::pages::customer_detail::or_dash;
 use crate::pages::tickets::{
     SlaBadge, TICKET_FIELDS, TicketFields, TicketFormFields, TicketStatusBadge,
 };
 use crate::root::use_session;
 use domain::ticket::{
-    Ticket, TicketComment, TicketCommentInput, TicketPatch, TicketStatus, sees_internal_notes,
+    Ticket, TicketCommentInput, TicketCommentQuery, TicketPatch, TicketStatus, sees_internal_notes,
 };
 use domain::{Action, Patch, Resource, TicketId};
 use leptos::prelude::*;
@@ -328,44 +331,38 @@ pub fn SaveButtons(form: FormState, #[prop(into)] on_cancel: Callback<()>) -> im
 #[component]
 fn TicketComments(id: TicketId, #[prop(into)] on_change: Callback<()>) -> impl IntoView {
     let session = use_session();
-    let comments = RwSignal::new(None::<Result<Vec<TicketComment>, ApiError>>);
-    let load = move || {
-        spawn_local(async move {
-            let result = list_ticket_comments(id).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            comments.try_set(Some(result));
-        });
-    };
-    load();
+    let list = PagedList::new(move |cursor| {
+        list_ticket_comments(
+            id,
+            TicketCommentQuery {
+                cursor,
+                limit: Some("100".into()),
+            },
+        )
+    });
+    list.reload();
     let can_write = move || session.can(Resource::Tickets, Action::Update);
     let on_added = Callback::new(move |()| {
-        load();
+        list.reload();
         on_change.run(());
     });
     view! {
         <section class="card" aria-labelledby="comments-title">
             <h2 id="comments-title" class="card-title">"Comments"</h2>
-            {move || match comments.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(e)) => view! { <ErrorState error=e /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No comments yet."</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ol class="comment-thread">
-                        {list.into_iter().map(|c| view! {
-                            <li class="comment" class:is-internal=c.internal>
-                                <p class="comment-meta">
-                                    <strong>{c.author_name.clone().unwrap_or_else(|| "Someone".into())}</strong>" · "
-                                    <time datetime=iso(c.created_at)>{date_time(c.created_at)}</time>
-                                    {c.internal.then(|| view! { " " <span class="badge">"Internal note"</span> })}
-                                </p>
-                                <p class="pre-wrap">{c.body.clone()}</p>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any(),
-            }}
+            <PagedStates list=list empty_title="No comments yet.">
+                <ol class="comment-thread">
+                    <For each=move || list.rows.get() key=|c| c.id let:c>
+                        <li class="comment" class:is-internal=c.internal>
+                            <p class="comment-meta">
+                                <strong>{c.author_name.clone().unwrap_or_else(|| "Someone".into())}</strong>" · "
+                                <time datetime=iso(c.created_at)>{date_time(c.created_at)}</time>
+                                {c.internal.then(|| view! { " " <span class="badge">"Internal note"</span> })}
+                            </p>
+                            <p class="pre-wrap">{c.body.clone()}</p>
+                        </li>
+                    </For>
+                </ol>
+            </PagedStates>
             <Show when=can_write>
                 <CommentForm id=id on_added=on_added />
             </Show>

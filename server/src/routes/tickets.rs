@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::customer::BulkResult;
 use domain::ticket::{
-    Ticket, TicketBulkRequest, TicketComment, TicketCommentInput, TicketInput, TicketPatch,
-    TicketQuery,
+    Ticket, TicketBulkRequest, TicketComment, TicketCommentInput, TicketCommentQuery, TicketInput,
+    TicketPatch, TicketQuery,
 };
 use domain::{Page, Problem, TicketId};
 
@@ -103,16 +103,16 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The comments of a ticket, oldest first; internal notes only for roles that work tickets.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/comments", tag = "tickets", params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = Data<TicketComment>), (status = 404, body = Problem)), security(("bearer" = [])))]
+/// The comments of a ticket, oldest first, keyset paged; internal notes only for roles that work tickets.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/comments", tag = "tickets", params(("id" = String, Path, format = Uuid), TicketCommentQuery),
+    responses((status = 200, body = Page<TicketComment>), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn comments(
     State(s): State<AppState>,
     Caller(a): Caller,
     PathId(id): PathId<TicketId>,
-) -> ApiResult<Json<Data<TicketComment>>> {
-    let data = tickets::comments(&s.ctx, &a, id).await?;
-    Ok(Json(Data { data }))
+    ApiQuery(q): ApiQuery<TicketCommentQuery>,
+) -> ApiResult<Json<Page<TicketComment>>> {
+    Ok(Json(tickets::comments(&s.ctx, &a, id, q).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/comments", tag = "tickets", params(("id" = String, Path, format = Uuid)), request_body = TicketCommentInput,

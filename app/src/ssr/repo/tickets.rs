@@ -20,6 +20,8 @@ pub struct TicketRecord {
     pub ticket: Ticket,
     pub owner_id: Option<UserId>,
     pub owner_team: Option<String>,
+    /// Comments without internal notes (what sales may see).
+    pub public_comment_count: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -40,6 +42,7 @@ struct Row {
     resolved_at: Option<Time>,
     closed_at: Option<Time>,
     comment_count: i64,
+    public_comment_count: i64,
     version: i32,
     created_at: Time,
     updated_at: Time,
@@ -80,6 +83,7 @@ impl From<Row> for TicketRecord {
             },
             owner_id: r.owner_id.map(UserId),
             owner_team: r.owner_team,
+            public_comment_count: r.public_comment_count,
         }
     }
 }
@@ -89,6 +93,7 @@ const SELECT: &str =
         c.name AS customer_name, t.contact_id, t.assignee_id, a.name AS assignee_name, t.sla_due_at,
         t.first_response_at, t.resolved_at, t.closed_at,
         (SELECT count(*) FROM ticket_comments k WHERE k.ticket_id = t.id) AS comment_count,
+        (SELECT count(*) FROM ticket_comments k WHERE k.ticket_id = t.id AND NOT k.internal) AS public_comment_count,
         t.version, t.created_at, t.updated_at, c.owner_id, o.team AS owner_team
     FROM tickets t JOIN customers c ON c.id = t.customer_id
     LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN users o ON o.id = c.owner_id";
@@ -352,20 +357,26 @@ const COMMENT_SELECT: &str =
         k.created_at
     FROM ticket_comments k LEFT JOIN users u ON u.id = k.author_id";
 
-/// The comments of a ticket, oldest first (internal notes only with `internal`), at most `limit`.
+/// One page of a ticket's comments, oldest first (internal notes only with `internal`): `limit + 1` rows after
+/// the keyset `after`.
 pub async fn comments(
     db: &PgPool,
     ticket: TicketId,
     internal: bool,
+    after: Option<(Time, Uuid)>,
     limit: i64,
 ) -> Result<Vec<TicketComment>, sqlx::Error> {
     let sql = format!(
-        "{COMMENT_SELECT} WHERE k.ticket_id = $1 AND ($2 OR NOT k.internal) ORDER BY k.created_at, k.id LIMIT $3"
+        "{COMMENT_SELECT} WHERE k.ticket_id = $1 AND ($2 OR NOT k.internal)
+           AND ($3::timestamptz IS NULL OR (k.created_at, k.id) > ($3, $4))
+         ORDER BY k.created_at, k.id LIMIT $5"
     );
     Ok(sqlx::query_as::<_, CommentRow>(&sql)
         .bind(ticket.0)
         .bind(internal)
-        .bind(limit)
+        .bind(after.map(|a| a.0))
+        .bind(after.map_or(Uuid::nil(), |a| a.1))
+        .bind(limit + 1)
         .fetch_all(db)
         .await?
         .into_iter()

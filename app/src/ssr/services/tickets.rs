@@ -10,9 +10,9 @@ use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::page::Cursor;
 use domain::ticket::{
-    Ticket, TicketBulkAction, TicketBulkRequest, TicketComment, TicketCommentInput, TicketInput,
-    TicketPatch, TicketQuery, TicketSortKey, is_staff_response, priority_weight,
-    sees_internal_notes, sla_due, status_times,
+    COMMENT_SORT, Ticket, TicketBulkAction, TicketBulkRequest, TicketComment, TicketCommentInput,
+    TicketCommentQuery, TicketInput, TicketPatch, TicketQuery, TicketSortKey, is_staff_response,
+    priority_weight, sees_internal_notes, sla_due, status_times,
 };
 use domain::{
     Action, CustomerId, Page, Patch, Principal, Problem, Resource, TicketCommentId, TicketId,
@@ -22,8 +22,14 @@ use sqlx::PgConnection;
 
 const R: Resource = Resource::Tickets;
 
-/// Most comments one ticket answers with.
-const MAX_COMMENTS: i64 = 1000;
+/// The ticket as `p` may see it: without internal notes in the comment count for roles that cannot read them.
+fn for_viewer(r: TicketRecord, p: &Principal) -> Ticket {
+    let mut t = r.ticket;
+    if !sees_internal_notes(p.role) {
+        t.comment_count = r.public_comment_count;
+    }
+    t
+}
 
 pub async fn list(ctx: &AppCtx, actor: &Actor, query: TicketQuery) -> Result<Page<Ticket>> {
     let p = &actor.principal;
@@ -54,7 +60,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: TicketQuery) -> Result<Pag
     let rows = repo::list(&ctx.db, params)
         .await?
         .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
-    let tickets = rows.into_iter().map(|r| r.ticket).collect();
+    let tickets = rows.into_iter().map(|r| for_viewer(r, p)).collect();
     Ok(Page::from_rows(tickets, f.limit, |t: &Ticket| {
         let value = match f.sort.field {
             TicketSortKey::CreatedAt => t.created_at.to_rfc3339(),
@@ -86,9 +92,8 @@ async fn visible_record(
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: TicketId) -> Result<Ticket> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
-    Ok(visible_record(&mut conn, &actor.principal, id, false)
-        .await?
-        .ticket)
+    let rec = visible_record(&mut conn, &actor.principal, id, false).await?;
+    Ok(for_viewer(rec, &actor.principal))
 }
 
 /// The customer a record may be attached to: visible to the caller, or 422 on `field`.
@@ -370,12 +375,21 @@ pub async fn bulk_action(
     })
 }
 
-/// The comments of a ticket, oldest first; internal notes only for roles that work tickets.
-pub async fn comments(ctx: &AppCtx, actor: &Actor, id: TicketId) -> Result<Vec<TicketComment>> {
+/// The comments of a ticket, oldest first, keyset paged; internal notes only for roles that work tickets.
+pub async fn comments(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: TicketId,
+    query: TicketCommentQuery,
+) -> Result<Page<TicketComment>> {
     let p = &actor.principal;
     require(p, R, Action::Read)?;
+    let (limit, after) = query.parse()?;
     visible_record(&mut *ctx.db.acquire().await?, p, id, false).await?;
-    Ok(repo::comments(&ctx.db, id, sees_internal_notes(p.role), MAX_COMMENTS).await?)
+    let rows = repo::comments(&ctx.db, id, sees_internal_notes(p.role), after, limit).await?;
+    Ok(Page::from_rows(rows, limit, |c: &TicketComment| {
+        Cursor::new(COMMENT_SORT, c.created_at.to_rfc3339(), c.id.0)
+    }))
 }
 
 /// Adds a comment (whoever may update tickets); the first public reply by staff sets `first_response_at`.
