@@ -458,3 +458,27 @@ async fn project_and_milestone_history_follow_visibility(db: PgPool) {
         }
     }
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn racing_projects_for_one_opportunity_give_one_201_and_409s(db: PgPool) {
+    let w = world(db).await;
+    let won = w.opportunity("won").await;
+    let body = json!({"opportunity_id": won});
+    let calls = (0..6).map(|_| w.app.post("/api/v1/projects", &w.manager, body.clone()));
+    let results = futures::future::join_all(calls).await;
+    let mut statuses: Vec<u16> = results.iter().map(|(s, _)| s.as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409, 409, 409, 409], "{results:?}");
+    for (status, body) in &results {
+        if *status == StatusCode::CONFLICT {
+            assert_eq!(fields(body), ["opportunity_id"], "{body}");
+        }
+    }
+    assert_eq!(w.app.count("projects").await, 1);
+    assert_eq!(
+        w.app
+            .count("audit_logs WHERE action = 'project.create'")
+            .await,
+        1
+    );
+}
