@@ -97,9 +97,33 @@ async fn crud_with_budget_etag_and_audit(db: PgPool) {
         .get("/api/v1/projects?status=active&q=roll", &w.manager)
         .await;
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    let later = w
+        .project(json!({"name": "Later", "customer_id": w.customer, "start_date": "2026-06-01"}))
+        .await;
+    let undated = w
+        .project(json!({"name": "Undated", "customer_id": w.customer}))
+        .await;
+    let mut seen = Vec::new();
+    let mut url = "/api/v1/projects?sort=start_date&limit=1".to_owned();
+    loop {
+        let (status, page) = w.app.get(&url, &w.manager).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.push(page["data"][0]["id"].clone());
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("/api/v1/projects?sort=start_date&limit=1&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [p["id"].clone(), later["id"].clone(), undated["id"].clone()]
+    );
     let (status, page) = w
         .app
-        .get("/api/v1/projects?sort=start_date", &w.manager)
+        .get(
+            &format!("/api/v1/projects?manager_id={}", w.manager.id),
+            &w.manager,
+        )
         .await;
     assert_eq!(
         (status, page["data"].as_array().unwrap().len()),

@@ -94,6 +94,22 @@ async fn crud_with_sla_etag_and_audit(db: PgPool) {
     assert_eq!(page["data"].as_array().unwrap().len(), 0);
     let (_, page) = w.app.get("/api/v1/tickets?status=closed", &w.support).await;
     assert_eq!(page["data"].as_array().unwrap().len(), 0);
+    let (_, page) = w
+        .app
+        .get(
+            "/api/v1/tickets?created_from=2000-01-01&created_to=2000-12-31",
+            &w.support,
+        )
+        .await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 0);
+    let (_, page) = w
+        .app
+        .get(
+            &format!("/api/v1/tickets?customer_id={}&sort=sla_due_at", w.customer),
+            &w.support,
+        )
+        .await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
 
     let (status, _) = w.app.delete(&path(&t), &w.support).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
