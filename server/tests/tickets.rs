@@ -496,8 +496,19 @@ async fn history(app: &TestApp, user: &TestUser, entity: &str, id: &Value) -> Va
 async fn history_follows_visibility_and_failed_bulk_leaves_no_audit(db: PgPool) {
     let w = world(db).await;
     let t = w.ticket(json!({"subject": "Audited"})).await;
+    let comments = format!("{}/comments", path(&t));
+    let note = json!({"body": "staff only secret", "internal": true});
+    assert_eq!(
+        w.app.post(&comments, &w.support, note).await.0,
+        StatusCode::CREATED
+    );
     let mine = history(&w.app, &w.sales_a, "ticket", &t["id"]).await;
-    assert_eq!(mine[0]["action"], "ticket.create", "{mine}");
+    assert_eq!(mine[0]["action"], "ticket.comment", "{mine}");
+    assert_eq!(mine[1]["action"], "ticket.create", "{mine}");
+    assert!(
+        !mine.to_string().contains("secret"),
+        "internal text never reaches the history"
+    );
     let theirs = history(&w.app, &w.sales_b, "ticket", &t["id"]).await;
     assert_eq!(theirs["status"], 404, "{theirs}");
 

@@ -410,6 +410,9 @@ pub async fn add_comment(
     if ticket.first_response_at.is_none() && is_staff_response(p.role, input.internal) {
         repo::mark_first_response(&mut tx, id, comment.created_at).await?;
     }
+    // The ticket's history is readable by everyone who sees the ticket: an internal note is referenced by id,
+    // its text stays in `ticket_comments` (where only staff read it).
+    let body = (!input.internal).then_some(&input.body);
     record(
         &mut tx,
         actor,
@@ -419,7 +422,7 @@ pub async fn add_comment(
         serde_json::json!({
             "comment_id": comment_id.0,
             "internal": input.internal,
-            "body": input.body,
+            "body": body,
         }),
     )
     .await?;
