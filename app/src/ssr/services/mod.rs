@@ -9,6 +9,7 @@ pub mod users;
 
 // Support tickets and projects (CRM core).
 pub mod projects;
+pub(crate) mod records;
 pub mod tickets;
 
 use super::repo::audit::NewAudit;

@@ -1,12 +1,11 @@
 //! Projects and milestones: visible to whoever may see the customer; written by managers and admins. A project
 //! may start from a won opportunity (one project per opportunity).
 
-use super::customers::prefix_error;
+use super::records::{Change, audit, insert_all};
 use super::tickets::{bulk_item_error, check_bulk_ids, existing_user, target_customer};
-use super::{check_version, clean_all, record, require, snapshot, visible};
+use super::{check_version, clean_all, require, visible};
 use crate::ssr::repo::projects::{self as repo, ListParams, ProjectRecord};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::opportunity::Stage;
 use domain::page::Cursor;
@@ -156,13 +155,16 @@ async fn insert_one(
             _ => e.into(),
         })?;
     let created = reload(conn, id).await?;
-    record(
+    audit(
         conn,
         actor,
-        "project.create",
-        "project",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
+        Change {
+            entity: "project",
+            verb: "create",
+            id: id.0,
+        },
+        None,
+        Some(&created),
     )
     .await?;
     Ok(created)
@@ -191,18 +193,10 @@ pub async fn bulk_create(
 ) -> Result<Vec<Project>> {
     require(&actor.principal, R, Action::Create)?;
     let cleaned = clean_all(items, ProjectInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        out.push(
-            insert_one(&mut tx, actor, item, &format!("{prefix}."))
-                .await
-                .map_err(|e| prefix_error(e, &prefix))?,
-        );
-    }
-    tx.commit().await?;
-    Ok(out)
+    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
+        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
+    })
+    .await
 }
 
 pub async fn update(
@@ -236,13 +230,16 @@ async fn update_in(
     }
     repo::update(conn, id, &merged).await?;
     let updated = reload(conn, id).await?;
-    record(
+    audit(
         conn,
         actor,
-        "project.update",
-        "project",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
+        Change {
+            entity: "project",
+            verb: "update",
+            id: id.0,
+        },
+        Some(&current),
+        Some(&updated),
     )
     .await?;
     Ok(updated)
@@ -272,13 +269,16 @@ async fn delete_in(
     require(p, R, Action::Delete)?;
     check_version(if_match, current.version)?;
     repo::delete(conn, id).await?;
-    record(
+    audit(
         conn,
         actor,
-        "project.delete",
-        "project",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
+        Change {
+            entity: "project",
+            verb: "delete",
+            id: id.0,
+        },
+        Some(&current),
+        None,
     )
     .await?;
     Ok(())
@@ -364,13 +364,16 @@ pub async fn create_milestone(
     let completed_at = input.completed_at(None, chrono::Utc::now());
     repo::insert_milestone(&mut tx, id, project, &input, completed_at).await?;
     let created = reload_milestone(&mut tx, project, id).await?;
-    record(
+    audit(
         &mut tx,
         actor,
-        "milestone.create",
-        "milestone",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
+        Change {
+            entity: "milestone",
+            verb: "create",
+            id: id.0,
+        },
+        None,
+        Some(&created),
     )
     .await?;
     tx.commit().await?;
@@ -407,13 +410,16 @@ pub async fn update_milestone(
     let completed_at = merged.completed_at(current.completed_at, chrono::Utc::now());
     repo::update_milestone(&mut tx, id, &merged, completed_at).await?;
     let updated = reload_milestone(&mut tx, project, id).await?;
-    record(
+    audit(
         &mut tx,
         actor,
-        "milestone.update",
-        "milestone",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
+        Change {
+            entity: "milestone",
+            verb: "update",
+            id: id.0,
+        },
+        Some(&current),
+        Some(&updated),
     )
     .await?;
     tx.commit().await?;
@@ -430,13 +436,16 @@ pub async fn delete_milestone(
     let mut tx = ctx.db.begin().await?;
     let current = current_milestone(&mut tx, &actor.principal, project, id, if_match).await?;
     repo::delete_milestone(&mut tx, id).await?;
-    record(
+    audit(
         &mut tx,
         actor,
-        "milestone.delete",
-        "milestone",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
+        Change {
+            entity: "milestone",
+            verb: "delete",
+            id: id.0,
+        },
+        Some(&current),
+        None,
     )
     .await?;
     tx.commit().await?;

@@ -1,12 +1,12 @@
 //! Support tickets: visible to whoever may see their customer; worked (written and commented) by support,
 //! managers and admins. Status changes follow the domain's workflow; the SLA deadline follows the priority.
 
-use super::customers::{ensure_visible, prefix_error};
-use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
+use super::customers::ensure_visible;
+use super::records::{Change, audit, insert_all};
+use super::{check_bulk_size, check_version, clean_all, record, require, visible};
 use crate::ssr::repo::tickets::{self as repo, ListParams, TicketRecord, TicketWrite};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::page::Cursor;
 use domain::ticket::{
@@ -165,13 +165,16 @@ async fn insert_one(
     let id = TicketId::new();
     repo::insert(conn, id, &input, customer, chrono::Utc::now()).await?;
     let created = reload(conn, id).await?;
-    record(
+    audit(
         conn,
         actor,
-        "ticket.create",
-        "ticket",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
+        Change {
+            entity: "ticket",
+            verb: "create",
+            id: id.0,
+        },
+        None,
+        Some(&created),
     )
     .await?;
     Ok(created)
@@ -200,18 +203,10 @@ pub async fn bulk_create(
 ) -> Result<Vec<Ticket>> {
     require(&actor.principal, R, Action::Create)?;
     let cleaned = clean_all(items, TicketInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        out.push(
-            insert_one(&mut tx, actor, item, &format!("{prefix}."))
-                .await
-                .map_err(|e| prefix_error(e, &prefix))?,
-        );
-    }
-    tx.commit().await?;
-    Ok(out)
+    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
+        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
+    })
+    .await
 }
 
 pub async fn update(
@@ -271,13 +266,16 @@ async fn update_in(
     };
     repo::update(conn, id, write).await?;
     let updated = reload(conn, id).await?;
-    record(
+    audit(
         conn,
         actor,
-        "ticket.update",
-        "ticket",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
+        Change {
+            entity: "ticket",
+            verb: "update",
+            id: id.0,
+        },
+        Some(&current),
+        Some(&updated),
     )
     .await?;
     Ok(updated)
@@ -307,13 +305,16 @@ async fn delete_in(
     require(p, R, Action::Delete)?;
     check_version(if_match, current.version)?;
     repo::delete(conn, id).await?;
-    record(
+    audit(
         conn,
         actor,
-        "ticket.delete",
-        "ticket",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
+        Change {
+            entity: "ticket",
+            verb: "delete",
+            id: id.0,
+        },
+        Some(&current),
+        None,
     )
     .await?;
     Ok(())
