@@ -1,6 +1,6 @@
 //! Projects (often started from a won opportunity) with milestones, progress and overdue counts.
 
-use crate::customer::{QueryParser, parse_i64, parse_uuid};
+use crate::customer::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::ids::{CustomerId, MilestoneId, OpportunityId, ProjectId, UserId};
 use crate::money;
 use crate::page::{SortDir, SortSpec};
@@ -123,10 +123,7 @@ impl ProjectInput {
             description: self.description.trim().to_owned(),
             ..self
         };
-        let mut errors = match validation::validate(&cleaned) {
-            Ok(()) => Vec::new(),
-            Err(p) => p.errors,
-        };
+        let mut errors = validation::field_errors(&cleaned);
         if cleaned.opportunity_id.is_none() {
             if cleaned.name.is_empty() {
                 errors.push(FieldError::new("name", "is required"));
@@ -143,11 +140,7 @@ impl ProjectInput {
                 "must be on or after the start date",
             ));
         }
-        if errors.is_empty() {
-            Ok(cleaned)
-        } else {
-            Err(Problem::invalid(errors))
-        }
+        validation::finish(cleaned, errors)
     }
 }
 
@@ -214,14 +207,7 @@ impl ProjectPatch {
                 .apply_to(Some(current.description.clone()))
                 .unwrap_or_default(),
         };
-        match merged.clean() {
-            Ok(v) if errors.is_empty() => Ok(v),
-            Ok(_) => Err(Problem::invalid(errors)),
-            Err(mut p) => {
-                errors.append(&mut p.errors);
-                Err(Problem::invalid(errors))
-            }
-        }
+        validation::merged(errors, merged.clean())
     }
 }
 
@@ -310,14 +296,7 @@ impl MilestonePatch {
                 .apply_to(Some(current.status))
                 .unwrap_or(current.status),
         };
-        match merged.clean() {
-            Ok(v) if errors.is_empty() => Ok(v),
-            Ok(_) => Err(Problem::invalid(errors)),
-            Err(mut p) => {
-                errors.append(&mut p.errors);
-                Err(Problem::invalid(errors))
-            }
-        }
+        validation::merged(errors, merged.clean())
     }
 }
 
@@ -388,22 +367,20 @@ pub struct ProjectFilter {
 impl ProjectQuery {
     pub fn parse(self) -> Result<ProjectFilter, Problem> {
         let mut p = QueryParser::default();
-        let sort_text = self
-            .sort
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "-created_at".to_owned());
-        let sort = p.field(
-            "sort",
-            SortSpec::parse(
-                &sort_text,
-                ProjectSortKey::parse,
-                "name, created_at, start_date, end_date",
-            ),
+        let newest_first = SortSpec {
+            field: ProjectSortKey::CreatedAt,
+            dir: SortDir::Desc,
+        };
+        let ListOrder {
+            sort,
+            sort_text,
+            cursor,
+        } = p.order(
+            (self.sort, self.cursor.as_deref()),
+            ("-created_at", newest_first),
+            ProjectSortKey::parse,
+            "name, created_at, start_date, end_date",
         );
-        let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
-            crate::page::Cursor::decode(c, &sort_text)
-        });
         let filter = ProjectFilter {
             q: crate::search::normalize_query(self.q.as_deref()),
             customer_id: p
@@ -413,10 +390,7 @@ impl ProjectQuery {
             manager_id: p
                 .opt("manager_id", self.manager_id.as_deref(), parse_uuid)
                 .map(UserId),
-            sort: sort.unwrap_or(SortSpec {
-                field: ProjectSortKey::CreatedAt,
-                dir: SortDir::Desc,
-            }),
+            sort,
             sort_text,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
             cursor,

@@ -1,7 +1,7 @@
 //! Support tickets: the record, its workflow (open → in progress → resolved → closed, with reopening), the SLA
 //! deadline by priority, comments, and list queries.
 
-use crate::customer::{BulkResult, QueryParser, parse_i64, parse_time, parse_uuid};
+use crate::customer::{BulkResult, ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{ContactId, CustomerId, TicketCommentId, TicketId, UserId};
 use crate::page::{SortDir, SortSpec};
 use crate::patch::Patch;
@@ -183,18 +183,11 @@ impl TicketInput {
             description: self.description.trim().to_owned(),
             ..self
         };
-        let mut errors = match validation::validate(&cleaned) {
-            Ok(()) => Vec::new(),
-            Err(p) => p.errors,
-        };
+        let mut errors = validation::field_errors(&cleaned);
         if cleaned.customer_id.is_none() {
             errors.push(FieldError::new("customer_id", "is required"));
         }
-        if errors.is_empty() {
-            Ok(cleaned)
-        } else {
-            Err(Problem::invalid(errors))
-        }
+        validation::finish(cleaned, errors)
     }
 }
 
@@ -264,14 +257,7 @@ impl TicketPatch {
             contact_id: self.contact_id.apply_to(current.contact_id),
             assignee_id: self.assignee_id.apply_to(current.assignee_id),
         };
-        match merged.clean() {
-            Ok(v) if errors.is_empty() => Ok((v, status)),
-            Ok(_) => Err(Problem::invalid(errors)),
-            Err(mut p) => {
-                errors.append(&mut p.errors);
-                Err(Problem::invalid(errors))
-            }
-        }
+        validation::merged(errors, merged.clean()).map(|v| (v, status))
     }
 }
 
@@ -448,22 +434,20 @@ fn parse_statuses(s: &str) -> Result<Vec<TicketStatus>, String> {
 impl TicketQuery {
     pub fn parse(self) -> Result<TicketFilter, Problem> {
         let mut p = QueryParser::default();
-        let sort_text = self
-            .sort
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "-created_at".to_owned());
-        let sort = p.field(
-            "sort",
-            SortSpec::parse(
-                &sort_text,
-                TicketSortKey::parse,
-                "created_at, updated_at, priority, sla_due_at",
-            ),
+        let newest_first = SortSpec {
+            field: TicketSortKey::CreatedAt,
+            dir: SortDir::Desc,
+        };
+        let ListOrder {
+            sort,
+            sort_text,
+            cursor,
+        } = p.order(
+            (self.sort, self.cursor.as_deref()),
+            ("-created_at", newest_first),
+            TicketSortKey::parse,
+            "created_at, updated_at, priority, sla_due_at",
         );
-        let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
-            crate::page::Cursor::decode(c, &sort_text)
-        });
         let filter = TicketFilter {
             q: crate::search::normalize_query(self.q.as_deref()),
             statuses: p
@@ -488,10 +472,7 @@ impl TicketQuery {
             created_to: p.opt("created_to", self.created_to.as_deref(), |s| {
                 parse_time(s, true)
             }),
-            sort: sort.unwrap_or(SortSpec {
-                field: TicketSortKey::CreatedAt,
-                dir: SortDir::Desc,
-            }),
+            sort,
             sort_text,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
             cursor,
