@@ -21,5 +21,6 @@ pub mod user_form;
 pub mod customer_work;
 pub mod project_detail;
 pub mod projects;
+pub mod record_page;
 pub mod ticket_detail;
 pub mod tickets;

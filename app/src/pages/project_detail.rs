@@ -15,6 +15,7 @@ use crate::pages::customer_detail::or_dash;
 use crate::pages::projects::{
     PROJECT_FIELDS, ProgressBar, ProjectFields, ProjectFormFields, ProjectStatusBadge,
 };
+use crate::pages::record_page::{IdRoute, Loaded};
 use crate::pages::ticket_detail::{SaveButtons, StaleAlert};
 use crate::root::use_session;
 use domain::project::{
@@ -24,82 +25,40 @@ use domain::{Action, Patch, ProjectId, Resource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 const STALE_PROJECT: &str =
     "This project was changed by someone else since you opened it. Reload to see the changes.";
 
 #[component]
 pub fn ProjectDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<ProjectId>().ok())));
-    move || match id.get() {
-        Some(id) => view! { <ProjectDetail id=id /> }.into_any(),
-        None => view! {
-            <section class="page">
-                <ErrorState error=ApiError(domain::Problem::not_found("project")) />
-            </section>
-        }
-        .into_any(),
-    }
+    view! { <IdRoute what="project" page=|id| view! { <ProjectDetail id=id /> } /> }
 }
 
 #[component]
 fn ProjectDetail(id: ProjectId) -> impl IntoView {
-    let session = use_session();
-    let project = RwSignal::new(None::<Project>);
-    let error = RwSignal::new(None::<ApiError>);
+    let loaded = Loaded::new(move || get_project(id));
     let editing = RwSignal::new(false);
-    let changes = RwSignal::new(0_u32);
     let users = UserChoices::load();
-    let toasts = use_toasts();
-    let load = move || {
-        error.set(None);
-        spawn_local(async move {
-            match get_project(id).await {
-                Ok(p) => {
-                    project.try_set(Some(p));
-                    changes.try_update(|n| *n += 1);
-                }
-                Err(e) => {
-                    session.check(&e);
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    load();
-    let reload = Callback::new(move |()| load());
+    let reload = loaded.reload;
     let on_saved = Callback::new(move |p: Project| {
-        project.set(Some(p));
         editing.set(false);
-        changes.update(|n| *n += 1);
-        toasts.success("Project saved.");
+        loaded.saved(p, "Project saved.");
     });
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/projects">"Projects"</A></nav>
-            {move || {
-                if let Some(e) = error.get() {
-                    view! { <ErrorState error=e on_retry=reload /> }.into_any()
-                } else if let Some(p) = project.get() {
-                    view! {
-                        <ProjectHeader project=p.clone() editing=editing />
-                        {if editing.get() {
-                            view! { <EditProjectForm project=p users=users on_saved=on_saved on_cancel=move |_| editing.set(false) on_reload=reload /> }.into_any()
-                        } else {
-                            view! { <ProjectFacts project=p /> }.into_any()
-                        }}
-                    }
-                        .into_any()
+            {loaded.view(move |p: Project| view! {
+                <ProjectHeader project=p.clone() editing=editing />
+                {if editing.get() {
+                    view! { <EditProjectForm project=p users=users on_saved=on_saved on_cancel=move |_| editing.set(false) on_reload=reload /> }.into_any()
                 } else {
-                    view! { <Loading /> }.into_any()
-                }
-            }}
-            <Show when=move || error.with(Option::is_none)>
-                <Milestones project=id on_change=move |_| load() />
-                <RecordHistory entity="project" id=id.0 reload_key=changes />
+                    view! { <ProjectFacts project=p /> }.into_any()
+                }}
+            })}
+            <Show when=move || !loaded.failed()>
+                <Milestones project=id on_change=move |_| reload.run(()) />
+                <RecordHistory entity="project" id=id.0 reload_key=loaded.changes />
             </Show>
         </section>
     }

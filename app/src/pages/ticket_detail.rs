@@ -1,7 +1,6 @@
 //! `/tickets/:id`: the ticket, its workflow buttons (only the moves allowed), edit, delete, the comment thread
 //! (with internal notes for staff) and its history.
 
-use crate::ApiError;
 use crate::api::tickets::{
     add_ticket_comment, delete_ticket, get_ticket, list_ticket_comments, update_ticket,
 };
@@ -10,10 +9,10 @@ use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
 use crate::components::{
-    CheckboxField, ConfirmDialog, ErrorState, FormState, Loading, PagedList, PagedStates,
-    use_toasts,
+    CheckboxField, ConfirmDialog, FormState, PagedList, PagedStates, use_toasts,
 };
 use crate::pages::customer_detail::or_dash;
+use crate::pages::record_page::{IdRoute, Loaded};
 use crate::pages::tickets::{
     SlaBadge, TICKET_FIELDS, TicketFields, TicketFormFields, TicketStatusBadge,
 };
@@ -25,87 +24,45 @@ use domain::{Action, Patch, Resource, TicketId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 pub const STALE_TICKET: &str =
     "This ticket was changed by someone else since you opened it. Reload to see the changes.";
 
 #[component]
 pub fn TicketDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<TicketId>().ok())));
-    move || match id.get() {
-        Some(id) => view! { <TicketDetail id=id /> }.into_any(),
-        None => view! {
-            <section class="page">
-                <ErrorState error=ApiError(domain::Problem::not_found("ticket")) />
-            </section>
-        }
-        .into_any(),
-    }
+    view! { <IdRoute what="ticket" page=|id| view! { <TicketDetail id=id /> } /> }
 }
 
 #[component]
 fn TicketDetail(id: TicketId) -> impl IntoView {
-    let session = use_session();
-    let ticket = RwSignal::new(None::<Ticket>);
-    let error = RwSignal::new(None::<ApiError>);
+    let loaded = Loaded::new(move || get_ticket(id));
     let editing = RwSignal::new(false);
-    let changes = RwSignal::new(0_u32);
     let users = UserChoices::load();
-    let toasts = use_toasts();
-    let load = move || {
-        error.set(None);
-        spawn_local(async move {
-            match get_ticket(id).await {
-                Ok(t) => {
-                    ticket.try_set(Some(t));
-                    changes.try_update(|n| *n += 1);
-                }
-                Err(e) => {
-                    session.check(&e);
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    load();
-    let reload = Callback::new(move |()| load());
+    let reload = loaded.reload;
     let on_saved = Callback::new(move |t: Ticket| {
-        ticket.set(Some(t));
         editing.set(false);
-        changes.update(|n| *n += 1);
-        toasts.success("Ticket saved.");
+        loaded.saved(t, "Ticket saved.");
     });
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <A href="/tickets">"Tickets"</A>
             </nav>
-            {move || {
-                if let Some(e) = error.get() {
-                    view! { <ErrorState error=e on_retry=reload /> }.into_any()
-                } else if let Some(t) = ticket.get() {
+            {loaded.view(move |t: Ticket| view! {
+                <TicketHeader ticket=t.clone() editing=editing on_saved=on_saved />
+                {if editing.get() {
                     view! {
-                        <TicketHeader ticket=t.clone() editing=editing on_saved=on_saved />
-                        {if editing.get() {
-                            view! {
-                                <EditTicketForm ticket=t users=users on_saved=on_saved on_cancel=move |_| editing.set(false) on_reload=reload />
-                            }
-                                .into_any()
-                        } else {
-                            view! { <TicketFacts ticket=t /> }.into_any()
-                        }}
+                        <EditTicketForm ticket=t users=users on_saved=on_saved on_cancel=move |_| editing.set(false) on_reload=reload />
                     }
                         .into_any()
                 } else {
-                    view! { <Loading /> }.into_any()
-                }
-            }}
-            <Show when=move || error.with(Option::is_none)>
-                <TicketComments id=id on_change=move |_| load() />
-                <RecordHistory entity="ticket" id=id.0 reload_key=changes />
+                    view! { <TicketFacts ticket=t /> }.into_any()
+                }}
+            })}
+            <Show when=move || !loaded.failed()>
+                <TicketComments id=id on_change=move |_| reload.run(()) />
+                <RecordHistory entity="ticket" id=id.0 reload_key=loaded.changes />
             </Show>
         </section>
     }
