@@ -302,7 +302,39 @@ pub struct QueryParser {
     errors: Vec<FieldError>,
 }
 
+/// A list's sort, its text (for cursors) and the cursor, parsed together.
+pub struct ListOrder<K> {
+    pub sort: SortSpec<K>,
+    pub sort_text: String,
+    pub cursor: Option<crate::page::Cursor>,
+}
+
 impl QueryParser {
+    /// `sort` (default `default`, keys named by `key`, listed in `allowed` for the message) and a `cursor` made
+    /// for that sort.
+    pub fn order<K: Copy>(
+        &mut self,
+        (sort, cursor): (Option<String>, Option<&str>),
+        (default_text, default): (&str, SortSpec<K>),
+        key: impl Fn(&str) -> Option<K>,
+        allowed: &str,
+    ) -> ListOrder<K> {
+        let sort_text = sort
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| default_text.to_owned());
+        let cursor = self.opt("cursor", cursor, |c| {
+            crate::page::Cursor::decode(c, &sort_text)
+        });
+        let sort = self
+            .field("sort", SortSpec::parse(&sort_text, key, allowed))
+            .unwrap_or(default);
+        ListOrder {
+            sort,
+            sort_text,
+            cursor,
+        }
+    }
+
     pub fn field<T>(&mut self, name: &str, r: Result<T, String>) -> Option<T> {
         r.map_err(|m| self.errors.push(FieldError::new(name, m)))
             .ok()

@@ -25,6 +25,10 @@ pub mod validation;
 pub mod notification;
 pub mod task;
 
+// Support tickets and projects (CRM core).
+pub mod project;
+pub mod ticket;
+
 pub use ids::*;
 pub use page::{Cursor, Page, SortDir, SortSpec};
 pub use patch::Patch;

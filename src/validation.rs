@@ -105,6 +105,34 @@ pub fn clean_tags(value: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Every garde error of `value` as field errors (empty when valid), to add rules garde cannot express.
+pub fn field_errors<T: Validate<Context = ()>>(value: &T) -> Vec<FieldError> {
+    value
+        .validate()
+        .map(|()| Vec::new())
+        .unwrap_or_else(|report| report_errors(&report))
+}
+
+/// `value` when there are no errors, otherwise one 422 naming them all.
+pub fn finish<T>(value: T, errors: Vec<FieldError>) -> Result<T, Problem> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(Problem::invalid(errors))
+    }
+}
+
+/// A patch's own errors (e.g. `null` for a required field) together with those of cleaning the merged input.
+pub fn merged<T>(mut errors: Vec<FieldError>, cleaned: Result<T, Problem>) -> Result<T, Problem> {
+    match cleaned {
+        Ok(v) => finish(v, errors),
+        Err(mut p) => {
+            errors.append(&mut p.errors);
+            Err(Problem::invalid(errors))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

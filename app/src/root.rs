@@ -143,6 +143,27 @@ pub fn App() -> impl IntoView {
                             path=path!("/interactions/:id")
                             view=|| view! { <Protected><pages::interaction_detail::InteractionDetailPage /></Protected> }
                         />
+                        // Support tickets and projects (CRM core).
+                        <Route
+                            path=path!("/tickets")
+                            view=|| view! { <Protected><pages::tickets::TicketsPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/tickets/:id")
+                            view=|| view! { <Protected><pages::ticket_detail::TicketDetailPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/projects")
+                            view=|| view! { <Protected><pages::projects::ProjectsPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/projects/new")
+                            view=|| view! { <Protected><pages::projects::NewProjectPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/projects/:id")
+                            view=|| view! { <Protected><pages::project_detail::ProjectDetailPage /></Protected> }
+                        />
                         <Route
                             path=path!("/admin")
                             view=|| view! { <Protected><Redirect path="/admin/users" /></Protected> }

@@ -27,6 +27,14 @@ use utoipa::{Modify, OpenApi};
         routes::interactions::list, routes::interactions::list_for_customer, routes::interactions::timeline,
         routes::interactions::create, routes::interactions::bulk_create, routes::interactions::bulk_action,
         routes::interactions::get, routes::interactions::update, routes::interactions::delete,
+        // Support tickets and projects (CRM core).
+        routes::tickets::list, routes::tickets::create, routes::tickets::bulk_create, routes::tickets::bulk_action,
+        routes::tickets::get, routes::tickets::update, routes::tickets::delete, routes::tickets::comments,
+        routes::tickets::add_comment,
+        routes::projects::list, routes::projects::create, routes::projects::bulk_create,
+        routes::projects::bulk_action, routes::projects::get, routes::projects::update, routes::projects::delete,
+        routes::projects::milestones, routes::projects::create_milestone, routes::projects::update_milestone,
+        routes::projects::delete_milestone,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -40,6 +48,8 @@ use utoipa::{Modify, OpenApi};
         (name = "tasks", description = "Tasks with due dates and reminders"),
         (name = "notifications", description = "The caller's in-app notifications"),
         (name = "interactions", description = "Calls, e-mails, meetings and notes; the customer timeline"),
+        (name = "tickets", description = "Support tickets with comments and SLA"),
+        (name = "projects", description = "Projects and their milestones"),
     )
 )]
 pub struct ApiDoc;

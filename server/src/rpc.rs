@@ -62,4 +62,27 @@ pub fn register() {
         register_explicit::<i::BulkInteractionAction>();
         register_explicit::<i::CustomerTimeline>();
     }
+    // Support tickets and projects (CRM core).
+    {
+        use app::api::{projects, tickets};
+        register_explicit::<tickets::ListTickets>();
+        register_explicit::<tickets::GetTicket>();
+        register_explicit::<tickets::CreateTicket>();
+        register_explicit::<tickets::UpdateTicket>();
+        register_explicit::<tickets::DeleteTicket>();
+        register_explicit::<tickets::BulkTicketAction>();
+        register_explicit::<tickets::ListTicketComments>();
+        register_explicit::<tickets::AddTicketComment>();
+        register_explicit::<projects::ListProjects>();
+        register_explicit::<projects::GetProject>();
+        register_explicit::<projects::CreateProject>();
+        register_explicit::<projects::UpdateProject>();
+        register_explicit::<projects::DeleteProject>();
+        register_explicit::<projects::BulkProjectAction>();
+        register_explicit::<projects::ProjectOpportunity>();
+        register_explicit::<projects::ListMilestones>();
+        register_explicit::<projects::CreateMilestone>();
+        register_explicit::<projects::UpdateMilestone>();
+        register_explicit::<projects::DeleteMilestone>();
+    }
 }

@@ -10,3 +10,7 @@ pub mod users;
 // Tasks and notifications.
 pub mod notifications;
 pub mod tasks;
+
+// Support tickets and projects (CRM core).
+pub mod projects;
+pub mod tickets;

@@ -69,6 +69,13 @@ fn NavLinks() -> impl IntoView {
             <Show when=move || can_read(Resource::Interactions)>
                 <li><A href="/interactions">"Interactions"</A></li>
             </Show>
+            // Support tickets and projects (CRM core).
+            <Show when=move || can_read(Resource::Tickets)>
+                <li><A href="/tickets">"Tickets"</A></li>
+            </Show>
+            <Show when=move || can_read(Resource::Projects)>
+                <li><A href="/projects">"Projects"</A></li>
+            </Show>
         </ul>
         <Show when=move || admin() || audit()>
             <div class="nav-group">

@@ -141,7 +141,7 @@ pub fn ContactDialog(
 
 /// Choosing a customer: a search box narrowing a `<select>` of up to 20 customers (by name).
 #[component]
-fn CustomerPicker(
+pub fn CustomerPicker(
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {

@@ -109,6 +109,8 @@ fn CustomerDetail(id: CustomerId) -> impl IntoView {
             <Show when=move || error.with(Option::is_none)>
                 <CustomerContacts customer_id=id on_change=move |_| changes.update(|n| *n += 1) />
                 <crate::pages::customer_timeline::CustomerTimeline customer_id=id reload_key=changes />
+                // Support tickets and projects (CRM core).
+                <crate::pages::customer_work::CustomerWork customer_id=id />
                 <RecordHistory entity="customer" id=id.0 reload_key=changes />
             </Show>
         </section>

@@ -33,3 +33,11 @@ pub mod task_detail;
 pub mod task_form;
 pub mod tasks;
 pub mod user_form;
+
+// Support tickets and projects (CRM core).
+pub mod customer_work;
+pub mod project_detail;
+pub mod projects;
+pub mod record_page;
+pub mod ticket_detail;
+pub mod tickets;

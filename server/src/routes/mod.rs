@@ -12,6 +12,10 @@ pub mod users;
 pub mod notifications;
 pub mod tasks;
 
+// Support tickets and projects (CRM core).
+pub mod projects;
+pub mod tickets;
+
 use crate::state::AppState;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -80,6 +84,37 @@ pub fn api() -> Router<AppState> {
             get(interactions::list_for_customer),
         )
         .route("/customers/{id}/timeline", get(interactions::timeline))
+        // Support tickets and projects (CRM core).
+        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route("/tickets/bulk", post(tickets::bulk_create))
+        .route("/tickets/bulk-actions", post(tickets::bulk_action))
+        .route(
+            "/tickets/{id}",
+            get(tickets::get)
+                .patch(tickets::update)
+                .delete(tickets::delete),
+        )
+        .route(
+            "/tickets/{id}/comments",
+            get(tickets::comments).post(tickets::add_comment),
+        )
+        .route("/projects", get(projects::list).post(projects::create))
+        .route("/projects/bulk", post(projects::bulk_create))
+        .route("/projects/bulk-actions", post(projects::bulk_action))
+        .route(
+            "/projects/{id}",
+            get(projects::get)
+                .patch(projects::update)
+                .delete(projects::delete),
+        )
+        .route(
+            "/projects/{id}/milestones",
+            get(projects::milestones).post(projects::create_milestone),
+        )
+        .route(
+            "/projects/{id}/milestones/{milestone_id}",
+            axum::routing::patch(projects::update_milestone).delete(projects::delete_milestone),
+        )
         .route("/audit-logs", get(audit::list))
         // Tasks and notifications.
         .route("/tasks", get(tasks::list).post(tasks::create))

@@ -14,6 +14,10 @@ pub mod jobs;
 pub mod notifications;
 pub mod tasks;
 
+// Support tickets and projects (CRM core).
+pub mod projects;
+pub mod tickets;
+
 use sqlx::{Postgres, QueryBuilder};
 
 /// Appends a keyset condition `(col, id_col) > (value, id)` (or `<` for descending) with bound values.

@@ -41,6 +41,10 @@ pub async fn record_history(
         "interaction" => {
             drop(super::interactions::get(ctx, actor, domain::InteractionId(id)).await?)
         }
+        // Support tickets and projects (CRM core).
+        "ticket" => drop(super::tickets::get(ctx, actor, domain::TicketId(id)).await?),
+        "project" => drop(super::projects::get(ctx, actor, domain::ProjectId(id)).await?),
+        "milestone" => drop(super::projects::milestone(ctx, actor, domain::MilestoneId(id)).await?),
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}

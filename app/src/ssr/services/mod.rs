@@ -13,6 +13,11 @@ pub mod users;
 pub mod notifications;
 pub mod tasks;
 
+// Support tickets and projects (CRM core).
+pub mod projects;
+pub(crate) mod records;
+pub mod tickets;
+
 use super::repo::audit::NewAudit;
 use super::repo::customers::Visible;
 use super::{Actor, Result};

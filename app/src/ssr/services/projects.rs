@@ -1,0 +1,470 @@
+//! Projects and milestones: visible to whoever may see the customer; written by managers and admins. A project
+//! may start from a won opportunity (one project per opportunity).
+
+use super::records::{Change, audit, insert_all};
+use super::tickets::{bulk_item_error, check_bulk_ids, existing_user, target_customer};
+use super::{check_version, clean_all, require, visible};
+use crate::ssr::repo::projects::{self as repo, ListParams, ProjectRecord};
+use crate::ssr::{Actor, AppCtx, Result, ServiceError};
+use domain::customer::BulkResult;
+use domain::opportunity::Stage;
+use domain::page::Cursor;
+use domain::project::{
+    Milestone, MilestoneInput, MilestonePatch, Project, ProjectBulkAction, ProjectBulkRequest,
+    ProjectInput, ProjectPatch, ProjectQuery, ProjectSortKey,
+};
+use domain::{
+    Action, CustomerId, MilestoneId, OpportunityId, Page, Patch, Principal, Problem, ProjectId,
+    Resource,
+};
+use sqlx::PgConnection;
+
+const R: Resource = Resource::Projects;
+
+pub async fn list(ctx: &AppCtx, actor: &Actor, query: ProjectQuery) -> Result<Page<Project>> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let f = query.parse()?;
+    if let Some(c) = f.customer_id {
+        super::customers::ensure_visible(&mut *ctx.db.acquire().await?, p, c).await?;
+    }
+    let params = ListParams {
+        visible: visible(&ctx.db, p, Resource::Customers).await?,
+        tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
+        customer_id: f.customer_id,
+        status: f.status,
+        manager_id: f.manager_id,
+        sort: f.sort.field,
+        dir: f.sort.dir,
+        after: f.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
+        limit: f.limit,
+    };
+    let rows = repo::list(&ctx.db, params)
+        .await?
+        .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
+    let projects = rows.into_iter().map(|r| r.project).collect();
+    Ok(Page::from_rows(projects, f.limit, |pr: &Project| {
+        let date = |d: Option<chrono::NaiveDate>| {
+            d.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string())
+        };
+        let value = match f.sort.field {
+            ProjectSortKey::Name => pr.name.clone(),
+            ProjectSortKey::CreatedAt => pr.created_at.to_rfc3339(),
+            ProjectSortKey::StartDate => date(pr.start_date),
+            ProjectSortKey::EndDate => date(pr.end_date),
+        };
+        Cursor::new(f.sort_text.clone(), value, pr.id.0)
+    }))
+}
+
+async fn visible_record(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: ProjectId,
+    lock: bool,
+) -> Result<ProjectRecord> {
+    match repo::by_id(conn, id, lock).await? {
+        Some(r)
+            if p.can(R, Action::Read)
+                && p.sees(Resource::Customers, r.owner_id, r.owner_team.as_deref()) =>
+        {
+            Ok(r)
+        }
+        _ => Err(Problem::not_found("project").into()),
+    }
+}
+
+pub async fn get(ctx: &AppCtx, actor: &Actor, id: ProjectId) -> Result<Project> {
+    require(&actor.principal, R, Action::Read)?;
+    let mut conn = ctx.db.acquire().await?;
+    Ok(visible_record(&mut conn, &actor.principal, id, false)
+        .await?
+        .project)
+}
+
+/// The customer and default name a project gets from its opportunity: it must be visible and won, belong to
+/// `customer` (when one is given) and not have a project yet.
+async fn from_opportunity(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: OpportunityId,
+    customer: Option<CustomerId>,
+    prefix: &str,
+) -> Result<(CustomerId, String)> {
+    let opp = match repo::opportunity(conn, id).await? {
+        Some(o) if p.sees(Resource::Opportunities, o.owner_id, o.owner_team.as_deref()) => o,
+        _ => {
+            return Err(Problem::invalid_field(
+                &format!("{prefix}opportunity_id"),
+                "No opportunity with this id.",
+            )
+            .into());
+        }
+    };
+    if Stage::parse(&opp.stage) != Ok(Stage::Won) {
+        return Err(Problem::conflict("Only a won opportunity can start a project.").into());
+    }
+    if customer.is_some_and(|c| c != opp.customer_id) {
+        return Err(Problem::invalid_field(
+            &format!("{prefix}customer_id"),
+            "must be the customer of the opportunity",
+        )
+        .into());
+    }
+    if repo::has_project_for(conn, id).await? {
+        return Err(duplicate_project(prefix).into());
+    }
+    Ok((opp.customer_id, opp.name))
+}
+
+fn duplicate_project(prefix: &str) -> Problem {
+    Problem::duplicate(
+        &format!("{prefix}opportunity_id"),
+        "This opportunity already has a project.",
+    )
+}
+
+async fn insert_one(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    mut input: ProjectInput,
+    prefix: &str,
+) -> Result<Project> {
+    let p = &actor.principal;
+    let customer = match input.opportunity_id {
+        Some(o) => {
+            let (customer, name) = from_opportunity(conn, p, o, input.customer_id, prefix).await?;
+            if input.name.is_empty() {
+                input.name = name;
+            }
+            customer
+        }
+        None => input
+            .customer_id
+            .ok_or_else(|| Problem::invalid_field("customer_id", "is required"))?,
+    };
+    let customer = target_customer(conn, p, customer, &format!("{prefix}customer_id")).await?;
+    existing_user(conn, input.manager_id, &format!("{prefix}manager_id")).await?;
+    let id = ProjectId::new();
+    repo::insert(conn, id, customer, &input)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.constraint() == Some("projects_opportunity_id_key") => {
+                ServiceError::Problem(duplicate_project(prefix))
+            }
+            _ => e.into(),
+        })?;
+    let created = reload(conn, id).await?;
+    audit(
+        conn,
+        actor,
+        Change {
+            entity: "project",
+            verb: "create",
+            id: id.0,
+        },
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
+}
+
+async fn reload(conn: &mut PgConnection, id: ProjectId) -> Result<Project> {
+    Ok(repo::by_id(conn, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("written project vanished"))?
+        .project)
+}
+
+pub async fn create(ctx: &AppCtx, actor: &Actor, input: ProjectInput) -> Result<Project> {
+    require(&actor.principal, R, Action::Create)?;
+    let input = input.clean()?;
+    let mut tx = ctx.db.begin().await?;
+    let created = insert_one(&mut tx, actor, input, "").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub async fn bulk_create(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<ProjectInput>,
+) -> Result<Vec<Project>> {
+    require(&actor.principal, R, Action::Create)?;
+    let cleaned = clean_all(items, ProjectInput::clean)?;
+    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
+        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
+    })
+    .await
+}
+
+pub async fn update(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: ProjectId,
+    if_match: Option<i32>,
+    patch: ProjectPatch,
+) -> Result<Project> {
+    let mut tx = ctx.db.begin().await?;
+    let updated = update_in(&mut tx, actor, id, if_match, patch).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+async fn update_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: ProjectId,
+    if_match: Option<i32>,
+    patch: ProjectPatch,
+) -> Result<Project> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let current = visible_record(conn, p, id, true).await?.project;
+    require(p, R, Action::Update)?;
+    check_version(if_match, current.version)?;
+    let merged = patch.apply(&current)?;
+    if merged.manager_id != current.manager_id {
+        existing_user(conn, merged.manager_id, "manager_id").await?;
+    }
+    repo::update(conn, id, &merged).await?;
+    let updated = reload(conn, id).await?;
+    audit(
+        conn,
+        actor,
+        Change {
+            entity: "project",
+            verb: "update",
+            id: id.0,
+        },
+        Some(&current),
+        Some(&updated),
+    )
+    .await?;
+    Ok(updated)
+}
+
+pub async fn delete(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: ProjectId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    delete_in(&mut tx, actor, id, if_match).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn delete_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: ProjectId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let current = visible_record(conn, p, id, true).await?.project;
+    require(p, R, Action::Delete)?;
+    check_version(if_match, current.version)?;
+    repo::delete(conn, id).await?;
+    audit(
+        conn,
+        actor,
+        Change {
+            entity: "project",
+            verb: "delete",
+            id: id.0,
+        },
+        Some(&current),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Set the status of or delete many projects: all or nothing.
+pub async fn bulk_action(
+    ctx: &AppCtx,
+    actor: &Actor,
+    req: ProjectBulkRequest,
+) -> Result<BulkResult> {
+    check_bulk_ids(req.ids.len())?;
+    let mut tx = ctx.db.begin().await?;
+    for (i, id) in req.ids.iter().enumerate() {
+        let result = match &req.action {
+            ProjectBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
+            ProjectBulkAction::SetStatus { status } => {
+                let patch = ProjectPatch {
+                    status: Patch::Value(*status),
+                    ..Default::default()
+                };
+                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
+            }
+        };
+        result.map_err(|e| bulk_item_error(e, i))?;
+    }
+    tx.commit().await?;
+    Ok(BulkResult {
+        affected: req.ids.len() as u64,
+    })
+}
+
+pub async fn milestones(ctx: &AppCtx, actor: &Actor, project: ProjectId) -> Result<Vec<Milestone>> {
+    get(ctx, actor, project).await?;
+    Ok(repo::milestones(&ctx.db, project).await?)
+}
+
+/// A milestone, if the caller may see its project (for its history).
+pub async fn milestone(ctx: &AppCtx, actor: &Actor, id: MilestoneId) -> Result<Milestone> {
+    let mut conn = ctx.db.acquire().await?;
+    let project = repo::project_of(&mut conn, id)
+        .await?
+        .ok_or_else(|| Problem::not_found("milestone"))?;
+    require(&actor.principal, R, Action::Read)?;
+    visible_record(&mut conn, &actor.principal, project, false).await?;
+    Ok(repo::milestone(&mut conn, project, id, false)
+        .await?
+        .ok_or_else(|| Problem::not_found("milestone"))?)
+}
+
+/// Opens a write on a project's milestones: the project visible (404) and the caller allowed to change it (403).
+async fn writable_project(
+    conn: &mut PgConnection,
+    p: &Principal,
+    project: ProjectId,
+) -> Result<()> {
+    require(p, R, Action::Read)?;
+    visible_record(conn, p, project, true).await?;
+    require(p, R, Action::Update)?;
+    Ok(())
+}
+
+async fn reload_milestone(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    id: MilestoneId,
+) -> Result<Milestone> {
+    repo::milestone(conn, project, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("written milestone vanished"))
+}
+
+pub async fn create_milestone(
+    ctx: &AppCtx,
+    actor: &Actor,
+    project: ProjectId,
+    input: MilestoneInput,
+) -> Result<Milestone> {
+    let mut tx = ctx.db.begin().await?;
+    writable_project(&mut tx, &actor.principal, project).await?;
+    let input = input.clean()?;
+    let id = MilestoneId::new();
+    let completed_at = input.completed_at(None, chrono::Utc::now());
+    repo::insert_milestone(&mut tx, id, project, &input, completed_at).await?;
+    let created = reload_milestone(&mut tx, project, id).await?;
+    audit(
+        &mut tx,
+        actor,
+        Change {
+            entity: "milestone",
+            verb: "create",
+            id: id.0,
+        },
+        None,
+        Some(&created),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Loads a milestone of a writable project, locked and at the expected version.
+async fn current_milestone(
+    conn: &mut PgConnection,
+    p: &Principal,
+    project: ProjectId,
+    id: MilestoneId,
+    if_match: Option<i32>,
+) -> Result<Milestone> {
+    writable_project(conn, p, project).await?;
+    let current = repo::milestone(conn, project, id, true)
+        .await?
+        .ok_or_else(|| Problem::not_found("milestone"))?;
+    check_version(if_match, current.version)?;
+    Ok(current)
+}
+
+pub async fn update_milestone(
+    ctx: &AppCtx,
+    actor: &Actor,
+    project: ProjectId,
+    id: MilestoneId,
+    if_match: Option<i32>,
+    patch: MilestonePatch,
+) -> Result<Milestone> {
+    let mut tx = ctx.db.begin().await?;
+    let current = current_milestone(&mut tx, &actor.principal, project, id, if_match).await?;
+    let merged = patch.apply(&current)?;
+    let completed_at = merged.completed_at(current.completed_at, chrono::Utc::now());
+    repo::update_milestone(&mut tx, id, &merged, completed_at).await?;
+    let updated = reload_milestone(&mut tx, project, id).await?;
+    audit(
+        &mut tx,
+        actor,
+        Change {
+            entity: "milestone",
+            verb: "update",
+            id: id.0,
+        },
+        Some(&current),
+        Some(&updated),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+pub async fn delete_milestone(
+    ctx: &AppCtx,
+    actor: &Actor,
+    project: ProjectId,
+    id: MilestoneId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    let current = current_milestone(&mut tx, &actor.principal, project, id, if_match).await?;
+    repo::delete_milestone(&mut tx, id).await?;
+    audit(
+        &mut tx,
+        actor,
+        Change {
+            entity: "milestone",
+            verb: "delete",
+            id: id.0,
+        },
+        Some(&current),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Name, customer and stage of an opportunity the caller may see (to pre-fill a new project).
+pub async fn opportunity_summary(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: OpportunityId,
+) -> Result<(String, CustomerId, String)> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let mut conn = ctx.db.acquire().await?;
+    match repo::opportunity(&mut conn, id).await? {
+        Some(o) if p.sees(Resource::Opportunities, o.owner_id, o.owner_team.as_deref()) => {
+            Ok((o.name, o.customer_id, o.stage))
+        }
+        _ => Err(Problem::not_found("opportunity").into()),
+    }
+}

@@ -1,0 +1,432 @@
+//! Support tickets: visible to whoever may see their customer; worked (written and commented) by support,
+//! managers and admins. Status changes follow the domain's workflow; the SLA deadline follows the priority.
+
+use super::customers::ensure_visible;
+use super::records::{Change, audit, insert_all};
+use super::{check_bulk_size, check_version, clean_all, record, require, visible};
+use crate::ssr::repo::tickets::{self as repo, ListParams, TicketRecord, TicketWrite};
+use crate::ssr::repo::users as users_repo;
+use crate::ssr::{Actor, AppCtx, Result, ServiceError};
+use domain::customer::BulkResult;
+use domain::page::Cursor;
+use domain::ticket::{
+    COMMENT_SORT, Ticket, TicketBulkAction, TicketBulkRequest, TicketComment, TicketCommentInput,
+    TicketCommentQuery, TicketInput, TicketPatch, TicketQuery, TicketSortKey, is_staff_response,
+    priority_weight, sees_internal_notes, sla_due, status_times,
+};
+use domain::{
+    Action, CustomerId, Page, Patch, Principal, Problem, Resource, TicketCommentId, TicketId,
+    UserId,
+};
+use sqlx::PgConnection;
+
+const R: Resource = Resource::Tickets;
+
+/// The ticket as `p` may see it: without internal notes in the comment count for roles that cannot read them.
+fn for_viewer(r: TicketRecord, p: &Principal) -> Ticket {
+    let mut t = r.ticket;
+    if !sees_internal_notes(p.role) {
+        t.comment_count = r.public_comment_count;
+    }
+    t
+}
+
+pub async fn list(ctx: &AppCtx, actor: &Actor, query: TicketQuery) -> Result<Page<Ticket>> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let f = query.parse()?;
+    if let Some(c) = f.customer_id {
+        ensure_visible(&mut *ctx.db.acquire().await?, p, c).await?;
+    }
+    let params = ListParams {
+        visible: visible(&ctx.db, p, Resource::Customers).await?,
+        tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
+        statuses: f.statuses.clone(),
+        priority: f.priority,
+        customer_id: f.customer_id,
+        assignee_id: if f.mine {
+            Some(p.user_id)
+        } else {
+            f.assignee_id
+        },
+        breached: f.breached,
+        created_from: f.created_from,
+        created_to: f.created_to,
+        sort: f.sort.field,
+        dir: f.sort.dir,
+        after: f.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
+        limit: f.limit,
+    };
+    let rows = repo::list(&ctx.db, params)
+        .await?
+        .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
+    let tickets = rows.into_iter().map(|r| for_viewer(r, p)).collect();
+    Ok(Page::from_rows(tickets, f.limit, |t: &Ticket| {
+        let value = match f.sort.field {
+            TicketSortKey::CreatedAt => t.created_at.to_rfc3339(),
+            TicketSortKey::UpdatedAt => t.updated_at.to_rfc3339(),
+            TicketSortKey::SlaDueAt => t.sla_due_at.to_rfc3339(),
+            TicketSortKey::Priority => priority_weight(t.priority).to_string(),
+        };
+        Cursor::new(f.sort_text.clone(), value, t.id.0)
+    }))
+}
+
+async fn visible_record(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: TicketId,
+    lock: bool,
+) -> Result<TicketRecord> {
+    match repo::by_id(conn, id, lock).await? {
+        Some(r)
+            if p.can(R, Action::Read)
+                && p.sees(Resource::Customers, r.owner_id, r.owner_team.as_deref()) =>
+        {
+            Ok(r)
+        }
+        _ => Err(Problem::not_found("ticket").into()),
+    }
+}
+
+pub async fn get(ctx: &AppCtx, actor: &Actor, id: TicketId) -> Result<Ticket> {
+    require(&actor.principal, R, Action::Read)?;
+    let mut conn = ctx.db.acquire().await?;
+    let rec = visible_record(&mut conn, &actor.principal, id, false).await?;
+    Ok(for_viewer(rec, &actor.principal))
+}
+
+/// The customer a record may be attached to: visible to the caller, or 422 on `field`.
+pub(crate) async fn target_customer(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: CustomerId,
+    field: &str,
+) -> Result<CustomerId> {
+    match ensure_visible(conn, p, id).await {
+        Ok(c) => Ok(c.customer.id),
+        Err(ServiceError::Problem(pr)) if pr.status == 404 => {
+            Err(Problem::invalid_field(field, "No customer with this id.").into())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A user a record is assigned to must exist: 422 on `field` otherwise.
+pub(crate) async fn existing_user(
+    conn: &mut PgConnection,
+    user: Option<UserId>,
+    field: &str,
+) -> Result<()> {
+    match user {
+        Some(u) if users_repo::by_id(conn, u).await?.is_none() => {
+            Err(Problem::invalid_field(field, "No user with this id.").into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The contact must belong to the ticket's customer; the assignee must exist.
+async fn check_links(
+    conn: &mut PgConnection,
+    input: &TicketInput,
+    customer: CustomerId,
+    prefix: &str,
+) -> Result<()> {
+    if let Some(contact) = input.contact_id
+        && !repo::contact_of(conn, contact, customer).await?
+    {
+        return Err(Problem::invalid_field(
+            &format!("{prefix}contact_id"),
+            "No contact with this id at this customer.",
+        )
+        .into());
+    }
+    existing_user(conn, input.assignee_id, &format!("{prefix}assignee_id")).await
+}
+
+async fn insert_one(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    input: TicketInput,
+    prefix: &str,
+) -> Result<Ticket> {
+    let customer = input
+        .customer_id
+        .ok_or_else(|| Problem::invalid_field("customer_id", "is required"))?;
+    let customer = target_customer(
+        conn,
+        &actor.principal,
+        customer,
+        &format!("{prefix}customer_id"),
+    )
+    .await?;
+    check_links(conn, &input, customer, prefix).await?;
+    let id = TicketId::new();
+    repo::insert(conn, id, &input, customer, chrono::Utc::now()).await?;
+    let created = reload(conn, id).await?;
+    audit(
+        conn,
+        actor,
+        Change {
+            entity: "ticket",
+            verb: "create",
+            id: id.0,
+        },
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
+}
+
+async fn reload(conn: &mut PgConnection, id: TicketId) -> Result<Ticket> {
+    Ok(repo::by_id(conn, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("written ticket vanished"))?
+        .ticket)
+}
+
+pub async fn create(ctx: &AppCtx, actor: &Actor, input: TicketInput) -> Result<Ticket> {
+    require(&actor.principal, R, Action::Create)?;
+    let input = input.clean()?;
+    let mut tx = ctx.db.begin().await?;
+    let created = insert_one(&mut tx, actor, input, "").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub async fn bulk_create(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<TicketInput>,
+) -> Result<Vec<Ticket>> {
+    require(&actor.principal, R, Action::Create)?;
+    let cleaned = clean_all(items, TicketInput::clean)?;
+    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
+        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
+    })
+    .await
+}
+
+pub async fn update(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: TicketId,
+    if_match: Option<i32>,
+    patch: TicketPatch,
+) -> Result<Ticket> {
+    let mut tx = ctx.db.begin().await?;
+    let updated = update_in(&mut tx, actor, id, if_match, patch).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+async fn update_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TicketId,
+    if_match: Option<i32>,
+    patch: TicketPatch,
+) -> Result<Ticket> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let current = visible_record(conn, p, id, true).await?.ticket;
+    require(p, R, Action::Update)?;
+    check_version(if_match, current.version)?;
+    let (merged, status) = patch.apply(&current)?;
+    current
+        .status
+        .check_transition(status)
+        .map_err(Problem::conflict)?;
+    let customer = merged.customer_id.unwrap_or(current.customer_id);
+    if customer != current.customer_id {
+        target_customer(conn, p, customer, "customer_id").await?;
+    }
+    check_links(conn, &merged, customer, "").await?;
+    let sla_due_at = if merged.priority == current.priority {
+        current.sla_due_at
+    } else {
+        sla_due(current.created_at, merged.priority)
+    };
+    let (resolved_at, closed_at) = status_times(
+        current.status,
+        status,
+        current.resolved_at,
+        current.closed_at,
+        chrono::Utc::now(),
+    );
+    let write = TicketWrite {
+        input: &merged,
+        customer,
+        status,
+        sla_due_at,
+        resolved_at,
+        closed_at,
+    };
+    repo::update(conn, id, write).await?;
+    let updated = reload(conn, id).await?;
+    audit(
+        conn,
+        actor,
+        Change {
+            entity: "ticket",
+            verb: "update",
+            id: id.0,
+        },
+        Some(&current),
+        Some(&updated),
+    )
+    .await?;
+    Ok(updated)
+}
+
+pub async fn delete(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: TicketId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    delete_in(&mut tx, actor, id, if_match).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn delete_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TicketId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let current = visible_record(conn, p, id, true).await?.ticket;
+    require(p, R, Action::Delete)?;
+    check_version(if_match, current.version)?;
+    repo::delete(conn, id).await?;
+    audit(
+        conn,
+        actor,
+        Change {
+            entity: "ticket",
+            verb: "delete",
+            id: id.0,
+        },
+        Some(&current),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Names the failing id of a bulk action (`ids[3]`).
+pub(crate) fn bulk_item_error(e: ServiceError, i: usize) -> ServiceError {
+    match e {
+        ServiceError::Problem(p) => ServiceError::Problem(Problem {
+            detail: format!("ids[{i}]: {}", p.detail),
+            ..p.prefixed(&format!("ids[{i}]"))
+        }),
+        other => other,
+    }
+}
+
+/// Rejects an empty or oversized id list (named `ids`).
+pub(crate) fn check_bulk_ids(n: usize) -> Result<(), Problem> {
+    check_bulk_size(n).map_err(|p| {
+        Problem {
+            errors: vec![],
+            ..p
+        }
+        .prefixed("ids")
+    })
+}
+
+/// Assign, change status (each along the workflow) or delete many tickets: all or nothing.
+pub async fn bulk_action(
+    ctx: &AppCtx,
+    actor: &Actor,
+    req: TicketBulkRequest,
+) -> Result<BulkResult> {
+    check_bulk_ids(req.ids.len())?;
+    let mut tx = ctx.db.begin().await?;
+    for (i, id) in req.ids.iter().enumerate() {
+        let result = match &req.action {
+            TicketBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
+            TicketBulkAction::Assign { assignee_id } => {
+                let patch = TicketPatch {
+                    assignee_id: assignee_id.map_or(Patch::Null, Patch::Value),
+                    ..Default::default()
+                };
+                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
+            }
+            TicketBulkAction::SetStatus { status } => {
+                let patch = TicketPatch {
+                    status: Patch::Value(*status),
+                    ..Default::default()
+                };
+                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
+            }
+        };
+        result.map_err(|e| bulk_item_error(e, i))?;
+    }
+    tx.commit().await?;
+    Ok(BulkResult {
+        affected: req.ids.len() as u64,
+    })
+}
+
+/// The comments of a ticket, oldest first, keyset paged; internal notes only for roles that work tickets.
+pub async fn comments(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: TicketId,
+    query: TicketCommentQuery,
+) -> Result<Page<TicketComment>> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let (limit, after) = query.parse()?;
+    visible_record(&mut *ctx.db.acquire().await?, p, id, false).await?;
+    let rows = repo::comments(&ctx.db, id, sees_internal_notes(p.role), after, limit).await?;
+    Ok(Page::from_rows(rows, limit, |c: &TicketComment| {
+        Cursor::new(COMMENT_SORT, c.created_at.to_rfc3339(), c.id.0)
+    }))
+}
+
+/// Adds a comment (whoever may update tickets); the first public reply by staff sets `first_response_at`.
+pub async fn add_comment(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: TicketId,
+    input: TicketCommentInput,
+) -> Result<TicketComment> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let mut tx = ctx.db.begin().await?;
+    let ticket = visible_record(&mut tx, p, id, true).await?.ticket;
+    require(p, R, Action::Update)?;
+    let input = input.clean()?;
+    let comment_id = TicketCommentId::new();
+    let comment = repo::insert_comment(&mut tx, comment_id, id, p.user_id, &input).await?;
+    if ticket.first_response_at.is_none() && is_staff_response(p.role, input.internal) {
+        repo::mark_first_response(&mut tx, id, comment.created_at).await?;
+    }
+    // The ticket's history is readable by everyone who sees the ticket: an internal note is referenced by id,
+    // its text stays in `ticket_comments` (where only staff read it).
+    let body = (!input.internal).then_some(&input.body);
+    record(
+        &mut tx,
+        actor,
+        "ticket.comment",
+        "ticket",
+        id.0,
+        serde_json::json!({
+            "comment_id": comment_id.0,
+            "internal": input.internal,
+            "body": body,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(comment)
+}
