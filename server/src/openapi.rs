@@ -18,6 +18,11 @@ use utoipa::{Modify, OpenApi};
         routes::contacts::create_for_customer, routes::contacts::bulk_create, routes::contacts::get,
         routes::contacts::update, routes::contacts::delete,
         routes::audit::list,
+        // opportunities (pipeline) and the sales-pipeline report
+        routes::opportunities::list, routes::opportunities::get, routes::opportunities::create,
+        routes::opportunities::update, routes::opportunities::delete, routes::opportunities::bulk_create,
+        routes::opportunities::bulk_action, routes::opportunities::stage_history,
+        routes::reports::sales_pipeline,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -27,6 +32,8 @@ use utoipa::{Modify, OpenApi};
         (name = "customers", description = "Customers"),
         (name = "contacts", description = "Contacts of customers"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "opportunities", description = "Opportunities: the sales pipeline and its stage history"),
+        (name = "reports", description = "Reports"),
     )
 )]
 pub struct ApiDoc;

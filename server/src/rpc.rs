@@ -33,4 +33,16 @@ pub fn register() {
     register_explicit::<users::UpdateUser>();
     register_explicit::<audit::ListAudit>();
     register_explicit::<audit::RecordHistory>();
+    // opportunities (pipeline) and the sales-pipeline report
+    {
+        use app::api::opportunities as o;
+        register_explicit::<o::ListOpportunities>();
+        register_explicit::<o::GetOpportunity>();
+        register_explicit::<o::CreateOpportunity>();
+        register_explicit::<o::UpdateOpportunity>();
+        register_explicit::<o::DeleteOpportunity>();
+        register_explicit::<o::BulkOpportunityAction>();
+        register_explicit::<o::OpportunityStageHistory>();
+        register_explicit::<o::SalesPipelineReport>();
+    }
 }

@@ -5,3 +5,5 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod users;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;

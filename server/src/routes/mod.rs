@@ -6,6 +6,9 @@ pub mod contacts;
 pub mod customers;
 pub mod system;
 pub mod users;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod reports;
 
 use crate::state::AppState;
 use axum::Router;
@@ -47,6 +50,27 @@ pub fn api() -> Router<AppState> {
                 .delete(contacts::delete),
         )
         .route("/audit-logs", get(audit::list))
+        // opportunities (pipeline) and the sales-pipeline report
+        .route(
+            "/opportunities",
+            get(opportunities::list).post(opportunities::create),
+        )
+        .route("/opportunities/bulk", post(opportunities::bulk_create))
+        .route(
+            "/opportunities/bulk-actions",
+            post(opportunities::bulk_action),
+        )
+        .route(
+            "/opportunities/{id}",
+            get(opportunities::get)
+                .patch(opportunities::update)
+                .delete(opportunities::delete),
+        )
+        .route(
+            "/opportunities/{id}/stage-history",
+            get(opportunities::stage_history),
+        )
+        .route("/reports/sales-pipeline", get(reports::sales_pipeline))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
 }

@@ -7,6 +7,9 @@ pub mod login_failures;
 pub mod settings;
 pub mod tokens;
 pub mod users;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod sales_report;
 
 use sqlx::{Postgres, QueryBuilder};
 

@@ -6,6 +6,9 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod users;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod sales_report;
 
 use super::repo::audit::NewAudit;
 use super::repo::customers::Visible;

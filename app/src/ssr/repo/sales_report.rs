@@ -1,0 +1,200 @@
+//! The sales-pipeline report: one aggregate query per section, amounts converted with `exchange_rates`
+//! (numeric throughout; opportunities in a currency without a rate are left out and listed separately).
+//!
+//! Every query starts from the same filtered set of opportunities: the caller's visible owners
+//! (`opportunities_owner_stage_idx`), an owner filter and the expected-close range (`opportunities_close_idx`).
+
+use super::customers::Visible;
+use domain::UserId;
+use domain::opportunity::Stage;
+use domain::opportunity::report::{
+    ForecastMonth, OwnerWinRate, StageDuration, StageTotal, StageWinRate, rate,
+};
+use rust_decimal::Decimal;
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+pub struct ReportScope {
+    pub visible: Visible,
+    pub owner_id: Option<UserId>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl ReportScope {
+    /// The `AND …` conditions on `o` (opportunities).
+    fn push(&self, qb: &mut QueryBuilder<'_, Postgres>) {
+        if let Visible::OwnedBy(ids) = &self.visible {
+            qb.push(" AND o.owner_id = ANY(")
+                .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
+                .push(")");
+        }
+        if let Some(o) = self.owner_id {
+            qb.push(" AND o.owner_id = ").push_bind(o.0);
+        }
+        if let Some(d) = self.from {
+            qb.push(" AND o.expected_close_date >= ").push_bind(d);
+        }
+        if let Some(d) = self.to {
+            qb.push(" AND o.expected_close_date <= ").push_bind(d);
+        }
+    }
+
+    fn query<'a>(&self, head: &str, tail: &str) -> QueryBuilder<'a, Postgres> {
+        let mut qb = QueryBuilder::new(head);
+        self.push(&mut qb);
+        qb.push(tail);
+        qb
+    }
+}
+
+/// Converted amount and weighted amount of the rows of a GROUP BY over `o` joined with `r` (exchange_rates).
+const SUMS: &str = "round(sum(o.amount * r.rate), 2) AS amount,
+    round(sum(o.amount * r.rate * o.probability / 100), 2) AS weighted_amount";
+const CONVERTED: &str = "FROM opportunities o JOIN exchange_rates r ON r.currency = o.currency WHERE true";
+
+fn stage(s: &str) -> Stage {
+    Stage::parse(s).unwrap_or_default()
+}
+
+pub async fn stage_totals(db: &PgPool, s: &ReportScope) -> Result<Vec<StageTotal>, sqlx::Error> {
+    let rows: Vec<(String, i64, Decimal, Decimal)> = s
+        .query(
+            &format!("SELECT o.stage, count(*), {SUMS} {CONVERTED}"),
+            " GROUP BY o.stage",
+        )
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(st, count, amount, weighted_amount)| StageTotal {
+            stage: stage(&st),
+            count,
+            amount,
+            weighted_amount,
+        })
+        .collect())
+}
+
+/// Currencies of the selected opportunities that have no exchange rate.
+pub async fn unconverted_currencies(
+    db: &PgPool,
+    s: &ReportScope,
+) -> Result<Vec<String>, sqlx::Error> {
+    s.query(
+        "SELECT DISTINCT o.currency::text FROM opportunities o
+         WHERE NOT EXISTS (SELECT 1 FROM exchange_rates r WHERE r.currency = o.currency)",
+        " ORDER BY 1",
+    )
+    .build_query_scalar()
+    .fetch_all(db)
+    .await
+}
+
+/// Open opportunities by expected close month.
+pub async fn forecast(db: &PgPool, s: &ReportScope) -> Result<Vec<ForecastMonth>, sqlx::Error> {
+    let rows: Vec<(String, i64, Decimal, Decimal)> = s
+        .query(
+            &format!(
+                "SELECT to_char(o.expected_close_date, 'YYYY-MM') AS month, count(*), {SUMS} {CONVERTED}
+                 AND o.stage IN ('qualification', 'proposal', 'negotiation') AND o.expected_close_date IS NOT NULL"
+            ),
+            " GROUP BY 1 ORDER BY 1",
+        )
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(month, count, amount, weighted_amount)| ForecastMonth {
+            month,
+            amount,
+            weighted_amount,
+            count,
+        })
+        .collect())
+}
+
+/// Per stage: closed opportunities that entered it (per the history) and how many of them were won.
+pub async fn win_rate_by_stage(
+    db: &PgPool,
+    s: &ReportScope,
+) -> Result<Vec<StageWinRate>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64)> = s
+        .query(
+            "SELECT h.to_stage, count(DISTINCT o.id), count(DISTINCT o.id) FILTER (WHERE o.stage = 'won')
+             FROM opportunities o JOIN opportunity_stage_history h ON h.opportunity_id = o.id
+             WHERE o.stage IN ('won', 'lost')",
+            " GROUP BY h.to_stage",
+        )
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
+    let mut out: Vec<StageWinRate> = rows
+        .into_iter()
+        .map(|(st, entered, won)| StageWinRate {
+            stage: stage(&st),
+            entered,
+            won,
+            rate: rate(won, entered),
+        })
+        .collect();
+    out.sort_by_key(|r| r.stage);
+    Ok(out)
+}
+
+pub async fn win_rate_by_owner(
+    db: &PgPool,
+    s: &ReportScope,
+) -> Result<Vec<OwnerWinRate>, sqlx::Error> {
+    let rows: Vec<(Option<Uuid>, Option<String>, i64, i64)> = s
+        .query(
+            "SELECT o.owner_id, u.name, count(*) FILTER (WHERE o.stage = 'won'),
+                    count(*) FILTER (WHERE o.stage = 'lost')
+             FROM opportunities o LEFT JOIN users u ON u.id = o.owner_id
+             WHERE o.stage IN ('won', 'lost')",
+            " GROUP BY o.owner_id, u.name ORDER BY u.name NULLS LAST, o.owner_id",
+        )
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(owner_id, owner_name, won, lost)| OwnerWinRate {
+            owner_id: owner_id.map(UserId),
+            owner_name,
+            won,
+            lost,
+            rate: rate(won, won + lost),
+        })
+        .collect())
+}
+
+/// Average days between entering a stage and entering the next one (stays still going are not counted).
+pub async fn avg_days_in_stage(
+    db: &PgPool,
+    s: &ReportScope,
+) -> Result<Vec<StageDuration>, sqlx::Error> {
+    let rows: Vec<(String, f64)> = s
+        .query(
+            "SELECT stage, (avg(extract(epoch FROM left_at - changed_at)) / 86400)::float8 FROM (
+                 SELECT h.to_stage AS stage, h.changed_at,
+                        lead(h.changed_at) OVER (PARTITION BY h.opportunity_id ORDER BY h.changed_at, h.id) AS left_at
+                 FROM opportunities o JOIN opportunity_stage_history h ON h.opportunity_id = o.id
+                 WHERE true",
+            ") stays WHERE left_at IS NOT NULL GROUP BY stage",
+        )
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
+    let mut out: Vec<StageDuration> = rows
+        .into_iter()
+        .map(|(st, days)| StageDuration {
+            stage: stage(&st),
+            days,
+        })
+        .collect();
+    out.sort_by_key(|d| d.stage);
+    Ok(out)
+}
