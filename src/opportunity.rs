@@ -291,7 +291,9 @@ impl OpportunityPatch {
                 required("name");
                 String::new()
             }
-            other => other.apply_to(Some(current.name.clone())).unwrap_or_default(),
+            other => other
+                .apply_to(Some(current.name.clone()))
+                .unwrap_or_default(),
         };
         if matches!(self.customer_id, Patch::Null) {
             required("customer_id");
@@ -299,7 +301,10 @@ impl OpportunityPatch {
         if matches!(self.stage, Patch::Null) {
             required("stage");
         }
-        let stage = self.stage.apply_to(Some(current.stage)).unwrap_or(current.stage);
+        let stage = self
+            .stage
+            .apply_to(Some(current.stage))
+            .unwrap_or(current.stage);
         let probability = match self.probability {
             Patch::Value(p) => Some(p),
             Patch::Missing if stage == current.stage => Some(current.probability),
@@ -311,13 +316,18 @@ impl OpportunityPatch {
             contact_id: self.contact_id.apply_to(current.contact_id),
             lead_id: self.lead_id.apply_to(current.lead_id),
             stage,
-            amount: self.amount.apply_to(Some(current.amount)).unwrap_or_default(),
+            amount: self
+                .amount
+                .apply_to(Some(current.amount))
+                .unwrap_or_default(),
             currency: self
                 .currency
                 .apply_to(Some(current.currency.clone()))
                 .unwrap_or_default(),
             probability,
-            expected_close_date: self.expected_close_date.apply_to(current.expected_close_date),
+            expected_close_date: self
+                .expected_close_date
+                .apply_to(current.expected_close_date),
             owner_id: self.owner_id.apply_to(current.owner_id),
             lost_reason: self.lost_reason.apply_to(current.lost_reason.clone()),
             description: self
@@ -665,10 +675,18 @@ mod tests {
             serde_json::from_str(r#"{"stage":"proposal","probability":55}"#).unwrap();
         assert_eq!(explicit.apply(&current).unwrap().probability, Some(55));
         let lost = OpportunityPatch::move_to(Stage::Lost, None);
-        assert!(lost.apply(&current).unwrap_err().field("lost_reason").is_some());
+        assert!(
+            lost.apply(&current)
+                .unwrap_err()
+                .field("lost_reason")
+                .is_some()
+        );
         let lost = OpportunityPatch::move_to(Stage::Lost, Some("price".into()));
         let merged = lost.apply(&current).unwrap();
-        assert_eq!((merged.probability, merged.lost_reason.as_deref()), (Some(0), Some("price")));
+        assert_eq!(
+            (merged.probability, merged.lost_reason.as_deref()),
+            (Some(0), Some("price"))
+        );
         let bad: OpportunityPatch = serde_json::from_str(r#"{"name":null,"stage":null}"#).unwrap();
         let p = bad.apply(&current).unwrap_err();
         assert!(p.field("name").is_some() && p.field("stage").is_some());

@@ -23,7 +23,7 @@ pub struct StageTotal {
     pub weighted_amount: Decimal,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PipelineTotals {
     pub open_count: i64,
@@ -109,12 +109,18 @@ pub fn complete_stages(found: Vec<StageTotal>) -> (Vec<StageTotal>, PipelineTota
                 .unwrap_or(StageTotal {
                     stage: *s,
                     count: 0,
-                    amount: Decimal::ZERO,
-                    weighted_amount: Decimal::ZERO,
+                    amount: cents(0),
+                    weighted_amount: cents(0),
                 })
         })
         .collect();
-    let mut totals = PipelineTotals::default();
+    let mut totals = PipelineTotals {
+        open_count: 0,
+        open_amount: cents(0),
+        weighted_amount: cents(0),
+        won_amount: cents(0),
+        lost_amount: cents(0),
+    };
     for t in &stages {
         match t.stage {
             Stage::Won => totals.won_amount += t.amount,
@@ -127,6 +133,11 @@ pub fn complete_stages(found: Vec<StageTotal>) -> (Vec<StageTotal>, PipelineTota
         }
     }
     (stages, totals)
+}
+
+/// An amount in cents, so that zeros print as `"0.00"` like the sums.
+fn cents(c: i64) -> Decimal {
+    Decimal::new(c, 2)
 }
 
 /// `part / whole`, `None` when `whole` is 0.

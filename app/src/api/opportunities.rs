@@ -35,10 +35,7 @@ pub async fn update_opportunity(
     patch: OpportunityPatch,
 ) -> Result<Opportunity, ApiError> {
     let (ctx, actor) = crate::ssr::web::caller().await?;
-    Ok(
-        crate::ssr::services::opportunities::update(&ctx, &actor, id, Some(version), patch)
-            .await?,
-    )
+    Ok(crate::ssr::services::opportunities::update(&ctx, &actor, id, Some(version), patch).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "delete_opportunity", input = Json)]

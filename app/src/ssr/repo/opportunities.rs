@@ -3,9 +3,7 @@
 use super::customers::Visible;
 use domain::opportunity::{Opportunity, OpportunityInput, OpportunitySortKey, Stage, StageChange};
 use domain::page::SortDir;
-use domain::{
-    ContactId, CustomerId, LeadId, OpportunityId, StageChangeId, UserId,
-};
+use domain::{ContactId, CustomerId, LeadId, OpportunityId, StageChangeId, UserId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -358,7 +356,11 @@ fn push_after(qb: &mut QueryBuilder<'_, Postgres>, col: &str, desc: bool, after:
             // Past a dated row: later dates, then (ascending) every undated row.
             qb.push(" AND (true");
             push_keyset(qb, col, "o.id", desc, d, id);
-            qb.push(if desc { ")" } else { " OR o.expected_close_date IS NULL)" });
+            qb.push(if desc {
+                ")"
+            } else {
+                " OR o.expected_close_date IS NULL)"
+            });
         }
         After::CloseDate(None, id) => {
             // Past an undated row: the rest of the undated rows, then (descending) every dated row.

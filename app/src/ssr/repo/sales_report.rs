@@ -51,7 +51,14 @@ impl ReportScope {
 /// Converted amount and weighted amount of the rows of a GROUP BY over `o` joined with `r` (exchange_rates).
 const SUMS: &str = "round(sum(o.amount * r.rate), 2) AS amount,
     round(sum(o.amount * r.rate * o.probability / 100), 2) AS weighted_amount";
-const CONVERTED: &str = "FROM opportunities o JOIN exchange_rates r ON r.currency = o.currency WHERE true";
+const CONVERTED: &str =
+    "FROM opportunities o JOIN exchange_rates r ON r.currency = o.currency WHERE true";
+
+/// Two decimal places also for a zero sum (PostgreSQL's numeric zero arrives without a scale).
+fn cents(mut d: Decimal) -> Decimal {
+    d.rescale(2);
+    d
+}
 
 fn stage(s: &str) -> Stage {
     Stage::parse(s).unwrap_or_default()
@@ -71,8 +78,8 @@ pub async fn stage_totals(db: &PgPool, s: &ReportScope) -> Result<Vec<StageTotal
         .map(|(st, count, amount, weighted_amount)| StageTotal {
             stage: stage(&st),
             count,
-            amount,
-            weighted_amount,
+            amount: cents(amount),
+            weighted_amount: cents(weighted_amount),
         })
         .collect())
 }
@@ -109,8 +116,8 @@ pub async fn forecast(db: &PgPool, s: &ReportScope) -> Result<Vec<ForecastMonth>
         .into_iter()
         .map(|(month, count, amount, weighted_amount)| ForecastMonth {
             month,
-            amount,
-            weighted_amount,
+            amount: cents(amount),
+            weighted_amount: cents(weighted_amount),
             count,
         })
         .collect())

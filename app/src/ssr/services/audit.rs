@@ -36,9 +36,9 @@ pub async fn record_history(
     match entity {
         "customer" => drop(super::customers::get(ctx, actor, CustomerId(id)).await?),
         "contact" => drop(super::contacts::get(ctx, actor, ContactId(id)).await?),
-        "opportunity" => drop(
-            super::opportunities::get(ctx, actor, domain::OpportunityId(id)).await?,
-        ),
+        "opportunity" => {
+            drop(super::opportunities::get(ctx, actor, domain::OpportunityId(id)).await?)
+        }
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}

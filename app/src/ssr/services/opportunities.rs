@@ -10,9 +10,8 @@ use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::opportunity::{
-    Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput,
-    OpportunityPatch, OpportunityQuery, OpportunitySortKey, Stage, StageChange, StageError,
-    check_transition,
+    Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput, OpportunityPatch,
+    OpportunityQuery, OpportunitySortKey, Stage, StageChange, StageError, check_transition,
 };
 use domain::page::Cursor;
 use domain::{Action, OpportunityId, Page, Principal, Problem, Resource, UserId};
@@ -78,9 +77,7 @@ fn keyset_after(c: &Cursor, key: OpportunitySortKey) -> Result<After, Problem> {
     Ok(match key {
         OpportunitySortKey::Name => After::Text(c.value.clone(), c.id),
         OpportunitySortKey::Amount => After::Amount(v.parse().map_err(|_| bad())?, c.id),
-        OpportunitySortKey::Probability => {
-            After::Probability(v.parse().map_err(|_| bad())?, c.id)
-        }
+        OpportunitySortKey::Probability => After::Probability(v.parse().map_err(|_| bad())?, c.id),
         OpportunitySortKey::ExpectedCloseDate if v.is_empty() => After::CloseDate(None, c.id),
         OpportunitySortKey::ExpectedCloseDate => After::CloseDate(
             Some(domain::opportunity::parse_date(v).map_err(|_| bad())?),
@@ -101,9 +98,7 @@ async fn visible_record(
     lock: bool,
 ) -> Result<Opportunity> {
     match repo::by_id(conn, id, lock).await? {
-        Some(r) if p.sees(R, r.opportunity.owner_id, r.owner_team.as_deref()) => {
-            Ok(r.opportunity)
-        }
+        Some(r) if p.sees(R, r.opportunity.owner_id, r.owner_team.as_deref()) => Ok(r.opportunity),
         _ => Err(Problem::not_found("opportunity").into()),
     }
 }
