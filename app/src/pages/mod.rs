@@ -15,4 +15,13 @@ pub mod customer_table;
 pub mod customers;
 pub mod login;
 pub mod not_found;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod opportunity_bulk;
+pub mod opportunity_detail;
+pub mod opportunity_filters;
+pub mod opportunity_form;
+pub mod opportunity_move;
+pub mod pipeline;
+pub mod pipeline_report;
 pub mod user_form;
