@@ -14,7 +14,10 @@ async fn opp(app: &TestApp, u: &TestUser, body: Value) -> Value {
 }
 
 fn path(o: &Value) -> String {
-    format!("/api/v1/opportunities/{}", o["id"].as_str().unwrap())
+    format!(
+        "/api/v1/opportunities/{}",
+        o["id"].as_str().expect("test data")
+    )
 }
 
 /// A customer of `u` and a minimal valid opportunity body for it.
@@ -31,14 +34,14 @@ async fn moved(app: &TestApp, u: &TestUser, o: &Value, body: Value) -> (StatusCo
 
 /// (history rows, audit rows) of one opportunity.
 async fn trail(app: &TestApp, o: &Value) -> (i64, i64) {
-    let id = uuid::Uuid::parse_str(o["id"].as_str().unwrap()).unwrap();
+    let id = uuid::Uuid::parse_str(o["id"].as_str().expect("test data")).expect("test data");
     let history: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM opportunity_stage_history WHERE opportunity_id = $1",
     )
     .bind(id)
     .fetch_one(&app.db)
     .await
-    .unwrap();
+    .expect("test data");
     (history, app.audit_count(&id.to_string()).await)
 }
 
@@ -557,14 +560,17 @@ async fn report_data(app: &TestApp, a: &TestUser, b: &TestUser) {
 fn stage_row(r: &Value, stage: &str) -> (i64, String, String) {
     let s = r["stages"]
         .as_array()
-        .unwrap()
+        .expect("report shape")
         .iter()
         .find(|s| s["stage"] == stage)
-        .unwrap();
+        .expect("report shape");
     (
-        s["count"].as_i64().unwrap(),
-        s["amount"].as_str().unwrap().to_owned(),
-        s["weighted_amount"].as_str().unwrap().to_owned(),
+        s["count"].as_i64().expect("report shape"),
+        s["amount"].as_str().expect("report shape").to_owned(),
+        s["weighted_amount"]
+            .as_str()
+            .expect("report shape")
+            .to_owned(),
     )
 }
 

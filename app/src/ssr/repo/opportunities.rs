@@ -241,12 +241,12 @@ pub async fn contact_customer(
 }
 
 pub async fn lead_exists(conn: &mut PgConnection, id: LeadId) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1) AS "e!""#,
         id.0
     )
     .fetch_one(conn)
-    .await?)
+    .await
 }
 
 /// Where a keyset page starts: after this sort value and id.
