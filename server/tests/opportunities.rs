@@ -679,3 +679,28 @@ async fn sales_pipeline_report_numbers(db: PgPool) {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_openapi_document_lists_the_pipeline(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (_, doc) = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    for path in [
+        "/api/v1/opportunities",
+        "/api/v1/opportunities/{id}",
+        "/api/v1/opportunities/bulk",
+        "/api/v1/opportunities/bulk-actions",
+        "/api/v1/opportunities/{id}/stage-history",
+        "/api/v1/reports/sales-pipeline",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    let tags: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert!(tags.contains(&"opportunities") && tags.contains(&"reports"));
+}

@@ -185,33 +185,22 @@ pub fn input_of(o: &Opportunity) -> OpportunityInput {
 
 /// Only the fields that differ from the record as loaded (`None` clears).
 pub fn patch_between(before: &OpportunityInput, after: OpportunityInput) -> OpportunityPatch {
-    fn set<T: PartialEq>(old: &T, new: T) -> Patch<T> {
-        if *old == new {
-            Patch::Missing
-        } else {
-            Patch::Value(new)
-        }
-    }
-    fn opt<T: PartialEq>(old: &Option<T>, new: Option<T>) -> Patch<T> {
-        match new {
-            _ if *old == new => Patch::Missing,
-            Some(v) => Patch::Value(v),
-            None => Patch::Null,
-        }
-    }
     OpportunityPatch {
-        name: set(&before.name, after.name),
-        customer_id: opt(&before.customer_id, after.customer_id),
+        name: Patch::between(&before.name, after.name),
+        customer_id: Patch::between_opt(&before.customer_id, after.customer_id),
         contact_id: Patch::Missing,
         lead_id: Patch::Missing,
-        stage: set(&before.stage, after.stage),
-        amount: set(&before.amount, after.amount),
-        currency: set(&before.currency, after.currency),
-        probability: opt(&before.probability, after.probability),
-        expected_close_date: opt(&before.expected_close_date, after.expected_close_date),
-        owner_id: opt(&before.owner_id, after.owner_id),
-        lost_reason: opt(&before.lost_reason, after.lost_reason),
-        description: set(&before.description, after.description),
+        stage: Patch::between(&before.stage, after.stage),
+        amount: Patch::between(&before.amount, after.amount),
+        currency: Patch::between(&before.currency, after.currency),
+        probability: Patch::between_opt(&before.probability, after.probability),
+        expected_close_date: Patch::between_opt(
+            &before.expected_close_date,
+            after.expected_close_date,
+        ),
+        owner_id: Patch::between_opt(&before.owner_id, after.owner_id),
+        lost_reason: Patch::between_opt(&before.lost_reason, after.lost_reason),
+        description: Patch::between(&before.description, after.description),
     }
 }
 
