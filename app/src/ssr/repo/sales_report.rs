@@ -48,11 +48,26 @@ impl ReportScope {
     }
 }
 
-/// Converted amount and weighted amount of the rows of a GROUP BY over `o` joined with `r` (exchange_rates).
-const SUMS: &str = "round(sum(o.amount * r.rate), 2) AS amount,
-    round(sum(o.amount * r.rate * o.probability / 100), 2) AS weighted_amount";
-const CONVERTED: &str =
-    "FROM opportunities o JOIN exchange_rates r ON r.currency = o.currency WHERE true";
+/// One converted sum per `key` (an expression over `o`): the opportunities are first summed per key and
+/// currency, then each currency's sums are converted once (exact: numeric is distributive), which keeps the
+/// per-row work to two additions. Currencies without a rate drop out at the join.
+fn converted(key: &str, open_only: bool) -> (String, String) {
+    let open = if open_only {
+        " AND o.stage IN ('qualification', 'proposal', 'negotiation') AND o.expected_close_date IS NOT NULL"
+    } else {
+        ""
+    };
+    (
+        format!(
+            "SELECT t.k, sum(t.n)::bigint, round(sum(t.amount * r.rate), 2), round(sum(t.weighted * r.rate) / 100, 2)
+             FROM (SELECT {key} AS k, o.currency, count(*) AS n, sum(o.amount) AS amount,
+                          sum(o.amount * o.probability) AS weighted
+                   FROM opportunities o WHERE true{open}"
+        ),
+        " GROUP BY 1, 2) t JOIN exchange_rates r ON r.currency = t.currency GROUP BY t.k ORDER BY t.k"
+            .to_owned(),
+    )
+}
 
 /// Two decimal places also for a zero sum (PostgreSQL's numeric zero arrives without a scale).
 fn cents(mut d: Decimal) -> Decimal {
@@ -65,11 +80,9 @@ fn stage(s: &str) -> Stage {
 }
 
 pub async fn stage_totals(db: &PgPool, s: &ReportScope) -> Result<Vec<StageTotal>, sqlx::Error> {
+    let (head, tail) = converted("o.stage", false);
     let rows: Vec<(String, i64, Decimal, Decimal)> = s
-        .query(
-            &format!("SELECT o.stage, count(*), {SUMS} {CONVERTED}"),
-            " GROUP BY o.stage",
-        )
+        .query(&head, &tail)
         .build_query_as()
         .fetch_all(db)
         .await?;
@@ -101,14 +114,9 @@ pub async fn unconverted_currencies(
 
 /// Open opportunities by expected close month.
 pub async fn forecast(db: &PgPool, s: &ReportScope) -> Result<Vec<ForecastMonth>, sqlx::Error> {
+    let (head, tail) = converted("to_char(o.expected_close_date, 'YYYY-MM')", true);
     let rows: Vec<(String, i64, Decimal, Decimal)> = s
-        .query(
-            &format!(
-                "SELECT to_char(o.expected_close_date, 'YYYY-MM') AS month, count(*), {SUMS} {CONVERTED}
-                 AND o.stage IN ('qualification', 'proposal', 'negotiation') AND o.expected_close_date IS NOT NULL"
-            ),
-            " GROUP BY 1 ORDER BY 1",
-        )
+        .query(&head, &tail)
         .build_query_as()
         .fetch_all(db)
         .await?;
