@@ -174,10 +174,18 @@ pub struct NewStageChange {
     pub changed_by: UserId,
 }
 
+/// Closes the stay in the previous stage (`left_at`, the same transaction time as the new row's `changed_at`)
+/// and appends the new stage.
 pub async fn insert_stage_change(
     conn: &mut PgConnection,
     c: NewStageChange,
 ) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE opportunity_stage_history SET left_at = now() WHERE opportunity_id = $1 AND left_at IS NULL",
+        c.opportunity_id.0
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "INSERT INTO opportunity_stage_history (id, opportunity_id, from_stage, to_stage, amount, probability, changed_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -201,8 +209,7 @@ pub async fn stage_history(
 ) -> Result<Vec<StageChange>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT h.id, h.from_stage, h.to_stage, h.amount, h.probability, h.changed_by, u.name AS "changed_by_name?",
-                h.changed_at,
-                lead(h.changed_at) OVER (ORDER BY h.changed_at, h.id) AS left_at
+                h.changed_at, h.left_at
            FROM opportunity_stage_history h LEFT JOIN users u ON u.id = h.changed_by
            WHERE h.opportunity_id = $1
            ORDER BY h.changed_at, h.id"#,

@@ -193,12 +193,10 @@ pub async fn avg_days_in_stage(
 ) -> Result<Vec<StageDuration>, sqlx::Error> {
     let rows: Vec<(String, f64)> = s
         .query(
-            "SELECT stage, (avg(extract(epoch FROM left_at - changed_at)) / 86400)::float8 FROM (
-                 SELECT h.to_stage AS stage, h.changed_at,
-                        lead(h.changed_at) OVER (PARTITION BY h.opportunity_id ORDER BY h.changed_at, h.id) AS left_at
-                 FROM opportunities o JOIN opportunity_stage_history h ON h.opportunity_id = o.id
-                 WHERE true",
-            ") stays WHERE left_at IS NOT NULL GROUP BY stage",
+            "SELECT h.to_stage, (avg(extract(epoch FROM h.left_at - h.changed_at)) / 86400)::float8
+             FROM opportunities o JOIN opportunity_stage_history h ON h.opportunity_id = o.id
+             WHERE h.left_at IS NOT NULL",
+            " GROUP BY h.to_stage",
         )
         .build_query_as()
         .fetch_all(db)
