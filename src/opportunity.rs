@@ -410,6 +410,13 @@ pub struct OpportunityQuery {
     pub owner_id: Option<String>,
     pub customer_id: Option<String>,
     pub currency: Option<String>,
+    /// Exact name (case-insensitive).
+    pub name: Option<String>,
+    /// Exact amount (`1234.50`).
+    pub amount: Option<String>,
+    pub probability: Option<String>,
+    /// Exact expected close date.
+    pub expected_close_date: Option<String>,
     /// Expected close on or after this date.
     pub close_from: Option<String>,
     /// Expected close on or before this date.
@@ -429,6 +436,10 @@ pub struct OpportunityFilter {
     pub owner_id: Option<UserId>,
     pub customer_id: Option<CustomerId>,
     pub currency: Option<String>,
+    pub name: Option<String>,
+    pub amount: Option<Decimal>,
+    pub probability: Option<i16>,
+    pub expected_close_date: Option<NaiveDate>,
     pub close_from: Option<NaiveDate>,
     pub close_to: Option<NaiveDate>,
     pub sort: SortSpec<OpportunitySortKey>,
@@ -481,6 +492,20 @@ impl OpportunityQuery {
                 .opt("customer_id", self.customer_id.as_deref(), parse_uuid)
                 .map(CustomerId),
             currency: clean(self.currency).map(|c| c.to_uppercase()),
+            name: clean(self.name),
+            amount: p.opt("amount", self.amount.as_deref(), |s| {
+                s.parse::<Decimal>()
+                    .map_err(|_| "must be an amount like 1234.50".to_owned())
+            }),
+            probability: p.opt("probability", self.probability.as_deref(), |s| {
+                s.parse::<i16>()
+                    .map_err(|_| "must be a whole number from 0 to 100".to_owned())
+            }),
+            expected_close_date: p.opt(
+                "expected_close_date",
+                self.expected_close_date.as_deref(),
+                parse_date,
+            ),
             close_from: p.opt("close_from", self.close_from.as_deref(), parse_date),
             close_to: p.opt("close_to", self.close_to.as_deref(), parse_date),
             sort: sort.unwrap_or(SortSpec {
@@ -721,11 +746,13 @@ mod tests {
             owner_id: Some("x".into()),
             close_to: Some("soon".into()),
             sort: Some("secret".into()),
+            amount: Some("lots".into()),
+            probability: Some("high".into()),
             ..Default::default()
         }
         .parse()
         .unwrap_err();
-        assert_eq!(p.errors.len(), 4, "{p}");
+        assert_eq!(p.errors.len(), 6, "{p}");
     }
 
     #[test]

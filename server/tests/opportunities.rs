@@ -109,6 +109,13 @@ async fn create_read_update_delete_with_history_and_audit(db: PgPool) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    let (_, exact) = app
+        .get(
+            "/api/v1/opportunities?amount=1500.50&probability=40&expected_close_date=2026-12-31&name=BIG%20DEAL&currency=usd",
+            &u,
+        )
+        .await;
+    assert_eq!(exact["data"].as_array().map(Vec::len), Some(1), "{exact}");
     let (_, none) = app.get("/api/v1/opportunities?stage=won", &u).await;
     assert_eq!(none["data"], json!([]));
 
@@ -703,4 +710,59 @@ async fn the_openapi_document_lists_the_pipeline(db: PgPool) {
         .filter_map(|t| t["name"].as_str())
         .collect();
     assert!(tags.contains(&"opportunities") && tags.contains(&"reports"));
+}
+
+/// Names of every page of `path` (which already has a query string), `limit=2` at a time.
+async fn all_pages(app: &TestApp, u: &TestUser, path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}&limit=2&cursor={c}"),
+            None => format!("{path}&limit=2"),
+        };
+        let (status, page) = app.get(&url, u).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for o in page["data"].as_array().expect("data") {
+            names.push(o["name"].as_str().expect("name").to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return names,
+        }
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn keyset_pages_cover_every_row_once_in_order_with_empty_close_dates(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let body = deal(&app, &u, "x").await;
+    let rows = [
+        ("a", Some("2026-03-01"), "30.00"),
+        ("b", None, "10.00"),
+        ("c", Some("2026-01-01"), "50.00"),
+        ("d", None, "20.00"),
+        ("e", Some("2026-02-01"), "40.00"),
+    ];
+    for (name, close, amount) in rows {
+        let mut b = body.clone();
+        b["name"] = json!(name);
+        b["expected_close_date"] = json!(close);
+        b["amount"] = json!(amount);
+        opp(&app, &u, b).await;
+    }
+    let asc = all_pages(&app, &u, "/api/v1/opportunities?sort=expected_close_date").await;
+    assert_eq!(&asc[..3], ["c", "e", "a"], "dated first, earliest first");
+    let mut undated = asc[3..].to_vec();
+    undated.sort();
+    assert_eq!(undated, ["b", "d"]);
+    let desc = all_pages(&app, &u, "/api/v1/opportunities?sort=-expected_close_date").await;
+    assert_eq!(&desc[2..], ["a", "e", "c"], "undated first when descending");
+    let by_amount = all_pages(&app, &u, "/api/v1/opportunities?sort=-amount").await;
+    assert_eq!(by_amount, ["c", "e", "a", "d", "b"]);
+    let by_name = all_pages(&app, &u, "/api/v1/opportunities?sort=name").await;
+    assert_eq!(by_name, ["a", "b", "c", "d", "e"]);
+    let newest = all_pages(&app, &u, "/api/v1/opportunities?stage=qualification").await;
+    assert_eq!(newest, ["e", "d", "c", "b", "a"], "default: newest first");
 }

@@ -276,6 +276,10 @@ pub struct ListParams {
     pub owner_id: Option<UserId>,
     pub customer_id: Option<CustomerId>,
     pub currency: Option<String>,
+    pub name: Option<String>,
+    pub amount: Option<Decimal>,
+    pub probability: Option<i16>,
+    pub expected_close_date: Option<chrono::NaiveDate>,
     pub close_from: Option<chrono::NaiveDate>,
     pub close_to: Option<chrono::NaiveDate>,
     pub sort: OpportunitySortKey,
@@ -330,6 +334,20 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<OpportunityRecord>, 
     }
     if let Some(c) = p.currency {
         qb.push(" AND o.currency = ").push_bind(c);
+    }
+    if let Some(n) = p.name {
+        qb.push(" AND lower(o.name) = lower(")
+            .push_bind(n)
+            .push(")");
+    }
+    if let Some(a) = p.amount {
+        qb.push(" AND o.amount = ").push_bind(a);
+    }
+    if let Some(pr) = p.probability {
+        qb.push(" AND o.probability = ").push_bind(pr);
+    }
+    if let Some(d) = p.expected_close_date {
+        qb.push(" AND o.expected_close_date = ").push_bind(d);
     }
     if let Some(d) = p.close_from {
         qb.push(" AND o.expected_close_date >= ").push_bind(d);

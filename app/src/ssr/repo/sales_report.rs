@@ -89,11 +89,8 @@ fn stage(s: &str) -> Stage {
 
 pub async fn stage_totals(db: &PgPool, s: &ReportScope) -> Result<Vec<StageTotal>, sqlx::Error> {
     let (head, tail) = converted("o.stage", false);
-    let rows: Vec<(String, i64, Decimal, Decimal)> = s
-        .query(&head, &tail)
-        .build_query_as()
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<(String, i64, Decimal, Decimal)> =
+        s.query(&head, &tail).build_query_as().fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(|(st, count, amount, weighted_amount)| StageTotal {
@@ -123,11 +120,8 @@ pub async fn unconverted_currencies(
 /// Open opportunities by expected close month.
 pub async fn forecast(db: &PgPool, s: &ReportScope) -> Result<Vec<ForecastMonth>, sqlx::Error> {
     let (head, tail) = converted("to_char(o.expected_close_date, 'YYYY-MM')", true);
-    let rows: Vec<(String, i64, Decimal, Decimal)> = s
-        .query(&head, &tail)
-        .build_query_as()
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<(String, i64, Decimal, Decimal)> =
+        s.query(&head, &tail).build_query_as().fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(|(month, count, amount, weighted_amount)| ForecastMonth {
