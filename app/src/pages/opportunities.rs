@@ -36,6 +36,7 @@ fn OpportunityList() -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
     let filters = OpportunityFilters::from_url();
+    filters.sync_url();
     let users = UserChoices::load();
     let list = PagedList::new(move |cursor| {
         let stage = Stage::parse(&filters.stage.get_untracked()).ok();

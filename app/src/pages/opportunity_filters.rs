@@ -7,7 +7,8 @@ use crate::components::user_choices::UserChoices;
 use crate::components::{SelectField, TextField};
 use domain::opportunity::{OpportunityQuery, Stage};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::time::Duration;
 
 #[derive(Clone, Copy)]
@@ -66,6 +67,35 @@ impl OpportunityFilters {
             ("close_from", some(self.close_from.get())),
             ("close_to", some(self.close_to.get())),
         ])
+    }
+
+    /// Keeps the page's URL in step with the shared filters (replacing the entry), so a reload or a shared
+    /// link shows the same selection.
+    pub fn sync_url(self) {
+        let location = use_location();
+        let here = location.pathname.get_untracked();
+        let navigate = use_navigate();
+        Effect::new(move |_| {
+            let wanted = self.url();
+            let still_here = location.pathname.with_untracked(|p| *p == here);
+            let current = location.search.with_untracked(|s| {
+                if s.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{}", s.trim_start_matches('?'))
+                }
+            });
+            if still_here && wanted != current {
+                navigate(
+                    &format!("{here}{wanted}"),
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            }
+        });
     }
 
     pub fn is_filtered(&self) -> bool {

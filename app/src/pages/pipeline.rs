@@ -123,6 +123,7 @@ fn Board() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let filters = OpportunityFilters::from_url();
+    filters.sync_url();
     let users = UserChoices::load();
     let state = BoardState::new();
     Effect::new(move |_| state.load(filters));
