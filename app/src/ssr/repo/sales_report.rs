@@ -58,7 +58,8 @@ impl ReportScope {
 
 /// One converted sum per `key` (an expression over `o`): the opportunities are first summed per key and
 /// currency, then each currency's sums are converted once (exact: numeric is distributive), which keeps the
-/// per-row work to two additions. Currencies without a rate drop out at the join.
+/// per-row work to two additions. Currencies without a rate count for nothing and are listed per key (the last
+/// column), so the report needs no extra scan to name them.
 fn converted(key: &str, open_only: bool) -> (String, String) {
     let open = if open_only {
         " AND o.stage IN ('qualification', 'proposal', 'negotiation') AND o.expected_close_date IS NOT NULL"
@@ -67,12 +68,14 @@ fn converted(key: &str, open_only: bool) -> (String, String) {
     };
     (
         format!(
-            "SELECT t.k, sum(t.n)::bigint, round(sum(t.amount * r.rate), 2), round(sum(t.weighted * r.rate) / 100, 2)
+            "SELECT t.k, coalesce(sum(t.n) FILTER (WHERE r.rate IS NOT NULL), 0)::bigint,
+                    coalesce(round(sum(t.amount * r.rate), 2), 0), coalesce(round(sum(t.weighted * r.rate) / 100, 2), 0),
+                    coalesce(array_agg(t.currency::text) FILTER (WHERE r.rate IS NULL), '{{}}')
              FROM (SELECT {key} AS k, o.currency, count(*) AS n, sum(o.amount) AS amount,
                           sum(o.amount * o.probability) AS weighted
                    FROM opportunities o WHERE true{open}"
         ),
-        " GROUP BY 1, 2) t JOIN exchange_rates r ON r.currency = t.currency GROUP BY t.k ORDER BY t.k"
+        " GROUP BY 1, 2) t LEFT JOIN exchange_rates r ON r.currency = t.currency GROUP BY t.k ORDER BY t.k"
             .to_owned(),
     )
 }
@@ -87,44 +90,38 @@ fn stage(s: &str) -> Stage {
     Stage::parse(s).unwrap_or_default()
 }
 
-pub async fn stage_totals(db: &PgPool, s: &ReportScope) -> Result<Vec<StageTotal>, sqlx::Error> {
+type ConvertedRow = (String, i64, Decimal, Decimal, Vec<String>);
+
+/// Totals per stage, and the currencies left out for want of a rate.
+pub async fn stage_totals(
+    db: &PgPool,
+    s: &ReportScope,
+) -> Result<(Vec<StageTotal>, Vec<String>), sqlx::Error> {
     let (head, tail) = converted("o.stage", false);
-    let rows: Vec<(String, i64, Decimal, Decimal)> =
-        s.query(&head, &tail).build_query_as().fetch_all(db).await?;
-    Ok(rows
+    let rows: Vec<ConvertedRow> = s.query(&head, &tail).build_query_as().fetch_all(db).await?;
+    let mut unconverted: Vec<String> = rows.iter().flat_map(|r| r.4.clone()).collect();
+    unconverted.sort();
+    unconverted.dedup();
+    let totals = rows
         .into_iter()
-        .map(|(st, count, amount, weighted_amount)| StageTotal {
+        .map(|(st, count, amount, weighted_amount, _)| StageTotal {
             stage: stage(&st),
             count,
             amount: cents(amount),
             weighted_amount: cents(weighted_amount),
         })
-        .collect())
-}
-
-/// Currencies of the selected opportunities that have no exchange rate.
-pub async fn unconverted_currencies(
-    db: &PgPool,
-    s: &ReportScope,
-) -> Result<Vec<String>, sqlx::Error> {
-    s.query(
-        "SELECT DISTINCT o.currency::text FROM opportunities o
-         WHERE NOT EXISTS (SELECT 1 FROM exchange_rates r WHERE r.currency = o.currency)",
-        " ORDER BY 1",
-    )
-    .build_query_scalar()
-    .fetch_all(db)
-    .await
+        .collect();
+    Ok((totals, unconverted))
 }
 
 /// Open opportunities by expected close month.
 pub async fn forecast(db: &PgPool, s: &ReportScope) -> Result<Vec<ForecastMonth>, sqlx::Error> {
     let (head, tail) = converted("to_char(o.expected_close_date, 'YYYY-MM')", true);
-    let rows: Vec<(String, i64, Decimal, Decimal)> =
-        s.query(&head, &tail).build_query_as().fetch_all(db).await?;
+    let rows: Vec<ConvertedRow> = s.query(&head, &tail).build_query_as().fetch_all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|(month, count, amount, weighted_amount)| ForecastMonth {
+        .filter(|r| r.1 > 0)
+        .map(|(month, count, amount, weighted_amount, _)| ForecastMonth {
             month,
             amount: cents(amount),
             weighted_amount: cents(weighted_amount),

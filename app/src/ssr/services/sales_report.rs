@@ -23,10 +23,9 @@ pub async fn sales_pipeline(
         to: f.to,
     };
     let db = &ctx.db;
-    let (found, unconverted_currencies, forecast, win_rate_by_stage, win_rate_by_owner, avg_days) =
+    let ((found, unconverted_currencies), forecast, win_rate_by_stage, win_rate_by_owner, avg_days) =
         tokio::try_join!(
             repo::stage_totals(db, &scope),
-            repo::unconverted_currencies(db, &scope),
             repo::forecast(db, &scope),
             repo::win_rate_by_stage(db, &scope),
             repo::win_rate_by_owner(db, &scope),
