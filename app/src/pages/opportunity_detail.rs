@@ -375,7 +375,7 @@ fn StageHistory(id: OpportunityId, reload_key: RwSignal<u32>) -> impl IntoView {
                                     view! {
                                         <li class="timeline-item">
                                             <StageBadge stage=c.to_stage />
-                                            " " {money(c.amount, "")} " · " {format!("{}%", c.probability)}
+                                            " " {c.amount.to_string()} " · " {format!("{}%", c.probability)}
                                             <p class="cell-sub">
                                                 {date_time(c.changed_at)} " · "
                                                 {c.changed_by_name.clone().unwrap_or_else(|| "System".into())} " · "

@@ -3,6 +3,12 @@
 //!
 //! Every query starts from the same filtered set of opportunities: the caller's visible owners
 //! (`opportunities_owner_stage_idx`), an owner filter and the expected-close range (`opportunities_close_idx`).
+//!
+//! Measured (EXPLAIN ANALYZE, 2 cores, 500k opportunities, 900k history rows): one sales user's report runs
+//! every section in 3–110 ms; the whole-company report scans everything: stages 126 ms, forecast 121 ms, win
+//! rate by owner 81 ms, days in stage 127 ms, win rate by stage 680 ms (the history join alone is 460 ms).
+//! Meeting 100 ms there needs aggregates kept up to date on write (per owner × stage × currency × close
+//! month, and per stage entered for closed opportunities), not a better plan.
 
 use super::customers::Visible;
 use domain::UserId;
