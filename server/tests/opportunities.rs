@@ -766,3 +766,66 @@ async fn keyset_pages_cover_every_row_once_in_order_with_empty_close_dates(db: P
     let newest = all_pages(&app, &u, "/api/v1/opportunities?stage=qualification").await;
     assert_eq!(newest, ["e", "d", "c", "b", "a"], "default: newest first");
 }
+
+/// The board and the detail page use server functions: a stage move with the version seen, the stage history,
+/// the report and the record's audit history, under the same rules as the REST API.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn server_functions_move_stages_and_read_history(db: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let body = deal(&app, &u, "Rpc").await;
+    let o = opp(&app, &u, body).await;
+    let browser = app.browser_login(&u.email).await;
+    let call = |path: &'static str, body: Value| {
+        let browser = browser.clone();
+        let url = format!("{}{path}", app.base);
+        async move {
+            let res = browser.post(url).json(&body).send().await.unwrap();
+            let status = res.status();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let update = app::api::opportunities::UpdateOpportunity::PATH;
+    let (status, moved) = call(
+        update,
+        json!({"id": o["id"], "version": 1, "patch": {"stage": "negotiation"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["stage"], "negotiation");
+    let (status, stale) = call(
+        update,
+        json!({"id": o["id"], "version": 1, "patch": {"stage": "won"}}),
+    )
+    .await;
+    assert_eq!(stale["status"], 412, "{status} {stale}");
+    let (_, back) = call(
+        update,
+        json!({"id": o["id"], "version": 2, "patch": {"stage": "proposal"}}),
+    )
+    .await;
+    assert_eq!(back["status"], 409, "{back}");
+
+    let (status, history) = call(
+        app::api::opportunities::OpportunityStageHistory::PATH,
+        json!({"id": o["id"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(history.as_array().map(Vec::len), Some(2));
+    let (status, audit) = call(
+        app::api::audit::RecordHistory::PATH,
+        json!({"entity": "opportunity", "entity_id": o["id"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{audit}");
+    assert_eq!(audit.as_array().map(Vec::len), Some(2));
+    let (status, report) = call(
+        app::api::opportunities::SalesPipelineReport::PATH,
+        json!({"query": {}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["totals"]["open_count"], 1);
+}
