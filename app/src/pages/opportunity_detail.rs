@@ -5,7 +5,7 @@ use crate::ApiError;
 use crate::api::opportunities::{
     delete_opportunity, get_opportunity, opportunity_stage_history, update_opportunity,
 };
-use crate::components::form::{FormAlert, problem_message};
+use crate::components::form::{FormAlert, FormButtons, problem_message};
 use crate::components::format::date_time;
 use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
@@ -323,19 +323,7 @@ fn EditOpportunityForm(
                 </Show>
                 <FormAlert form=form />
                 <OpportunityFormFields fields=fields form=form users=users customers=customers />
-                <div class="form-buttons">
-                    <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>
-                        "Cancel"
-                    </button>
-                    <button
-                        type="submit"
-                        class="btn btn-primary"
-                        disabled=move || form.busy.get()
-                        aria-busy=move || form.busy.get().then_some("true")
-                    >
-                        "Save"
-                    </button>
-                </div>
+                <FormButtons form=form submit_label="Save" on_cancel=on_cancel />
             </form>
         </section>
     }
