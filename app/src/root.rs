@@ -164,6 +164,23 @@ pub fn App() -> impl IntoView {
                             path=path!("/projects/:id")
                             view=|| view! { <Protected><pages::project_detail::ProjectDetailPage /></Protected> }
                         />
+                        // opportunities (pipeline) and the sales-pipeline report
+                        <Route
+                            path=path!("/pipeline")
+                            view=|| view! { <Protected><pages::pipeline::PipelinePage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/opportunities")
+                            view=|| view! { <Protected><pages::opportunities::OpportunitiesPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/opportunities/:id")
+                            view=|| view! { <Protected><pages::opportunity_detail::OpportunityDetailPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/reports/pipeline")
+                            view=|| view! { <Protected><pages::pipeline_report::PipelineReportPage /></Protected> }
+                        />
                         <Route
                             path=path!("/admin")
                             view=|| view! { <Protected><Redirect path="/admin/users" /></Protected> }

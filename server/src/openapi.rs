@@ -35,6 +35,11 @@ use utoipa::{Modify, OpenApi};
         routes::projects::bulk_action, routes::projects::get, routes::projects::update, routes::projects::delete,
         routes::projects::milestones, routes::projects::create_milestone, routes::projects::update_milestone,
         routes::projects::delete_milestone,
+        // opportunities (pipeline) and the sales-pipeline report
+        routes::opportunities::list, routes::opportunities::get, routes::opportunities::create,
+        routes::opportunities::update, routes::opportunities::delete, routes::opportunities::bulk_create,
+        routes::opportunities::bulk_action, routes::opportunities::stage_history,
+        routes::reports::sales_pipeline,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -50,6 +55,8 @@ use utoipa::{Modify, OpenApi};
         (name = "interactions", description = "Calls, e-mails, meetings and notes; the customer timeline"),
         (name = "tickets", description = "Support tickets with comments and SLA"),
         (name = "projects", description = "Projects and their milestones"),
+        (name = "opportunities", description = "Opportunities: the sales pipeline and its stage history"),
+        (name = "reports", description = "Reports"),
     )
 )]
 pub struct ApiDoc;

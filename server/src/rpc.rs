@@ -85,4 +85,16 @@ pub fn register() {
         register_explicit::<projects::UpdateMilestone>();
         register_explicit::<projects::DeleteMilestone>();
     }
+    // opportunities (pipeline) and the sales-pipeline report
+    {
+        use app::api::opportunities as o;
+        register_explicit::<o::ListOpportunities>();
+        register_explicit::<o::GetOpportunity>();
+        register_explicit::<o::CreateOpportunity>();
+        register_explicit::<o::UpdateOpportunity>();
+        register_explicit::<o::DeleteOpportunity>();
+        register_explicit::<o::BulkOpportunityAction>();
+        register_explicit::<o::OpportunityStageHistory>();
+        register_explicit::<o::SalesPipelineReport>();
+    }
 }

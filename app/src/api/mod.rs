@@ -14,3 +14,5 @@ pub mod tasks;
 // Support tickets and projects (CRM core).
 pub mod projects;
 pub mod tickets;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;

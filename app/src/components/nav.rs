@@ -76,6 +76,13 @@ fn NavLinks() -> impl IntoView {
             <Show when=move || can_read(Resource::Projects)>
                 <li><A href="/projects">"Projects"</A></li>
             </Show>
+            // opportunities (pipeline) and the sales-pipeline report
+            <Show when=move || can_read(Resource::Opportunities)>
+                <li><A href="/pipeline">"Pipeline"</A></li>
+            </Show>
+            <Show when=move || can_read(Resource::Reports)>
+                <li><A href="/reports/pipeline">"Pipeline report"</A></li>
+            </Show>
         </ul>
         <Show when=move || admin() || audit()>
             <div class="nav-group">

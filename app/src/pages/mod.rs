@@ -32,6 +32,15 @@ pub mod task_bulk;
 pub mod task_detail;
 pub mod task_form;
 pub mod tasks;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod opportunity_bulk;
+pub mod opportunity_detail;
+pub mod opportunity_filters;
+pub mod opportunity_form;
+pub mod opportunity_move;
+pub mod pipeline;
+pub mod pipeline_report;
 pub mod user_form;
 
 // Support tickets and projects (CRM core).

@@ -15,6 +15,9 @@ pub mod tasks;
 // Support tickets and projects (CRM core).
 pub mod projects;
 pub mod tickets;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod reports;
 
 use crate::state::AppState;
 use axum::Router;
@@ -134,6 +137,27 @@ pub fn api() -> Router<AppState> {
             post(notifications::mark_all_read),
         )
         .route("/notifications/{id}/read", post(notifications::mark_read))
+        // opportunities (pipeline) and the sales-pipeline report
+        .route(
+            "/opportunities",
+            get(opportunities::list).post(opportunities::create),
+        )
+        .route("/opportunities/bulk", post(opportunities::bulk_create))
+        .route(
+            "/opportunities/bulk-actions",
+            post(opportunities::bulk_action),
+        )
+        .route(
+            "/opportunities/{id}",
+            get(opportunities::get)
+                .patch(opportunities::update)
+                .delete(opportunities::delete),
+        )
+        .route(
+            "/opportunities/{id}/stage-history",
+            get(opportunities::stage_history),
+        )
+        .route("/reports/sales-pipeline", get(reports::sales_pipeline))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
 }

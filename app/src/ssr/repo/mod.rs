@@ -17,6 +17,9 @@ pub mod tasks;
 // Support tickets and projects (CRM core).
 pub mod projects;
 pub mod tickets;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod sales_report;
 
 use sqlx::{Postgres, QueryBuilder};
 

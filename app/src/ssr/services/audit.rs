@@ -45,6 +45,9 @@ pub async fn record_history(
         "ticket" => drop(super::tickets::get(ctx, actor, domain::TicketId(id)).await?),
         "project" => drop(super::projects::get(ctx, actor, domain::ProjectId(id)).await?),
         "milestone" => drop(super::projects::milestone(ctx, actor, domain::MilestoneId(id)).await?),
+        "opportunity" => {
+            drop(super::opportunities::get(ctx, actor, domain::OpportunityId(id)).await?)
+        }
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}

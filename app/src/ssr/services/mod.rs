@@ -17,6 +17,9 @@ pub mod tasks;
 pub mod projects;
 pub(crate) mod records;
 pub mod tickets;
+// opportunities (pipeline) and the sales-pipeline report
+pub mod opportunities;
+pub mod sales_report;
 
 use super::repo::audit::NewAudit;
 use super::repo::customers::Visible;

@@ -1,0 +1,433 @@
+//! Opportunities: list (scoped, searchable, keyset), read, create, update with the stage machine, delete,
+//! bulk create, bulk actions and the stage history. Every stage entered writes a history row and the audit
+//! row on the same transaction.
+
+use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
+use crate::ssr::repo::opportunities::{self as repo, After, ListParams, NewStageChange};
+use crate::ssr::repo::users as users_repo;
+use crate::ssr::services::customers::{ensure_visible, prefix_error};
+use crate::ssr::{Actor, AppCtx, Result, ServiceError};
+use domain::audit::diff;
+use domain::customer::BulkResult;
+use domain::opportunity::{
+    Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput, OpportunityPatch,
+    OpportunityQuery, OpportunitySortKey, Stage, StageChange, StageError, check_transition,
+};
+use domain::page::Cursor;
+use domain::{Action, OpportunityId, Page, Principal, Problem, Resource, UserId};
+use sqlx::PgConnection;
+
+const R: Resource = Resource::Opportunities;
+
+pub async fn list(
+    ctx: &AppCtx,
+    actor: &Actor,
+    query: OpportunityQuery,
+) -> Result<Page<Opportunity>> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let f = query.parse()?;
+    let after = f
+        .cursor
+        .as_ref()
+        .map(|c| keyset_after(c, f.sort.field))
+        .transpose()?;
+    let tsquery = f.q.as_deref().and_then(domain::search::prefix_tsquery);
+    let substring = f.q.clone().filter(|_| tsquery.is_none());
+    let params = ListParams {
+        visible: visible(&ctx.db, p, R).await?,
+        tsquery,
+        substring,
+        stages: f.stages,
+        owner_id: f.owner_id,
+        customer_id: f.customer_id,
+        currency: f.currency,
+        name: f.name,
+        amount: f.amount,
+        probability: f.probability,
+        expected_close_date: f.expected_close_date,
+        close_from: f.close_from,
+        close_to: f.close_to,
+        sort: f.sort.field,
+        dir: f.sort.dir,
+        after,
+        limit: f.limit,
+    };
+    let rows = repo::list(&ctx.db, params).await?;
+    let data = rows.into_iter().map(|r| r.opportunity).collect();
+    Ok(Page::from_rows(data, f.limit, |o: &Opportunity| {
+        cursor_of(o, f.sort.field, &f.sort_text)
+    }))
+}
+
+fn cursor_of(o: &Opportunity, key: OpportunitySortKey, sort_text: &str) -> Cursor {
+    let value = match key {
+        OpportunitySortKey::Name => o.name.clone(),
+        OpportunitySortKey::Amount => o.amount.to_string(),
+        OpportunitySortKey::ExpectedCloseDate => o
+            .expected_close_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        OpportunitySortKey::Probability => o.probability.to_string(),
+        OpportunitySortKey::CreatedAt => o.created_at.to_rfc3339(),
+        OpportunitySortKey::UpdatedAt => o.updated_at.to_rfc3339(),
+    };
+    Cursor::new(sort_text, value, o.id.0)
+}
+
+fn keyset_after(c: &Cursor, key: OpportunitySortKey) -> Result<After, Problem> {
+    let bad = || Problem::invalid_field("cursor", "is not a valid cursor");
+    let v = c.value.as_str();
+    Ok(match key {
+        OpportunitySortKey::Name => After::Text(c.value.clone(), c.id),
+        OpportunitySortKey::Amount => After::Amount(v.parse().map_err(|_| bad())?, c.id),
+        OpportunitySortKey::Probability => After::Probability(v.parse().map_err(|_| bad())?, c.id),
+        OpportunitySortKey::ExpectedCloseDate if v.is_empty() => After::CloseDate(None, c.id),
+        OpportunitySortKey::ExpectedCloseDate => After::CloseDate(
+            Some(domain::opportunity::parse_date(v).map_err(|_| bad())?),
+            c.id,
+        ),
+        OpportunitySortKey::CreatedAt | OpportunitySortKey::UpdatedAt => {
+            let t = chrono::DateTime::parse_from_rfc3339(v).map_err(|_| bad())?;
+            After::Time(t.with_timezone(&chrono::Utc), c.id)
+        }
+    })
+}
+
+/// The record if the caller may see it; 404 otherwise (also for records of other teams).
+async fn visible_record(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: OpportunityId,
+    lock: bool,
+) -> Result<Opportunity> {
+    match repo::by_id(conn, id, lock).await? {
+        Some(r) if p.sees(R, r.opportunity.owner_id, r.owner_team.as_deref()) => Ok(r.opportunity),
+        _ => Err(Problem::not_found("opportunity").into()),
+    }
+}
+
+pub async fn get(ctx: &AppCtx, actor: &Actor, id: OpportunityId) -> Result<Opportunity> {
+    require(&actor.principal, R, Action::Read)?;
+    let mut conn = ctx.db.acquire().await?;
+    visible_record(&mut conn, &actor.principal, id, false).await
+}
+
+/// For other services (projects from a won opportunity): 404 unless the caller may see it.
+pub async fn ensure_visible_opportunity(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: OpportunityId,
+) -> Result<Opportunity> {
+    visible_record(conn, p, id, false).await
+}
+
+/// The stages the opportunity went through, oldest first.
+pub async fn stage_history(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: OpportunityId,
+) -> Result<Vec<StageChange>> {
+    get(ctx, actor, id).await?;
+    Ok(repo::stage_history(&ctx.db, id).await?)
+}
+
+/// The owner must be a user, and within the caller's scope (sales: themselves or their team).
+async fn check_owner(
+    conn: &mut PgConnection,
+    p: &Principal,
+    owner: Option<UserId>,
+    field: &str,
+) -> Result<()> {
+    let Some(owner) = owner else { return Ok(()) };
+    let Some(user) = users_repo::by_id(conn, owner).await? else {
+        return Err(Problem::invalid_field(field, "is not a user").into());
+    };
+    if p.scope(R).contains(Some(owner), user.team.as_deref()) {
+        Ok(())
+    } else {
+        Err(Problem::invalid_field(
+            field,
+            "You can only assign opportunities to yourself or members of your team.",
+        )
+        .into())
+    }
+}
+
+/// The customer must be one the caller may see; the contact must belong to it; the lead must exist.
+async fn check_links(
+    conn: &mut PgConnection,
+    p: &Principal,
+    o: &OpportunityInput,
+    prefix: &str,
+) -> Result<()> {
+    let invalid = |field: &str, msg: &str| -> ServiceError {
+        Problem::invalid_field(&format!("{prefix}{field}"), msg).into()
+    };
+    let Some(customer) = o.customer_id else {
+        return Err(invalid("customer_id", "is required"));
+    };
+    match ensure_visible(conn, p, customer).await {
+        Ok(_) => {}
+        Err(ServiceError::Problem(pr)) if pr.status == 404 => {
+            return Err(invalid("customer_id", "is not a customer you can see"));
+        }
+        Err(e) => return Err(e),
+    }
+    if let Some(contact) = o.contact_id
+        && repo::contact_customer(conn, contact).await? != Some(customer)
+    {
+        return Err(invalid("contact_id", "is not a contact of this customer"));
+    }
+    if let Some(lead) = o.lead_id
+        && !repo::lead_exists(conn, lead).await?
+    {
+        return Err(invalid("lead_id", "is not a lead"));
+    }
+    Ok(())
+}
+
+/// Inserts a cleaned opportunity with its first history row and audit row (for leads' convert as well).
+pub async fn insert_one(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    mut input: OpportunityInput,
+    field_prefix: &str,
+) -> Result<Opportunity> {
+    let p = &actor.principal;
+    if input.owner_id.is_none() {
+        input.owner_id = Some(p.user_id);
+    }
+    check_owner(conn, p, input.owner_id, &format!("{field_prefix}owner_id")).await?;
+    check_links(conn, p, &input, field_prefix).await?;
+    let id = OpportunityId::new();
+    repo::insert(conn, id, &input).await?;
+    let created = visible_or_internal(conn, id).await?;
+    enter_stage(conn, actor, &created, None).await?;
+    record(
+        conn,
+        actor,
+        "opportunity.create",
+        "opportunity",
+        id.0,
+        diff(None, Some(&snapshot(&created))),
+    )
+    .await?;
+    Ok(created)
+}
+
+async fn visible_or_internal(conn: &mut PgConnection, id: OpportunityId) -> Result<Opportunity> {
+    Ok(repo::by_id(conn, id, false)
+        .await?
+        .ok_or_else(|| ServiceError::internal("written opportunity vanished"))?
+        .opportunity)
+}
+
+/// The history row of `o` entering its current stage.
+async fn enter_stage(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    o: &Opportunity,
+    from: Option<Stage>,
+) -> Result<()> {
+    repo::insert_stage_change(
+        conn,
+        NewStageChange {
+            opportunity_id: o.id,
+            from,
+            to: o.stage,
+            amount: o.amount,
+            probability: o.probability,
+            changed_by: actor.principal.user_id,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn create(ctx: &AppCtx, actor: &Actor, input: OpportunityInput) -> Result<Opportunity> {
+    require(&actor.principal, R, Action::Create)?;
+    let input = input.clean()?;
+    let mut tx = ctx.db.begin().await?;
+    let created = insert_one(&mut tx, actor, input, "").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
+/// transaction.
+pub async fn bulk_create(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<OpportunityInput>,
+) -> Result<Vec<Opportunity>> {
+    require(&actor.principal, R, Action::Create)?;
+    let cleaned = clean_all(items, OpportunityInput::clean)?;
+    let mut tx = ctx.db.begin().await?;
+    let mut out = Vec::with_capacity(cleaned.len());
+    for (i, item) in cleaned.into_iter().enumerate() {
+        let prefix = format!("items[{i}]");
+        let created = insert_one(&mut tx, actor, item, &format!("{prefix}."))
+            .await
+            .map_err(|e| prefix_error(e, &prefix))?;
+        out.push(created);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub async fn update(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: OpportunityId,
+    if_match: Option<i32>,
+    patch: OpportunityPatch,
+) -> Result<Opportunity> {
+    let mut tx = ctx.db.begin().await?;
+    let updated = update_in(&mut tx, actor, id, if_match, patch).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// A refused stage change: a missing lost reason is a field error, anything else a 409 conflict.
+fn stage_problem(e: StageError) -> Problem {
+    match e {
+        StageError::LostReasonRequired => Problem::invalid_field("lost_reason", e.message()),
+        other => Problem::conflict(other.message()),
+    }
+}
+
+async fn update_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: OpportunityId,
+    if_match: Option<i32>,
+    patch: OpportunityPatch,
+) -> Result<Opportunity> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let current = visible_record(conn, p, id, true).await?;
+    require(p, R, Action::Update)?;
+    check_version(if_match, current.version)?;
+    let owner_changes = !patch.owner_id.is_missing();
+    let merged = patch.apply(&current)?;
+    if merged.stage != current.stage {
+        check_transition(
+            p.role,
+            current.stage,
+            merged.stage,
+            merged.lost_reason.as_deref(),
+        )
+        .map_err(stage_problem)?;
+    }
+    if owner_changes && merged.owner_id != current.owner_id {
+        check_owner(conn, p, merged.owner_id, "owner_id").await?;
+    }
+    if merged.customer_id != Some(current.customer_id)
+        || merged.contact_id != current.contact_id
+        || merged.lead_id != current.lead_id
+    {
+        check_links(conn, p, &merged, "").await?;
+    }
+    repo::update(conn, id, &merged).await?;
+    let updated = visible_or_internal(conn, id).await?;
+    if updated.stage != current.stage {
+        enter_stage(conn, actor, &updated, Some(current.stage)).await?;
+    }
+    record(
+        conn,
+        actor,
+        "opportunity.update",
+        "opportunity",
+        id.0,
+        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
+    )
+    .await?;
+    Ok(updated)
+}
+
+pub async fn delete(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: OpportunityId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    delete_in(&mut tx, actor, id, if_match).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn delete_in(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: OpportunityId,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let p = &actor.principal;
+    require(p, R, Action::Read)?;
+    let current = visible_record(conn, p, id, true).await?;
+    require(p, R, Action::Delete)?;
+    check_version(if_match, current.version)?;
+    repo::delete(conn, id).await?;
+    record(
+        conn,
+        actor,
+        "opportunity.delete",
+        "opportunity",
+        id.0,
+        diff(Some(&snapshot(&current)), None),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Applies one action to every selected opportunity in one transaction, with the same rules as one at a time
+/// (a stage move follows the stage machine for each item); the first refused item fails the whole request,
+/// named `ids[i]`, and nothing is written.
+pub async fn bulk_action(
+    ctx: &AppCtx,
+    actor: &Actor,
+    req: OpportunityBulkRequest,
+) -> Result<BulkResult> {
+    check_bulk_size(req.ids.len()).map_err(|p| {
+        Problem {
+            errors: vec![],
+            ..p
+        }
+        .prefixed("ids")
+    })?;
+    let mut tx = ctx.db.begin().await?;
+    for (i, id) in req.ids.iter().enumerate() {
+        let result = match &req.action {
+            OpportunityBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
+            OpportunityBulkAction::AssignOwner { owner_id } => {
+                let patch = OpportunityPatch {
+                    owner_id: domain::Patch::Value(*owner_id),
+                    ..Default::default()
+                };
+                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
+            }
+            OpportunityBulkAction::MoveStage { stage, lost_reason } => {
+                let patch = OpportunityPatch::move_to(*stage, lost_reason.clone());
+                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
+            }
+        };
+        result.map_err(|e| name_item(e, i))?;
+    }
+    tx.commit().await?;
+    Ok(BulkResult {
+        affected: req.ids.len() as u64,
+    })
+}
+
+/// `lost_reason` → `ids[3].lost_reason`, and the detail names the item.
+fn name_item(e: ServiceError, i: usize) -> ServiceError {
+    match e {
+        ServiceError::Problem(p) => ServiceError::Problem(Problem {
+            detail: format!("ids[{i}]: {}", p.detail),
+            ..p.prefixed(&format!("ids[{i}]"))
+        }),
+        other => other,
+    }
+}
