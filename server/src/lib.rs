@@ -11,6 +11,7 @@ pub mod problem;
 pub mod routes;
 pub mod rpc;
 pub mod seed;
+pub mod seed_crm;
 pub mod sessions;
 pub mod site;
 pub mod state;

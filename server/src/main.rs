@@ -38,6 +38,9 @@ enum Command {
         /// COPY, spread over the existing customers.
         #[arg(long)]
         interactions: Option<u64>,
+        /// Insert this many opportunities (with stage history) over the existing customers.
+        #[arg(long)]
+        opportunities: Option<u64>,
     },
 }
 
@@ -112,10 +115,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             customers,
             interactions,
+            opportunities,
         } => {
             let db = connected(&config).await?;
-            if !demo && customers.is_none() && interactions.is_none() {
-                anyhow::bail!("say what to seed: --demo, --customers N and/or --interactions M");
+            if !demo && customers.is_none() && interactions.is_none() && opportunities.is_none() {
+                anyhow::bail!(
+                    "say what to seed: --demo, --customers N, --interactions M and/or --opportunities K"
+                );
             }
             if demo {
                 server::seed::demo(&db).await?;
@@ -125,6 +131,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if let Some(m) = interactions {
                 server::seed::interactions(&db, m).await?;
+            }
+            if let Some(k) = opportunities {
+                server::seed_crm::opportunities(&db, k, true).await?;
             }
             Ok(())
         }

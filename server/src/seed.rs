@@ -88,6 +88,7 @@ pub async fn demo(db: &PgPool) -> anyhow::Result<()> {
     if interactions == 0 {
         load_interactions(db, 900, false).await?;
     }
+    crate::seed_crm::demo_extras(db).await?;
     println!("\nDemo logins (password for all: {DEMO_PASSWORD}):");
     for (email, _, role, team) in DEMO_USERS {
         println!(
