@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the customers API at scale (numbers, not a test). Loopback only.
 #
-#   scripts/bench.sh [N] [M]    N customers (default 2000000), ~2 contacts each; M interactions (default 0:
-#                               skip the interaction cases) over the last 12 months
+#   scripts/bench.sh [N] [M] [K]  N customers (default 2000000), ~2 contacts each; M interactions (default 0:
+#                                 skip the interaction cases) over the last 12 months; K opportunities (default
+#                                 0: skip the pipeline cases) with stage history
 #
 # Seeds a dedicated database crm_ims_bench once (COPY; the load time is printed), serves the release binary
 # on 127.0.0.1:3998 and measures with wrk (10 s each, at 4 and at 32 connections): get by id, first list page,
@@ -15,6 +16,7 @@ cd "$REPO_ROOT"
 
 N="${1:-2000000}"
 M="${2:-0}"
+K="${3:-0}"
 PORT="${BENCH_PORT:-3998}"
 DURATION="${BENCH_DURATION:-10s}"
 BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
@@ -36,7 +38,12 @@ if [ "$have_i" -lt "$M" ]; then
     echo "== seeding $((M - have_i)) interactions (have $have_i)"
     $BIN seed --interactions "$((M - have_i))"
 fi
-echo "== data: $(psql_bench -c 'SELECT count(*) FROM interactions') interactions"
+have_o="$(psql_bench -c 'SELECT count(*) FROM opportunities')"
+if [ "$have_o" -lt "$K" ]; then
+    echo "== seeding $((K - have_o)) opportunities (have $have_o)"
+    $BIN seed --opportunities "$((K - have_o))"
+fi
+echo "== data: $(psql_bench -c 'SELECT count(*) FROM interactions') interactions, $(psql_bench -c 'SELECT count(*) FROM opportunities') opportunities"
 echo "== data: $(psql_bench -c 'SELECT count(*) FROM customers') customers, $(psql_bench -c 'SELECT count(*) FROM contacts') contacts, database $(psql_bench -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 
 BIND_ADDR="127.0.0.1:$PORT" DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-16}" RUST_LOG=warn $BIN serve >/tmp/crm-ims-bench.log 2>&1 &
@@ -90,6 +97,12 @@ if [ "$M" -gt 0 ]; then
     run "customer interactions (50)"    get "/api/v1/customers/$BUSY/interactions?limit=50"
     run "interaction search"            get "/api/v1/interactions?limit=50&q=renewal%20budget"
     run "interactions of a kind, month" get "/api/v1/interactions?limit=50&kind=meeting&from=$(date -u -d '-60 days' +%F)&to=$(date -u -d '-30 days' +%F)"
+fi
+if [ "$K" -gt 0 ]; then
+    OWNER="$(psql_bench -c "SELECT owner_id FROM opportunities WHERE owner_id IS NOT NULL LIMIT 1")"
+    run "opportunities by stage + owner (50)" get "/api/v1/opportunities?limit=50&stage=proposal&owner_id=$OWNER"
+    run "sales-pipeline report (all)"         get "/api/v1/reports/sales-pipeline"
+    run "sales-pipeline report (one owner)"   get "/api/v1/reports/sales-pipeline?owner_id=$OWNER"
 fi
 run "mixed 80/20 (get by id)"  mixed "/api/v1/customers/$ID"
 
