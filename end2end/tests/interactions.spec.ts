@@ -1,0 +1,91 @@
+// Interactions: log a call on a customer's timeline, find it by a word of its notes, edit it on its page.
+import { expect, test } from '@playwright/test';
+import { createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
+
+test('sales logs a call on the timeline, finds it on /interactions and edits it', async ({ page }) => {
+  const id = uid();
+  const word = uid();
+  const subject = `Intro call ${id}`;
+  const body = `Talked about the ${word} rollout and next steps.`;
+
+  await login(page, USERS.sales);
+  const customer = await createCustomerViaApi(page.request, { name: `Timeline ${id}` });
+  await page.goto(`/customers/${customer.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Timeline ${id}` })).toBeVisible();
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  // The feed has loaded (the customer's creation is in it).
+  await expect(timeline.locator('li.timeline-item').first()).toBeVisible();
+
+  // --- the dialog: an empty subject is an inline error, and nothing is logged
+  await timeline.getByRole('button', { name: 'Log interaction' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Log interaction' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Kind', { exact: true })).toHaveValue('call');
+  await dialog.getByLabel('Notes', { exact: true }).fill(body);
+  await dialog.getByRole('button', { name: 'Log', exact: true }).click();
+  const subjectInput = dialog.getByLabel('Subject', { exact: true });
+  const subjectField = dialog.locator('.field').filter({ has: page.getByLabel('Subject', { exact: true }) });
+  await expect(subjectField.locator('.field-error')).toBeVisible();
+  await expect(subjectField.locator('.field-error')).not.toBeEmpty();
+  await expect(subjectInput).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.locator('.field-error')).toHaveCount(1);
+  await expect(dialog).toBeVisible();
+  const none = await page.request.get(`/api/v1/interactions?customer_id=${customer.id}`);
+  expect(((await none.json()) as { data: unknown[] }).data).toHaveLength(0);
+
+  // --- fixed: logged, and at the top of the timeline
+  await subjectInput.fill(subject);
+  await dialog.getByLabel('Duration (minutes)', { exact: true }).fill('15');
+  await dialog.getByRole('button', { name: 'Log', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toast(page, 'Interaction logged.')).toBeVisible();
+  const first = timeline.locator('li.timeline-item').first();
+  await expect(first.getByRole('link', { name: subject, exact: true })).toBeVisible();
+  await expect(first).toContainText('Call');
+  await expect(first).toContainText(body);
+  await expect(first).toContainText('by Sam Sales');
+  // Also after a reload (the server's order, not only the optimistic insert).
+  await page.reload();
+  await expect(timeline.locator('li.timeline-item').first().getByRole('link', { name: subject, exact: true })).toBeVisible();
+
+  // --- /interactions: a word of the notes finds it
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Interactions' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Interactions' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Interactions' });
+  await expect(table.locator('tbody tr').first()).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search' }).pressSequentially(word, { delay: 20 });
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${word}`));
+  const rows = table.locator('tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Call');
+  await expect(rows.first().getByRole('link', { name: `Timeline ${id}`, exact: true })).toBeVisible();
+
+  // --- its page: edit the subject and kind
+  await rows.first().getByRole('link', { name: subject, exact: true }).click();
+  await expect(page).toHaveURL(/\/interactions\/[0-9a-f-]{36}$/);
+  const url = page.url();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  await expect(fact(page, 'Duration')).toHaveText('15 min');
+  await expect(fact(page, 'Logged by')).toHaveText('Sam Sales');
+  await expect(page.getByRole('region', { name: 'Details' }).getByText(body)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit interaction' });
+  await expect(edit.getByLabel('Subject', { exact: true })).toHaveValue(subject);
+  await expect(edit.getByLabel('Notes', { exact: true })).toHaveValue(body);
+  await edit.getByLabel('Subject', { exact: true }).fill(`Follow-up meeting ${id}`);
+  await edit.getByLabel('Kind', { exact: true }).selectOption({ label: 'Meeting' });
+  await edit.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(edit).toBeHidden();
+  await expect(toast(page, 'Interaction saved.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `Follow-up meeting ${id}` })).toBeVisible();
+  await expect(page.locator('.page-header .badge')).toHaveText('Meeting');
+  // The edit kept what was not touched.
+  await expect(fact(page, 'Duration')).toHaveText('15 min');
+  await page.reload();
+  await expect(page).toHaveURL(url);
+  await expect(page.getByRole('heading', { level: 1, name: `Follow-up meeting ${id}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Details' }).getByText(body)).toBeVisible();
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history.locator('li.timeline-item').filter({ hasText: `Updated by ${USERS.sales}` })).toHaveCount(1);
+});

@@ -1,0 +1,158 @@
+// Tasks: a reminder that reaches the notification bell, quick-complete, and the Overdue/Today/Upcoming
+// sections of "My tasks".
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { login, toast, uid, USERS } from './helpers';
+
+interface TaskJson {
+  id: string;
+  title: string;
+  status: string;
+  due_at: string | null;
+  remind_at: string | null;
+  version: number;
+}
+
+/** The value of a `datetime-local` input for `ms` (epoch milliseconds) in the browser's time zone. */
+async function localInput(page: Page, ms: number): Promise<string> {
+  return page.evaluate((t) => {
+    const d = new Date(t);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }, ms);
+}
+
+/** Creates a task for the logged-in user through the REST API (the page's session cookie). */
+async function createTask(page: Page, input: Record<string, unknown>): Promise<TaskJson> {
+  const res = await page.request.post('/api/v1/tasks', { data: input });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as TaskJson;
+}
+
+/** One section of the task list ("Overdue", "Today", …). */
+function section(page: Page, title: string) {
+  return page.locator('section.task-section').filter({
+    has: page.getByRole('heading', { level: 2, name: new RegExp(`^${title} \\(\\d+\\)$`) }),
+  });
+}
+
+function bellCount(label: string | null): number {
+  const m = /(\d+) unread/.exec(label ?? '');
+  return m ? Number(m[1]) : 0;
+}
+
+test('a reminder a minute ahead reaches the notification bell', async ({ page }) => {
+  test.setTimeout(150_000);
+  const id = uid();
+  const title = `Call back ${id}`;
+
+  await login(page, USERS.sales);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'My tasks' })).toBeVisible();
+  const bell = page.getByRole('button', { name: /^Notifications, / });
+  await expect(bell).toBeVisible();
+  const before = bellCount(await bell.getAttribute('aria-label'));
+
+  // --- create through the dialog: due in an hour, reminder in about a minute
+  const now = Date.now();
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Title', { exact: true }).fill(title);
+  await dialog.getByLabel('Due', { exact: true }).fill(await localInput(page, now + 3_600_000));
+  await dialog.getByLabel('Remind at', { exact: true }).fill(await localInput(page, now + 65_000));
+  await dialog.getByLabel('Priority', { exact: true }).selectOption({ label: 'High' });
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toast(page, `Task \u201c${title}\u201d created.`)).toBeVisible();
+  const row = page.locator('li.task-row').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('High');
+
+  // --- the bell counts it within its polling interval after the reminder time
+  await expect
+    .poll(async () => bellCount(await bell.getAttribute('aria-label')), { timeout: 100_000, intervals: [2_000] })
+    .toBeGreaterThan(before);
+  await expect(bell.locator('.bell-count')).toBeVisible();
+
+  // --- the panel lists it; opening it marks it read and shows the task
+  await bell.click();
+  const panel = page.getByRole('region', { name: 'Latest notifications' });
+  const item = panel.getByRole('button', { name: new RegExp(`Reminder: ${title}`) });
+  await expect(item).toBeVisible();
+  await expect(item).toContainText(/Due \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+  await item.click();
+  await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect.poll(async () => bellCount(await bell.getAttribute('aria-label'))).toBe(before);
+
+  // --- it is listed as read on /notifications
+  await page.goto('/notifications');
+  const listed = page.locator('li.notification-item').filter({ hasText: `Reminder: ${title}` });
+  await expect(listed).toHaveCount(1);
+  await expect(listed).not.toHaveClass(/is-unread/);
+});
+
+test('the quick-complete checkbox finishes a task', async ({ page }) => {
+  const id = uid();
+  const title = `Finish ${id}`;
+  await login(page, USERS.sales);
+  const task = await createTask(page, { title, due_at: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+
+  await page.goto('/tasks');
+  const row = page.locator('li.task-row').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Open');
+  const complete = row.getByRole('checkbox', { name: `Complete ${title}` });
+  await expect(complete).not.toBeChecked();
+  await complete.click();
+  await expect(row).toHaveClass(/is-done/);
+  await expect(row.getByRole('checkbox', { name: `Reopen ${title}` })).toBeChecked();
+  await expect(row).toContainText('Done');
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/v1/tasks/${task.id}`)).json()) as TaskJson).status)
+    .toBe('done');
+
+  // A finished task leaves "To do" and is listed under "Any status".
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'My tasks' })).toBeVisible();
+  await expect(page.locator('li.task-row').first()).toBeVisible();
+  await expect(row).toHaveCount(0);
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Any status' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveClass(/is-done/);
+});
+
+test('the Overdue, Today, Upcoming and No due date sections place tasks by due time', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  const now = Date.now();
+  const endOfDay = new Date(now);
+  endOfDay.setUTCHours(24, 0, 0, 0);
+  // Sections follow the UTC day: halfway to midnight is still today.
+  const today = new Date(now + (endOfDay.getTime() - now) / 2);
+  const tasks = {
+    Overdue: `Late ${id}`,
+    Today: `Now ${id}`,
+    Upcoming: `Soon ${id}`,
+    'No due date': `Someday ${id}`,
+  };
+  await createTask(page, { title: tasks.Overdue, due_at: new Date(now - 86_400_000).toISOString() });
+  await createTask(page, { title: tasks.Today, due_at: today.toISOString() });
+  await createTask(page, { title: tasks.Upcoming, due_at: new Date(endOfDay.getTime() + 86_400_000).toISOString() });
+  await createTask(page, { title: tasks['No due date'] });
+
+  await page.goto('/tasks');
+  for (const [name, title] of Object.entries(tasks)) {
+    await expect(section(page, name).getByRole('link', { name: title, exact: true })).toBeVisible();
+    for (const other of Object.keys(tasks).filter((n) => n !== name)) {
+      await expect(section(page, other).getByRole('link', { name: title, exact: true })).toHaveCount(0);
+    }
+  }
+  const late = section(page, 'Overdue').locator('li.task-row').filter({ hasText: tasks.Overdue });
+  await expect(late).toContainText('overdue');
+
+  // Completing the overdue task takes it out of "Overdue".
+  await late.getByRole('checkbox', { name: `Complete ${tasks.Overdue}` }).click();
+  await expect(section(page, 'Overdue').getByRole('link', { name: tasks.Overdue, exact: true })).toHaveCount(0);
+});
