@@ -86,6 +86,18 @@ test('sales logs a call on the timeline, finds it on /interactions and edits it'
   await expect(page).toHaveURL(url);
   await expect(page.getByRole('heading', { level: 1, name: `Follow-up meeting ${id}` })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Details' }).getByText(body)).toBeVisible();
+  // The history names exactly what changed (the time was left alone).
   const history = page.getByRole('region', { name: 'History' });
-  await expect(history.locator('li.timeline-item').filter({ hasText: `Updated by ${USERS.sales}` })).toHaveCount(1);
+  const updated = history.locator('li.timeline-item').filter({ hasText: `Updated by ${USERS.sales}` });
+  await expect(updated).toHaveCount(1);
+  await expect(updated.locator('.change-list > li')).toHaveCount(2);
+  await expect(updated.locator('.change-list > li').filter({ hasText: /^Kind: / })).toHaveCount(1);
+  await expect(updated.locator('.change-list > li').filter({ hasText: /^Subject: / })).toHaveCount(1);
+
+  // Back on the customer's page the edited call is still the newest entry.
+  await page.getByRole('region', { name: 'Details' }).getByRole('link', { name: `Timeline ${id}`, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${customer.id}$`));
+  const top = timeline.locator('li.timeline-item').first();
+  await expect(top.getByRole('link', { name: `Follow-up meeting ${id}`, exact: true })).toBeVisible();
+  await expect(top).toContainText('Meeting');
 });

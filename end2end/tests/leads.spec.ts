@@ -1,7 +1,7 @@
 // Leads: a sales user's whole path from a new lead to a customer — create (with an inline error first),
 // search, edit, convert, and what a converted lead looks like afterwards.
 import { expect, test } from '@playwright/test';
-import { fact, login, toast, uid, USERS } from './helpers';
+import { createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
 
 interface LeadJson {
   id: string;
@@ -154,4 +154,39 @@ test('a lead that was converted with an opportunity links to both', async ({ pag
     /^\/opportunities\/[0-9a-f-]{36}$/,
   );
   await expect(page.getByRole('button', { name: 'Convert', exact: true })).toHaveCount(0);
+});
+
+test('converting onto a suggested existing customer links the lead to that customer', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  const existing = await createCustomerViaApi(page.request, {
+    name: `Samefirm ${id}`,
+    email: `office@${id}.example.com`,
+  });
+  const res = await page.request.post('/api/v1/leads', {
+    data: { name: `Pat Buyer ${id}`, company: `Samefirm ${id}`, email: `pat@${id}.example.com` },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const lead = (await res.json()) as LeadJson;
+
+  await page.goto(`/leads/${lead.id}`);
+  await page.getByRole('button', { name: 'Convert', exact: true }).click();
+  const convert = page.getByRole('dialog', { name: 'Convert lead' });
+  // The customer with the same company domain is suggested; choose it instead of a new one.
+  const suggestion = convert.getByRole('radio', { name: new RegExp(`^Samefirm ${id}`) });
+  await expect(suggestion).toBeVisible();
+  await expect(suggestion).not.toBeChecked();
+  await suggestion.check();
+  await expect(convert.getByRole('radio', { name: /^Create a new customer/ })).not.toBeChecked();
+  await convert.getByLabel('Create an opportunity', { exact: true }).uncheck();
+  await convert.getByRole('button', { name: 'Convert', exact: true }).click();
+  await expect(convert).toBeHidden();
+  await expect(toast(page, `Converted: customer \u201cSamefirm ${id}\u201d is ready.`)).toBeVisible();
+
+  await page.getByRole('region', { name: 'Converted' }).getByRole('link', { name: 'Open the customer' }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${existing.id}$`));
+  await expect(page.getByRole('heading', { level: 1, name: `Samefirm ${id}` })).toBeVisible();
+  // The lead's person became a contact of that customer.
+  const contacts = page.getByRole('region', { name: 'Contacts' });
+  await expect(contacts.getByRole('row').filter({ hasText: `Pat Buyer ${id}` })).toHaveCount(1);
 });

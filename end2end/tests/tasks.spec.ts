@@ -156,3 +156,36 @@ test('the Overdue, Today, Upcoming and No due date sections place tasks by due t
   await late.getByRole('checkbox', { name: `Complete ${tasks.Overdue}` }).click();
   await expect(section(page, 'Overdue').getByRole('link', { name: tasks.Overdue, exact: true })).toHaveCount(0);
 });
+
+test('editing only the title of a task changes nothing else', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  // Times with seconds, as an API client or an import sets them (the form shows minutes).
+  const due = new Date(Date.now() + 2 * 86_400_000);
+  due.setUTCSeconds(30, 250);
+  const remind = new Date(due.getTime() - 3_600_000);
+  const task = await createTask(page, {
+    title: `Draft ${id}`,
+    due_at: due.toISOString(),
+    remind_at: remind.toISOString(),
+  });
+
+  await page.goto(`/tasks/${task.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Draft ${id}` })).toBeVisible();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const form = page.getByRole('region', { name: 'Edit task' });
+  await expect(form.getByLabel('Due', { exact: true })).toHaveValue(await localInput(page, due.getTime()));
+  await form.getByLabel('Title', { exact: true }).fill(`Final ${id}`);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
+  await expect(toast(page, 'Task saved.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `Final ${id}` })).toBeVisible();
+
+  const history = page.getByRole('region', { name: 'History' });
+  const updated = history.locator('li.timeline-item').filter({ hasText: `Updated by ${USERS.sales}` });
+  await expect(updated).toHaveCount(1);
+  await expect(updated.locator('.change-list > li')).toHaveText([`Title: Draft ${id} → Final ${id}`]);
+  const stored = (await (await page.request.get(`/api/v1/tasks/${task.id}`)).json()) as TaskJson;
+  expect(new Date(stored.due_at!).getTime()).toBe(due.getTime());
+  expect(new Date(stored.remind_at!).getTime()).toBe(remind.getTime());
+});
