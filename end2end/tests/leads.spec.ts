@@ -1,7 +1,7 @@
 // Leads: a sales user's whole path from a new lead to a customer — create (with an inline error first),
 // search, edit, convert, and what a converted lead looks like afterwards.
 import { expect, test } from '@playwright/test';
-import { createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
+import { bearer, createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
 
 interface LeadJson {
   id: string;
@@ -189,4 +189,58 @@ test('converting onto a suggested existing customer links the lead to that custo
   // The lead's person became a contact of that customer.
   const contacts = page.getByRole('region', { name: 'Contacts' });
   await expect(contacts.getByRole('row').filter({ hasText: `Pat Buyer ${id}` })).toHaveCount(1);
+});
+
+test('converting into a new customer whose e-mail is taken says which customer has it', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  await createCustomerViaApi(page.request, { name: `Holder ${id}`, email: `taken@${id}.example.com` });
+  const res = await page.request.post('/api/v1/leads', {
+    data: { name: `Taker ${id}`, email: `taken@${id}.example.com` },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const lead = (await res.json()) as LeadJson;
+
+  await page.goto(`/leads/${lead.id}`);
+  await page.getByRole('button', { name: 'Convert', exact: true }).click();
+  const convert = page.getByRole('dialog', { name: 'Convert lead' });
+  await expect(convert.getByRole('radio', { name: new RegExp(`^Holder ${id}`) })).toBeVisible();
+  await expect(convert.getByRole('radio', { name: /^Create a new customer/ })).toBeChecked();
+  await convert.getByLabel('Create an opportunity', { exact: true }).uncheck();
+  await convert.getByRole('button', { name: 'Convert', exact: true }).click();
+  await expect(convert.getByRole('alert').filter({ hasText: `Holder ${id}` })).toBeVisible();
+  await expect(convert).toBeVisible();
+  const stored = (await (await page.request.get(`/api/v1/leads/${lead.id}`)).json()) as LeadJson;
+  expect(stored.status).toBe('new');
+  await convert.getByRole('button', { name: 'Cancel' }).click();
+  await expect(convert).toBeHidden();
+  await expect(page.getByRole('region', { name: 'Converted' })).toHaveCount(0);
+});
+
+test('a read-only user sees leads without actions; another sales team gets the not-found view', async ({ page, request }) => {
+  const id = uid();
+  const headers = await bearer(request, USERS.sales);
+  const res = await request.post('/api/v1/leads', { data: { name: `Private ${id}` }, headers });
+  expect(res.status(), await res.text()).toBe(201);
+  const lead = (await res.json()) as LeadJson;
+
+  await login(page, USERS.viewer);
+  await page.goto(`/leads/${lead.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Private ${id}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Details' })).toBeVisible();
+  for (const action of ['Convert', 'Edit', 'Delete']) {
+    await expect(page.getByRole('button', { name: action, exact: true })).toHaveCount(0);
+  }
+  await page.goto('/leads');
+  await expect(page.getByRole('heading', { level: 1, name: 'Leads' })).toBeVisible();
+  await expect(page.locator('.page-sub')).toHaveText(/\d+ leads?$|Showing the first \d+ leads/);
+  await expect(page.getByRole('button', { name: 'New lead' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await login(page, USERS.sales2);
+  await page.goto(`/leads/${lead.id}`);
+  const notFound = page.getByRole('alert').filter({ hasText: 'Not found.' });
+  await expect(notFound).toBeVisible();
+  await expect(page.getByText(`Private ${id}`)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Convert', exact: true })).toHaveCount(0);
 });

@@ -189,3 +189,37 @@ test('editing only the title of a task changes nothing else', async ({ page }) =
   expect(new Date(stored.due_at!).getTime()).toBe(due.getTime());
   expect(new Date(stored.remind_at!).getTime()).toBe(remind.getTime());
 });
+
+test('a task linked to a customer in the dialog shows on that customer\'s timeline', async ({ page }) => {
+  const id = uid();
+  const title = `Send quote ${id}`;
+  await login(page, USERS.sales);
+  const res = await page.request.post('/api/v1/customers', { data: { name: `Taskfirm ${id}` } });
+  expect(res.status(), await res.text()).toBe(201);
+  const customer = (await res.json()) as { id: string };
+
+  await page.goto('/tasks');
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Title', { exact: true }).fill(title);
+  await dialog.getByRole('searchbox', { name: 'Find customer' }).pressSequentially(id, { delay: 20 });
+  const select = dialog.getByLabel('Customer', { exact: true });
+  await expect(select.locator('option', { hasText: `Taskfirm ${id}` })).toHaveCount(1);
+  await select.selectOption({ label: `Taskfirm ${id}` });
+  await expect(select).toHaveValue(customer.id);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toast(page, `Task \u201c${title}\u201d created.`)).toBeVisible();
+
+  await page.goto(`/customers/${customer.id}`);
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  const entry = timeline.locator('li.timeline-item').filter({ hasText: title });
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('Task');
+  await entry.getByRole('link', { name: title, exact: true }).click();
+  await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await page.getByRole('region', { name: 'Details' }).getByRole('link', { name: 'Open customer' }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${customer.id}$`));
+  await expect(page.getByRole('heading', { level: 1, name: `Taskfirm ${id}` })).toBeVisible();
+});
