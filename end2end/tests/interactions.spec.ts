@@ -1,6 +1,6 @@
 // Interactions: log a call on a customer's timeline, find it by a word of its notes, edit it on its page.
 import { expect, test } from '@playwright/test';
-import { createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
+import { bearer, createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
 
 test('sales logs a call on the timeline, finds it on /interactions and edits it', async ({ page }) => {
   const id = uid();
@@ -100,4 +100,53 @@ test('sales logs a call on the timeline, finds it on /interactions and edits it'
   const top = timeline.locator('li.timeline-item').first();
   await expect(top.getByRole('link', { name: `Follow-up meeting ${id}`, exact: true })).toBeVisible();
   await expect(top).toContainText('Meeting');
+});
+
+test('an interaction is private to the customer\'s team, read-only for viewers, and can be deleted', async ({ page, request }) => {
+  const id = uid();
+  const headers = await bearer(request, USERS.sales);
+  const customer = await createCustomerViaApi(request, { name: `Quiet ${id}` }, headers);
+  const res = await request.post('/api/v1/interactions', {
+    data: { customer_id: customer.id, kind: 'note', subject: `Secret note ${id}`, body: `Remember ${id}.` },
+    headers,
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const interaction = (await res.json()) as { id: string };
+
+  // Another team's sales user: not found by search, and the not-found view on its page.
+  await login(page, USERS.sales2);
+  await page.goto(`/interactions?q=${id}`);
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue(id);
+  await expect(page.getByText('No interactions match this search.')).toBeVisible();
+  await page.goto(`/interactions/${interaction.id}`);
+  await expect(page.getByRole('alert').filter({ hasText: 'Not found.' })).toBeVisible();
+  await expect(page.getByText(`Secret note ${id}`)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Log out' }).click();
+
+  // A viewer reads it, without actions.
+  await login(page, USERS.viewer);
+  await page.goto(`/customers/${customer.id}`);
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  await expect(timeline.getByRole('link', { name: `Secret note ${id}`, exact: true })).toBeVisible();
+  await expect(timeline.getByRole('button', { name: 'Log interaction' })).toHaveCount(0);
+  await timeline.getByRole('link', { name: `Secret note ${id}`, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Secret note ${id}` })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Edit', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete', exact: true })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Log out' }).click();
+
+  // Its owner deletes it: back on the list, and it is gone from the timeline.
+  await login(page, USERS.sales);
+  await page.goto(`/interactions/${interaction.id}`);
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete interaction' });
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await expect(page).toHaveURL(/\/interactions$/);
+  await expect(toast(page, 'Interaction deleted.')).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search' }).pressSequentially(id, { delay: 20 });
+  await expect(page.getByText('No interactions match this search.')).toBeVisible();
+  await page.goto(`/customers/${customer.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Quiet ${id}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Timeline' }).locator('li.timeline-item').first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Timeline' }).getByText(`Secret note ${id}`)).toHaveCount(0);
 });

@@ -244,3 +244,41 @@ test('a read-only user sees leads without actions; another sales team gets the n
   await expect(page.getByText(`Private ${id}`)).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Convert', exact: true })).toHaveCount(0);
 });
+
+test('bulk actions on the lead list: disqualify with a reason, then delete', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  for (const who of ['Ann', 'Bob']) {
+    const res = await page.request.post('/api/v1/leads', { data: { name: `${who} Bulk ${id}` } });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+
+  await page.goto('/leads');
+  const table = page.getByRole('table', { name: 'Leads' });
+  const rows = table.locator('tbody tr');
+  await page.getByRole('searchbox', { name: 'Search' }).pressSequentially(id, { delay: 20 });
+  await expect(rows).toHaveCount(2);
+  await table.getByRole('checkbox', { name: 'Select all leads' }).check();
+  const bar = page.getByRole('region', { name: 'Bulk actions' });
+  await expect(bar).toContainText('2 selected');
+
+  await bar.getByLabel('Set status', { exact: true }).selectOption({ label: 'Disqualified' });
+  await bar.getByLabel('Reason', { exact: true }).fill('No budget');
+  await bar.getByRole('button', { name: 'Set status' }).click();
+  await expect(toast(page, '2 leads updated.')).toBeVisible();
+  await expect(bar).toBeHidden();
+  await expect(rows.filter({ hasText: 'Disqualified' })).toHaveCount(2);
+  await rows.first().getByRole('link').click();
+  await expect(fact(page, 'Why disqualified')).toHaveText('No budget');
+  // A disqualified lead cannot be converted.
+  await expect(page.getByRole('button', { name: 'Convert', exact: true })).toHaveCount(0);
+  await page.goBack();
+
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue(id);
+  await expect(rows).toHaveCount(2);
+  await table.getByRole('checkbox', { name: 'Select all leads' }).check();
+  await bar.getByRole('button', { name: 'Delete selected' }).click();
+  await page.getByRole('dialog', { name: 'Delete leads' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(toast(page, '2 leads deleted.')).toBeVisible();
+  await expect(page.getByText('No leads match these filters.')).toBeVisible();
+});
