@@ -223,3 +223,80 @@ test('a task linked to a customer in the dialog shows on that customer\'s timeli
   await expect(page).toHaveURL(new RegExp(`/customers/${customer.id}$`));
   await expect(page.getByRole('heading', { level: 1, name: `Taskfirm ${id}` })).toBeVisible();
 });
+
+test('a reminder after the due time is an inline error in the dialog', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  await page.goto('/tasks');
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  const now = Date.now();
+  await dialog.getByLabel('Title', { exact: true }).fill(`Backwards ${id}`);
+  await dialog.getByLabel('Due', { exact: true }).fill(await localInput(page, now + 3_600_000));
+  await dialog.getByLabel('Remind at', { exact: true }).fill(await localInput(page, now + 7_200_000));
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  const remindField = dialog.locator('.field').filter({ has: page.getByLabel('Remind at', { exact: true }) });
+  await expect(remindField.locator('.field-error')).toBeVisible();
+  await expect(dialog.getByLabel('Remind at', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.locator('.field-error')).toHaveCount(1);
+  await expect(dialog).toBeVisible();
+  const found = await page.request.get(`/api/v1/tasks?q=${id}`);
+  expect(((await found.json()) as { data: TaskJson[] }).data).toHaveLength(0);
+});
+
+test('saving a task changed elsewhere shows the conflict prompt (412)', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  const task = await createTask(page, { title: `Shared ${id}` });
+  await page.goto(`/tasks/${task.id}`);
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const form = page.getByRole('region', { name: 'Edit task' });
+  await form.getByLabel('Title', { exact: true }).fill(`Mine ${id}`);
+  const other = await page.request.patch(`/api/v1/tasks/${task.id}`, {
+    data: { title: `Theirs ${id}` },
+    headers: { 'if-match': `"${task.version}"` },
+  });
+  expect(other.status(), await other.text()).toBe(200);
+  await form.getByRole('button', { name: 'Save' }).click();
+  const stale = form.getByRole('alert').filter({ hasText: 'This task was changed by someone else' });
+  await expect(stale).toBeVisible();
+  const stored = (await (await page.request.get(`/api/v1/tasks/${task.id}`)).json()) as TaskJson;
+  expect(stored.title).toBe(`Theirs ${id}`);
+  await stale.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Theirs ${id}` })).toBeVisible();
+});
+
+test('"Mark all read" on the notifications page clears the bell', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  // A reminder that is already due: the job worker delivers it within a second or two.
+  await createTask(page, {
+    title: `Overdue reminder ${id}`,
+    due_at: new Date(Date.now() + 3_600_000).toISOString(),
+    remind_at: new Date(Date.now() - 60_000).toISOString(),
+  });
+  await expect
+    .poll(
+      async () => {
+        const res = await page.request.get('/api/v1/notifications?unread=true&limit=100');
+        const body = (await res.json()) as { data: { title: string }[] };
+        return body.data.some((n) => n.title === `Reminder: Overdue reminder ${id}`);
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+
+  await page.goto('/notifications');
+  const bell = page.getByRole('button', { name: /^Notifications, / });
+  await expect(bell).toHaveAttribute('aria-label', /Notifications, \d+ unread/);
+  const item = page.locator('li.notification-item').filter({ hasText: `Reminder: Overdue reminder ${id}` });
+  await expect(item).toHaveClass(/is-unread/);
+  await page.getByLabel('Unread only', { exact: true }).check();
+  await expect(item).toHaveCount(1);
+  await page.getByRole('main').getByRole('button', { name: 'Mark all read' }).click();
+  await expect(bell).toHaveAttribute('aria-label', 'Notifications, none unread');
+  await expect(item).toHaveCount(0);
+  await page.getByLabel('Unread only', { exact: true }).uncheck();
+  await expect(item).toHaveCount(1);
+  await expect(item).not.toHaveClass(/is-unread/);
+});
