@@ -150,3 +150,31 @@ test('an interaction is private to the customer\'s team, read-only for viewers, 
   await expect(page.getByRole('region', { name: 'Timeline' }).locator('li.timeline-item').first()).toBeVisible();
   await expect(page.getByRole('region', { name: 'Timeline' }).getByText(`Secret note ${id}`)).toHaveCount(0);
 });
+
+test('saving an interaction changed elsewhere says so in the dialog (412)', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  const customer = await createCustomerViaApi(page.request, { name: `Busy ${id}` });
+  const res = await page.request.post('/api/v1/interactions', {
+    data: { customer_id: customer.id, kind: 'email', subject: `Proposal ${id}`, body: 'Sent the proposal.' },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const interaction = (await res.json()) as { id: string; version: number };
+
+  await page.goto(`/interactions/${interaction.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Proposal ${id}` })).toBeVisible();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit interaction' });
+  await edit.getByLabel('Subject', { exact: true }).fill(`Mine ${id}`);
+  const other = await page.request.patch(`/api/v1/interactions/${interaction.id}`, {
+    data: { subject: `Theirs ${id}` },
+    headers: { 'if-match': `"${interaction.version}"` },
+  });
+  expect(other.status(), await other.text()).toBe(200);
+  await edit.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(edit.getByRole('alert').filter({ hasText: 'This interaction was changed by someone else' })).toBeVisible();
+  await expect(edit).toBeVisible();
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: `Theirs ${id}` })).toBeVisible();
+});

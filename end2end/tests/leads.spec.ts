@@ -282,3 +282,47 @@ test('bulk actions on the lead list: disqualify with a reason, then delete', asy
   await expect(toast(page, '2 leads deleted.')).toBeVisible();
   await expect(page.getByText('No leads match these filters.')).toBeVisible();
 });
+
+test('the lead list keeps its search, filters and sort in the address', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  const leads = [
+    { name: `Small ${id}`, status: 'new', estimated_value: '100.00' },
+    { name: `Large ${id}`, status: 'qualified', estimated_value: '9000.00' },
+    { name: `Medium ${id}`, status: 'qualified', estimated_value: '500.00' },
+  ];
+  for (const data of leads) {
+    const res = await page.request.post('/api/v1/leads', { data });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+
+  await page.goto('/leads');
+  await expect(page.getByRole('button', { name: 'New lead' })).toBeVisible();
+  // "n" opens the create dialog; Escape closes it.
+  await page.locator('body').press('n');
+  await expect(page.getByRole('dialog', { name: 'New lead' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'New lead' })).toBeHidden();
+
+  const rows = page.getByRole('table', { name: 'Leads' }).locator('tbody tr');
+  await page.getByRole('searchbox', { name: 'Search' }).pressSequentially(id, { delay: 20 });
+  await expect(rows).toHaveCount(3);
+  // On a desktop the filters are shown next to the search (the "Filters" toggle is for small screens).
+  await page.getByRole('search').getByLabel('Status', { exact: true }).selectOption({ label: 'Qualified' });
+  await expect(rows).toHaveCount(2);
+  await page.getByRole('button', { name: 'Value' }).click();
+  await expect(page).toHaveURL(/[?&]status=qualified/);
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${id}`));
+  await expect(page).toHaveURL(/[?&]sort=-?estimated_value/);
+  // Value sorts the biggest first.
+  await expect(rows.first().getByRole('link')).toHaveText(`Large ${id}`);
+  await expect(rows.nth(1).getByRole('link')).toHaveText(`Medium ${id}`);
+  const url = page.url();
+
+  await page.goto(url);
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue(id);
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first().getByRole('link')).toHaveText(`Large ${id}`);
+  await expect(page.getByRole('search').getByLabel('Status', { exact: true })).toHaveValue('qualified');
+  await expect(rows.filter({ hasText: `Small ${id}` })).toHaveCount(0);
+});
