@@ -135,7 +135,12 @@ impl TaskFields {
     pub fn input(&self) -> Result<TaskInput, Problem> {
         let mut errors = Vec::new();
         let kept = self.kept.get_value();
-        let due_at = time_field(&self.due_at.get_untracked(), kept.due_at, "due_at", &mut errors);
+        let due_at = time_field(
+            &self.due_at.get_untracked(),
+            kept.due_at,
+            "due_at",
+            &mut errors,
+        );
         let remind_at = time_field(
             &self.remind_at.get_untracked(),
             kept.remind_at,
