@@ -300,3 +300,32 @@ test('"Mark all read" on the notifications page clears the bell', async ({ page 
   await expect(item).toHaveCount(1);
   await expect(item).not.toHaveClass(/is-unread/);
 });
+
+test('bulk actions on tasks: set a status, then delete', async ({ page }) => {
+  const id = uid();
+  await login(page, USERS.sales);
+  const titles = [`First bulk ${id}`, `Second bulk ${id}`];
+  for (const title of titles) await createTask(page, { title });
+
+  await page.goto('/tasks');
+  const rows = page.locator('li.task-row').filter({ hasText: id });
+  await expect(rows).toHaveCount(2);
+  for (const title of titles) await page.getByRole('checkbox', { name: `Select ${title}`, exact: true }).check();
+  const bar = page.getByRole('region', { name: 'Bulk actions' });
+  await expect(bar).toContainText('2 selected');
+  await bar.getByLabel('Status', { exact: true }).selectOption({ label: 'In progress' });
+  await bar.getByRole('button', { name: 'Set status' }).click();
+  await expect(toast(page, '2 tasks updated.')).toBeVisible();
+  await expect(rows.filter({ hasText: 'In progress' })).toHaveCount(2);
+  for (const title of titles) {
+    const stored = await page.request.get(`/api/v1/tasks?q=${encodeURIComponent(title)}`);
+    const data = ((await stored.json()) as { data: TaskJson[] }).data.filter((t) => t.title === title);
+    expect(data.map((t) => t.status)).toEqual(['in_progress']);
+  }
+
+  for (const title of titles) await page.getByRole('checkbox', { name: `Select ${title}`, exact: true }).check();
+  await bar.getByRole('button', { name: /^Delete/ }).click();
+  await page.getByRole('dialog', { name: 'Delete tasks' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(toast(page, '2 tasks deleted.')).toBeVisible();
+  await expect(rows).toHaveCount(0);
+});
