@@ -1,6 +1,6 @@
 // Interactions: log a call on a customer's timeline, find it by a word of its notes, edit it on its page.
 import { expect, test } from '@playwright/test';
-import { bearer, createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
+import { bearer, createCustomerViaApi, fact, login, logout, toast, uid, USERS } from './helpers';
 
 test('sales logs a call on the timeline, finds it on /interactions and edits it', async ({ page }) => {
   const id = uid();
@@ -121,7 +121,7 @@ test('an interaction is private to the customer\'s team, read-only for viewers, 
   await page.goto(`/interactions/${interaction.id}`);
   await expect(page.getByRole('alert').filter({ hasText: 'Not found.' })).toBeVisible();
   await expect(page.getByText(`Secret note ${id}`)).toHaveCount(0);
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
 
   // A viewer reads it, without actions.
   await login(page, USERS.viewer);
@@ -133,7 +133,7 @@ test('an interaction is private to the customer\'s team, read-only for viewers, 
   await expect(page.getByRole('heading', { level: 1, name: `Secret note ${id}` })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Edit', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Delete', exact: true })).toHaveCount(0);
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
 
   // Its owner deletes it: back on the list, and it is gone from the timeline.
   await login(page, USERS.sales);

@@ -1,7 +1,7 @@
 // Leads: a sales user's whole path from a new lead to a customer — create (with an inline error first),
 // search, edit, convert, and what a converted lead looks like afterwards.
 import { expect, test } from '@playwright/test';
-import { bearer, createCustomerViaApi, fact, login, toast, uid, USERS } from './helpers';
+import { bearer, createCustomerViaApi, fact, login, logout, toast, uid, USERS } from './helpers';
 
 interface LeadJson {
   id: string;
@@ -236,7 +236,7 @@ test('a read-only user sees leads without actions; another sales team gets the n
   await expect(page.locator('.page-sub')).toHaveText(/\d+ leads?$|Showing the first \d+ leads/);
   await expect(page.getByRole('button', { name: 'New lead' })).toHaveCount(0);
 
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
   await login(page, USERS.sales2);
   await page.goto(`/leads/${lead.id}`);
   const notFound = page.getByRole('alert').filter({ hasText: 'Not found.' });
