@@ -18,7 +18,8 @@
 # Environment: DATABASE_URL (server and credentials to use; database name replaced), TEST_DATABASE_URL
 # (database for cargo test, default .../crm_ims_test), CRM_IMS_BIN (server binary for e2e instead of
 # target/debug/crm-ims), E2E_SITE_DIR (browser build for e2e), E2E_RELEASE=1 (release browser build
-# for e2e), CI=true (no colours, no prompts).
+# for e2e), E2E_GREP (run only the browser tests whose file or title matches this regular expression,
+# Playwright's --grep), CI=true (no colours, no prompts).
 set -euo pipefail
 
 # shellcheck source=scripts/env.sh
@@ -307,11 +308,12 @@ phase_e2e() {
     fi
     log "ready: $url/readyz"
 
-    local rc=0
+    local rc=0 select=()
+    if [ -n "${E2E_GREP:-}" ]; then select=(--grep "$E2E_GREP"); fi
     (
         cd end2end
         BASE_URL="$url" SEED_OUTPUT="$seed_file" E2E_OUTPUT_DIR="$E2E_WORK/test-results" \
-            npx --no-install playwright test 2>&1 | tee "$TEST_LOGS/e2e.log"
+            npx --no-install playwright test "${select[@]}" 2>&1 | tee "$TEST_LOGS/e2e.log"
     ) || rc=$?
     if [ "$rc" -ne 0 ]; then
         log "last lines of the server log ($log_file):"

@@ -43,6 +43,13 @@ export async function login(page: Page, email: string, password: string = DEMO_P
   await expect(page).not.toHaveURL(/\/login/);
 }
 
+/** Logs out with the header button and waits for the login page (so that a next `login` starts logged out). */
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole('form', { name: 'Log in' })).toBeVisible();
+}
+
 /** Fills and submits the login form (no waiting for the outcome). */
 export async function fillLogin(page: Page, email: string, password: string): Promise<void> {
   const form = page.getByRole('form', { name: 'Log in' });

@@ -48,10 +48,15 @@ struct Fields {
     occurred_at: RwSignal<String>,
     duration: RwSignal<String>,
     contact: RwSignal<String>,
+    /// The exact time "When" starts from (the record's, or when the dialog opened): kept to the second
+    /// while the minute-precision input is left alone, so that logging "now" or saving an edit does not
+    /// move the interaction back in the timeline.
+    initial: DateTime<Utc>,
 }
 
 impl Fields {
     fn new(i: Option<&Interaction>) -> Self {
+        let initial = i.map_or_else(Utc::now, |i| i.occurred_at);
         Self {
             kind: RwSignal::new(
                 i.map_or(InteractionKind::Call, |i| i.kind)
@@ -60,7 +65,7 @@ impl Fields {
             ),
             subject: RwSignal::new(i.map(|i| i.subject.clone()).unwrap_or_default()),
             body: RwSignal::new(i.map(|i| i.body.clone()).unwrap_or_default()),
-            occurred_at: RwSignal::new(local_input(i.map_or_else(Utc::now, |i| i.occurred_at))),
+            occurred_at: RwSignal::new(local_input(initial)),
             duration: RwSignal::new(
                 i.and_then(|i| i.duration_minutes)
                     .map(|d| d.to_string())
@@ -71,6 +76,7 @@ impl Fields {
                     .map(|c| c.to_string())
                     .unwrap_or_default(),
             ),
+            initial,
         }
     }
 
@@ -83,6 +89,7 @@ impl Fields {
         let mut errors = Vec::new();
         let occurred_at = match optional(self.occurred_at.get_untracked()) {
             None => None,
+            Some(s) if s == local_input(self.initial) => Some(self.initial),
             Some(s) => parse_local(&s).or_else(|| {
                 errors.push(FieldError::new("occurred_at", "must be a date and time"));
                 None

@@ -57,6 +57,20 @@ fn parse_time_input(s: &str, field: &str, errors: &mut Vec<FieldError>) -> Optio
     }
 }
 
+/// A time input's value: the time as loaded (to the second) while the minute shown is left alone, so that
+/// saving an edit of another field does not move the due time or re-arm a reminder; else what is typed.
+fn time_field(
+    s: &str,
+    loaded: Option<DateTime<Utc>>,
+    field: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<DateTime<Utc>> {
+    if loaded.is_some() && s.trim() == time_input(loaded) {
+        return loaded;
+    }
+    parse_time_input(s, field, errors)
+}
+
 pub fn word_options<T: Copy>(
     all: &[T],
     word: fn(T) -> &'static str,
@@ -120,8 +134,19 @@ impl TaskFields {
     /// What is typed, cleaned by the domain's rules (bad times are field errors too).
     pub fn input(&self) -> Result<TaskInput, Problem> {
         let mut errors = Vec::new();
-        let due_at = parse_time_input(&self.due_at.get_untracked(), "due_at", &mut errors);
-        let remind_at = parse_time_input(&self.remind_at.get_untracked(), "remind_at", &mut errors);
+        let kept = self.kept.get_value();
+        let due_at = time_field(
+            &self.due_at.get_untracked(),
+            kept.due_at,
+            "due_at",
+            &mut errors,
+        );
+        let remind_at = time_field(
+            &self.remind_at.get_untracked(),
+            kept.remind_at,
+            "remind_at",
+            &mut errors,
+        );
         let input = TaskInput {
             title: self.title.get_untracked(),
             description: self.description.get_untracked(),
@@ -131,7 +156,7 @@ impl TaskFields {
             status: TaskStatus::parse(&self.status.get_untracked()).unwrap_or_default(),
             priority: Priority::parse(&self.priority.get_untracked()).unwrap_or_default(),
             customer_id: self.customer_id.get_untracked().parse::<CustomerId>().ok(),
-            ..self.kept.get_value()
+            ..kept
         };
         match input.clean() {
             Ok(v) if errors.is_empty() => Ok(v),
