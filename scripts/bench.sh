@@ -23,8 +23,13 @@ BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
 DATABASE_URL="$(db_url_with_name "$BASE" crm_ims_bench)"
 export DATABASE_URL
 command -v wrk >/dev/null || { log "installing wrk"; if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi >/dev/null; }
-SQLX_OFFLINE=true cargo build --release -p server -q
-BIN=target/release/crm-ims
+# BENCH_BIN: a server binary to measure instead of building target/release/crm-ims.
+if [ -n "${BENCH_BIN:-}" ]; then
+    BIN="$BENCH_BIN"
+else
+    SQLX_OFFLINE=true cargo build --release -p server -q
+    BIN=target/release/crm-ims
+fi
 psql_bench() { psql "$DATABASE_URL" -qtAX "$@"; }
 
 $BIN migrate >/dev/null
