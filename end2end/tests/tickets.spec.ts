@@ -141,4 +141,13 @@ test('support works a ticket; the owning sales team reads it without internal no
   await expect(actions(page).getByRole('button')).toHaveCount(0);
   // Nor does the history reveal the note.
   await expect(page.getByRole('region', { name: 'History' })).not.toContainText(internalText);
+
+  // --- a sales user of another team gets the not-found view
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await login(page, USERS.sales2);
+  await page.goto(ticketUrl);
+  await expect(page.getByRole('alert').filter({ hasText: 'Not found.' })).toBeVisible();
+  await expect(page.getByText(subject)).toHaveCount(0);
+  await expect(page.getByText(publicText)).toHaveCount(0);
 });
