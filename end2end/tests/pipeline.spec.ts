@@ -312,4 +312,19 @@ test('a move the server refuses (409) is explained and the card goes back', asyn
   await expect(refused).toBeVisible();
   await expect(card(column(page, 'Won'), deal)).toBeVisible();
   await expect(card(column(page, 'Negotiation'), deal)).toHaveCount(0);
+  await expect(
+    card(column(page, 'Won'), deal).getByRole('combobox', { name: `Move \u201c${deal}\u201d to another stage` }),
+  ).toHaveValue('');
+
+  // The same refusal on the opportunity's page: the message, the stage unchanged, the menu back at "Move to…".
+  await refused.getByRole('button', { name: 'Dismiss notification' }).click();
+  await page.goto(`/opportunities/${o.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: deal })).toBeVisible();
+  const menu = page.getByRole('combobox', { name: `Move \u201c${deal}\u201d to another stage` });
+  await menu.selectOption('qualification');
+  await expect(refused).toBeVisible();
+  const stage = page.getByRole('region', { name: 'Details' }).locator('dt:text-is("Stage") + dd');
+  await expect(stage).toHaveText('Won');
+  await expect(menu).toHaveValue('');
+  expect(await storedStage(page.request, o.id)).toBe('won');
 });
