@@ -219,6 +219,14 @@ test('a converted lead is won on the board and a manager runs its project to 100
   await expect(fact(page, 'Progress')).toContainText('100% (1/1)');
   await expect(page.getByRole('region', { name: 'Milestones' }).getByRole('checkbox', { name: milestone })).toBeChecked();
 
+  // The projects list shows it with its progress.
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('searchbox', { name: 'Search' }).fill(id);
+  const row = page.getByRole('table', { name: 'Projects' }).getByRole('row').filter({ hasText: project });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(company);
+  await expect(row).toContainText('100% (1/1)');
+
   // The opportunity has its project now: starting a second one is refused with a message.
   await page.goto(`/projects/new?opportunity_id=${opportunityId}`);
   await expect(page.getByText(`From opportunity \u201c${deal}\u201d (won).`)).toBeVisible();
