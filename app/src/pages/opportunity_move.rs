@@ -77,7 +77,17 @@ pub fn MoveMenu(
     let label = format!("Move \u{201c}{}\u{201d} to another stage", opportunity.name);
     let stored = StoredValue::new(opportunity);
     let on_change = move |ev: leptos::ev::Event| {
-        if let Ok(to) = Stage::parse(&event_target_value(&ev)) {
+        let chosen = event_target_value(&ev);
+        // A menu of commands, not a field: it shows "Move to…" again whatever comes of the move (refused,
+        // lost reason cancelled), so it never names a stage the opportunity is not in.
+        if let Some(select) = ev.target() {
+            let _ = leptos::web_sys::js_sys::Reflect::set(
+                &select,
+                &leptos::wasm_bindgen::JsValue::from_str("value"),
+                &leptos::wasm_bindgen::JsValue::from_str(""),
+            );
+        }
+        if let Ok(to) = Stage::parse(&chosen) {
             on_move.run((stored.get_value(), to));
         }
     };

@@ -335,6 +335,8 @@ fn NewProjectForm() -> impl IntoView {
                             {format!("From opportunity \u{201c}{}\u{201d} ({}).", o.name, o.stage)}
                         </p>
                     })}
+                    // The opportunity has no field of its own: its error (e.g. it already has a project) shows here.
+                    {move || form.error("opportunity_id").get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     {opportunity.is_none().then(|| view! { <CustomerPicker value=customer error=form.error("customer_id") /> })}
                     <ProjectFormFields fields=fields form=form users=users />
                     <div class="form-buttons">
