@@ -321,10 +321,18 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<OpportunityRecord>, 
         qb.push(" AND o.name ILIKE ")
             .push_bind(format!("%{}%", super::like_escape(&s)));
     }
-    if !p.stages.is_empty() {
-        qb.push(" AND o.stage = ANY(")
-            .push_bind(p.stages.iter().map(|s| s.as_str()).collect::<Vec<_>>())
-            .push(")");
+    // One stage as `=`: with `= ANY(array)` the planner does not use (owner_id, stage, created_at) for the
+    // order and filters the created_at index instead (1.4 ms vs 136 ms at 500k rows).
+    match p.stages.as_slice() {
+        [] => {}
+        [one] => {
+            qb.push(" AND o.stage = ").push_bind(one.as_str());
+        }
+        many => {
+            qb.push(" AND o.stage = ANY(")
+                .push_bind(many.iter().map(|s| s.as_str()).collect::<Vec<_>>())
+                .push(")");
+        }
     }
     if let Some(o) = p.owner_id {
         qb.push(" AND o.owner_id = ").push_bind(o.0);
