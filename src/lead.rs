@@ -6,7 +6,7 @@ use crate::contact::Contact;
 use crate::customer::{Customer, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{ContactId, CustomerId, LeadId, OpportunityId, UserId};
 use crate::money;
-use crate::opportunity::Stage;
+use crate::opportunity::{Opportunity, Stage};
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::problem::{FieldError, Problem};
@@ -561,22 +561,6 @@ pub fn split_name(name: &str) -> (String, String) {
     }
 }
 
-/// The opportunity created by a conversion (the `opportunity` of the convert answer).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ConvertedOpportunity {
-    pub id: OpportunityId,
-    pub name: String,
-    pub customer_id: CustomerId,
-    pub stage: Stage,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1200.00"))]
-    pub amount: Decimal,
-    pub currency: String,
-    pub probability: i16,
-    pub owner_id: Option<UserId>,
-    pub expected_close_date: Option<NaiveDate>,
-}
-
 /// The answer of `POST /leads/{id}/convert`: what the lead became, and the converted lead itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -584,7 +568,7 @@ pub struct LeadConversion {
     pub customer: Customer,
     pub contact: Contact,
     /// `null` when the conversion was asked not to create one.
-    pub opportunity: Option<ConvertedOpportunity>,
+    pub opportunity: Option<Opportunity>,
     pub lead: Lead,
 }
 
