@@ -4,8 +4,8 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
-pub mod leads;
 pub mod interactions;
+pub mod leads;
 pub mod system;
 pub mod users;
 // Tasks and notifications.

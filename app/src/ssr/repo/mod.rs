@@ -3,8 +3,8 @@
 pub mod audit;
 pub mod contacts;
 pub mod customers;
-pub mod leads;
 pub mod interactions;
+pub mod leads;
 pub mod login_failures;
 pub mod settings;
 pub mod tokens;

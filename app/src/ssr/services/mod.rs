@@ -5,9 +5,9 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod interactions;
 pub mod lead_conversion;
 pub mod leads;
-pub mod interactions;
 pub mod users;
 // Tasks and notifications.
 pub mod notifications;

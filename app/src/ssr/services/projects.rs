@@ -1,6 +1,7 @@
 //! Projects and milestones: visible to whoever may see the customer; written by managers and admins. A project
 //! may start from a won opportunity (one project per opportunity).
 
+use super::opportunities::ensure_visible_opportunity;
 use super::records::{Change, audit, insert_all};
 use super::tickets::{bulk_item_error, check_bulk_ids, existing_user, target_customer};
 use super::{check_version, clean_all, require, visible};
@@ -91,17 +92,18 @@ async fn from_opportunity(
     customer: Option<CustomerId>,
     prefix: &str,
 ) -> Result<(CustomerId, String)> {
-    let opp = match repo::opportunity(conn, id).await? {
-        Some(o) if p.sees(Resource::Opportunities, o.owner_id, o.owner_team.as_deref()) => o,
-        _ => {
+    let opp = match ensure_visible_opportunity(conn, p, id).await {
+        Ok(o) => o,
+        Err(ServiceError::Problem(pr)) if pr.status == 404 => {
             return Err(Problem::invalid_field(
                 &format!("{prefix}opportunity_id"),
                 "No opportunity with this id.",
             )
             .into());
         }
+        Err(e) => return Err(e),
     };
-    if Stage::parse(&opp.stage) != Ok(Stage::Won) {
+    if opp.stage != Stage::Won {
         return Err(Problem::conflict("Only a won opportunity can start a project.").into());
     }
     if customer.is_some_and(|c| c != opp.customer_id) {
@@ -461,10 +463,6 @@ pub async fn opportunity_summary(
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
-    match repo::opportunity(&mut conn, id).await? {
-        Some(o) if p.sees(Resource::Opportunities, o.owner_id, o.owner_team.as_deref()) => {
-            Ok((o.name, o.customer_id, o.stage))
-        }
-        _ => Err(Problem::not_found("opportunity").into()),
-    }
+    let o = ensure_visible_opportunity(&mut conn, p, id).await?;
+    Ok((o.name, o.customer_id, o.stage.as_str().to_owned()))
 }
