@@ -1,10 +1,9 @@
 //! Interactions: visible to whoever may see their customer; the author is the caller. Also the customer
 //! timeline and the monthly partitions of the interactions table.
 
-use super::customers::{ensure_visible, prefix_error};
-use super::{
-    check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot, visible,
-};
+use super::customers::ensure_visible;
+use super::records::{self, Record, apply_all, audit_update, delete_in, insert_all, lock_for};
+use super::{clean_all, record, require, snapshot, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -17,6 +16,7 @@ use domain::interaction::{
 };
 use domain::page::Cursor;
 use domain::{Action, CustomerId, InteractionId, Page, Principal, Problem, Resource, UserId};
+use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Interactions;
@@ -86,6 +86,28 @@ async fn visible_record(
     match repo::by_id(conn, id, lock).await? {
         Some(r) if p.sees(Resource::Customers, r.owner_id, r.owner_team.as_deref()) => Ok(r),
         _ => Err(Problem::not_found("interaction").into()),
+    }
+}
+
+impl Record for Interaction {
+    type Id = InteractionId;
+    const ENTITY: &'static str = "interaction";
+    const RESOURCE: Resource = R;
+    fn key(&self) -> uuid::Uuid {
+        self.id.0
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn locked<'c>(
+        conn: &'c mut PgConnection,
+        p: &'c Principal,
+        id: InteractionId,
+    ) -> BoxFuture<'c, Result<Self>> {
+        Box::pin(async move { Ok(visible_record(conn, p, id, true).await?.interaction) })
+    }
+    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
+        Box::pin(async move { Ok(repo::delete(conn, current.id).await?) })
     }
 }
 
@@ -202,18 +224,10 @@ pub async fn bulk_create(
 ) -> Result<Vec<Interaction>> {
     require(&actor.principal, R, Action::Create)?;
     let cleaned = clean_all(items, InteractionInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        out.push(
-            insert_one(&mut tx, actor, item, &format!("{prefix}."))
-                .await
-                .map_err(|e| prefix_error(e, &prefix))?,
-        );
-    }
-    tx.commit().await?;
-    Ok(out)
+    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
+        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
+    })
+    .await
 }
 
 pub async fn update(
@@ -224,11 +238,8 @@ pub async fn update(
     patch: InteractionPatch,
 ) -> Result<Interaction> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
     let mut tx = ctx.db.begin().await?;
-    let current = visible_record(&mut tx, p, id, true).await?.interaction;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Interaction = lock_for(&mut tx, p, id, Action::Update, if_match).await?;
     let merged = patch.apply(&current)?;
     check_links(&mut tx, p, &merged, "").await?;
     repo::update(&mut tx, id, &merged).await?;
@@ -236,15 +247,7 @@ pub async fn update(
         .await?
         .ok_or_else(|| ServiceError::internal("updated interaction vanished"))?
         .interaction;
-    record(
-        &mut tx,
-        actor,
-        "interaction.update",
-        "interaction",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
-    )
-    .await?;
+    audit_update(&mut tx, actor, &current, &updated).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -255,34 +258,7 @@ pub async fn delete(
     id: InteractionId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: InteractionId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.interaction;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    record(
-        conn,
-        actor,
-        "interaction.delete",
-        "interaction",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
-    )
-    .await?;
-    Ok(())
+    records::delete::<Interaction>(ctx, actor, id, if_match).await
 }
 
 /// Deletes every selected interaction in one transaction; an id the caller may not see or delete fails the
@@ -292,18 +268,22 @@ pub async fn bulk_action(
     actor: &Actor,
     req: InteractionBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_ids(req.ids.len())?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match req.action {
-            InteractionBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-        };
-        result.map_err(|e| name_bulk_id(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                match action {
+                    InteractionBulkAction::Delete => {
+                        delete_in::<Interaction>(conn, actor, id, None).await
+                    }
+                }
+            })
+        },
+    )
+    .await
 }
 
 /// `GET /customers/{id}/interactions`: the customer's interactions, newest first.

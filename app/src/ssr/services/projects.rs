@@ -2,8 +2,9 @@
 //! may start from a won opportunity (one project per opportunity).
 
 use super::opportunities::ensure_visible_opportunity;
+use super::records::{self, Record, apply_all, audit_update, delete_in, lock_for};
 use super::records::{Change, audit, insert_all};
-use super::tickets::{bulk_item_error, check_bulk_ids, existing_user, target_customer};
+use super::tickets::{existing_user, target_customer};
 use super::{check_version, clean_all, require, visible};
 use crate::ssr::repo::projects::{self as repo, ListParams, ProjectRecord};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -18,6 +19,7 @@ use domain::{
     Action, CustomerId, MilestoneId, OpportunityId, Page, Patch, Principal, Problem, ProjectId,
     Resource,
 };
+use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Projects;
@@ -72,6 +74,28 @@ async fn visible_record(
             Ok(r)
         }
         _ => Err(Problem::not_found("project").into()),
+    }
+}
+
+impl Record for Project {
+    type Id = ProjectId;
+    const ENTITY: &'static str = "project";
+    const RESOURCE: Resource = R;
+    fn key(&self) -> uuid::Uuid {
+        self.id.0
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn locked<'c>(
+        conn: &'c mut PgConnection,
+        p: &'c Principal,
+        id: ProjectId,
+    ) -> BoxFuture<'c, Result<Self>> {
+        Box::pin(async move { Ok(visible_record(conn, p, id, true).await?.project) })
+    }
+    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
+        Box::pin(async move { Ok(repo::delete(conn, current.id).await?) })
     }
 }
 
@@ -222,28 +246,14 @@ async fn update_in(
     patch: ProjectPatch,
 ) -> Result<Project> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.project;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Project = lock_for(conn, p, id, Action::Update, if_match).await?;
     let merged = patch.apply(&current)?;
     if merged.manager_id != current.manager_id {
         existing_user(conn, merged.manager_id, "manager_id").await?;
     }
     repo::update(conn, id, &merged).await?;
     let updated = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "project",
-            verb: "update",
-            id: id.0,
-        },
-        Some(&current),
-        Some(&updated),
-    )
-    .await?;
+    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 
@@ -253,37 +263,7 @@ pub async fn delete(
     id: ProjectId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: ProjectId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.project;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "project",
-            verb: "delete",
-            id: id.0,
-        },
-        Some(&current),
-        None,
-    )
-    .await?;
-    Ok(())
+    records::delete::<Project>(ctx, actor, id, if_match).await
 }
 
 /// Set the status of or delete many projects: all or nothing.
@@ -292,25 +272,27 @@ pub async fn bulk_action(
     actor: &Actor,
     req: ProjectBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_ids(req.ids.len())?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match &req.action {
-            ProjectBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-            ProjectBulkAction::SetStatus { status } => {
-                let patch = ProjectPatch {
-                    status: Patch::Value(*status),
-                    ..Default::default()
-                };
-                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
-            }
-        };
-        result.map_err(|e| bulk_item_error(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                match action {
+                    ProjectBulkAction::Delete => delete_in::<Project>(conn, actor, id, None).await,
+                    ProjectBulkAction::SetStatus { status } => {
+                        let patch = ProjectPatch {
+                            status: Patch::Value(*status),
+                            ..Default::default()
+                        };
+                        update_in(conn, actor, id, None, patch).await.map(drop)
+                    }
+                }
+            })
+        },
+    )
+    .await
 }
 
 pub async fn milestones(ctx: &AppCtx, actor: &Actor, project: ProjectId) -> Result<Vec<Milestone>> {

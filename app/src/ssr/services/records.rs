@@ -1,13 +1,17 @@
-//! Helpers shared by the services of records hanging off a customer (tickets, projects): the audit row of a
-//! create/update/delete, and inserting many items in one transaction.
+//! Helpers shared by the CRM-core services (leads, opportunities, interactions, tasks, tickets, projects): the
+//! audit row of a create/update/delete, inserting many items in one transaction, the lock-check-write flow of
+//! updates and deletes, and bulk actions.
 
 use super::customers::prefix_error;
-use super::{record, snapshot};
+use super::{check_bulk_ids, check_version, name_bulk_id, record, require, snapshot};
 use crate::ssr::{Actor, AppCtx, Result};
 use domain::audit::diff;
+use domain::customer::BulkResult;
+use domain::{Action, Principal, Resource};
 use futures::future::BoxFuture;
 use serde::Serialize;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 /// Which record a change is about: entity name (`ticket`), verb (`create`) and id.
 pub(crate) struct Change<'a> {
@@ -58,4 +62,110 @@ where
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// A record whose service follows the common write flow: lock the visible record, check the role and the
+/// version, write, audit on the same transaction ([`lock_for`], [`delete`], [`apply_all`]).
+pub(crate) trait Record: Serialize + Sized + Send + Sync {
+    type Id: Copy + Send + Sync;
+    /// The audit entity (`ticket`).
+    const ENTITY: &'static str;
+    const RESOURCE: Resource;
+    fn key(&self) -> Uuid;
+    fn version(&self) -> i32;
+    /// The record if the caller may see it (404 otherwise), locked for the write.
+    fn locked<'c>(
+        conn: &'c mut PgConnection,
+        p: &'c Principal,
+        id: Self::Id,
+    ) -> BoxFuture<'c, Result<Self>>;
+    /// Deletes the record (and whatever hangs off it that the database does not cascade).
+    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>>;
+}
+
+/// The record the caller is about to change, locked: 404 when they may not see it, 403 when their role may
+/// not take `action`, 412 when `if_match` is not its version.
+pub(crate) async fn lock_for<T: Record>(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: T::Id,
+    action: Action,
+    if_match: Option<i32>,
+) -> Result<T> {
+    require(p, T::RESOURCE, Action::Read)?;
+    let current = T::locked(conn, p, id).await?;
+    require(p, T::RESOURCE, action)?;
+    check_version(if_match, current.version())?;
+    Ok(current)
+}
+
+/// The audit row `<entity>.update` of a changed record.
+pub(crate) async fn audit_update<T: Record>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    before: &T,
+    after: &T,
+) -> Result<()> {
+    let change = Change {
+        entity: T::ENTITY,
+        verb: "update",
+        id: after.key(),
+    };
+    audit(conn, actor, change, Some(before), Some(after)).await
+}
+
+/// Deletes one record on the caller's transaction, with its audit row.
+pub(crate) async fn delete_in<T: Record>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: T::Id,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let current: T = lock_for(conn, &actor.principal, id, Action::Delete, if_match).await?;
+    T::remove(conn, &current).await?;
+    let change = Change {
+        entity: T::ENTITY,
+        verb: "delete",
+        id: current.key(),
+    };
+    audit(conn, actor, change, Some(&current), None).await
+}
+
+/// `DELETE /<records>/{id}`: one transaction.
+pub(crate) async fn delete<T: Record>(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: T::Id,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    delete_in::<T>(&mut tx, actor, id, if_match).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies one bulk action to every id in one transaction: the first refused id fails the whole request
+/// (named `ids[i]`) and nothing is written. `apply` gets the transaction, the caller, the action and one id.
+pub(crate) async fn apply_all<I, A, F>(
+    ctx: &AppCtx,
+    actor: &Actor,
+    ids: &[I],
+    action: &A,
+    apply: F,
+) -> Result<BulkResult>
+where
+    I: Copy,
+    F: for<'c> Fn(&'c mut PgConnection, &'c Actor, &'c A, I) -> BoxFuture<'c, Result<()>>,
+{
+    check_bulk_ids(ids.len())?;
+    let mut tx = ctx.db.begin().await?;
+    for (i, id) in ids.iter().enumerate() {
+        apply(&mut tx, actor, action, *id)
+            .await
+            .map_err(|e| name_bulk_id(e, i))?;
+    }
+    tx.commit().await?;
+    Ok(BulkResult {
+        affected: ids.len() as u64,
+    })
 }
