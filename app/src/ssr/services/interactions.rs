@@ -2,13 +2,14 @@
 //! timeline and the monthly partitions of the interactions table.
 
 use super::customers::ensure_visible;
-use super::records::{self, Record, apply_all, audit_update, delete_in, insert_all, lock_for};
-use super::{clean_all, record, require, snapshot, visible};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+};
+use super::{clean_all, require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::interaction::{
     Interaction, InteractionBulkAction, InteractionBulkRequest, InteractionInput, InteractionPatch,
@@ -16,7 +17,6 @@ use domain::interaction::{
 };
 use domain::page::Cursor;
 use domain::{Action, CustomerId, InteractionId, Page, Principal, Problem, Resource, UserId};
-use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Interactions;
@@ -89,27 +89,11 @@ async fn visible_record(
     }
 }
 
-impl Record for Interaction {
-    type Id = InteractionId;
-    const ENTITY: &'static str = "interaction";
-    const RESOURCE: Resource = R;
-    fn key(&self) -> uuid::Uuid {
-        self.id.0
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn locked<'c>(
-        conn: &'c mut PgConnection,
-        p: &'c Principal,
-        id: InteractionId,
-    ) -> BoxFuture<'c, Result<Self>> {
-        Box::pin(async move { Ok(visible_record(conn, p, id, true).await?.interaction) })
-    }
-    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
-        Box::pin(async move { Ok(repo::delete(conn, current.id).await?) })
-    }
-}
+impl_record!(
+    Interaction, InteractionId, "interaction",
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.interaction),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: InteractionId) -> Result<Interaction> {
     require(&actor.principal, R, Action::Read)?;
@@ -194,15 +178,7 @@ async fn insert_one(
         .await?
         .ok_or_else(|| ServiceError::internal("inserted interaction vanished"))?
         .interaction;
-    record(
-        conn,
-        actor,
-        "interaction.create",
-        "interaction",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 

@@ -1,20 +1,20 @@
 //! Leads: list (scoped, searchable, keyset), read, create, update, delete, bulk create and bulk actions.
 //! Conversion and duplicate suggestions live in `lead_conversion`.
 
-use super::records::{self, Record, apply_all, audit_update, delete_in, insert_all, lock_for};
-use super::{clean_all, record, require, snapshot, visible};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+};
+use super::{clean_all, require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::leads::{self as repo, LeadAfter, LeadRecord, ListParams};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::lead::{
     Lead, LeadBulkAction, LeadBulkRequest, LeadInput, LeadPatch, LeadQuery, LeadSortKey,
 };
 use domain::page::Cursor;
 use domain::{Action, LeadId, Page, Principal, Problem, Resource, Scope, UserId};
-use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Leads;
@@ -79,27 +79,11 @@ pub(crate) async fn visible_record(
     }
 }
 
-impl Record for Lead {
-    type Id = LeadId;
-    const ENTITY: &'static str = "lead";
-    const RESOURCE: Resource = R;
-    fn key(&self) -> uuid::Uuid {
-        self.id.0
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn locked<'c>(
-        conn: &'c mut PgConnection,
-        p: &'c Principal,
-        id: LeadId,
-    ) -> BoxFuture<'c, Result<Self>> {
-        Box::pin(async move { Ok(visible_record(conn, p, id, true).await?.lead) })
-    }
-    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
-        Box::pin(async move { Ok(repo::delete(conn, current.id).await?) })
-    }
-}
+impl_record!(
+    Lead, LeadId, "lead",
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.lead),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: LeadId) -> Result<Lead> {
     require(&actor.principal, R, Action::Read)?;
@@ -147,8 +131,7 @@ async fn insert_one(
     let id = LeadId::new();
     repo::insert(conn, id, &input).await?;
     let created = reload(conn, id).await?;
-    let changes = diff(None, Some(&snapshot(&created)));
-    record(conn, actor, "lead.create", "lead", id.0, changes).await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 

@@ -2,13 +2,14 @@
 //! bulk create, bulk actions and the stage history. Every stage entered writes a history row and the audit
 //! row on the same transaction.
 
-use super::records::{self, Record, apply_all, audit_update, delete_in, insert_all, lock_for};
-use super::{clean_all, record, require, snapshot, visible};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+};
+use super::{clean_all, require, visible};
 use crate::ssr::repo::opportunities::{self as repo, After, ListParams, NewStageChange};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::services::customers::ensure_visible;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::opportunity::{
     Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput, OpportunityPatch,
@@ -16,7 +17,6 @@ use domain::opportunity::{
 };
 use domain::page::Cursor;
 use domain::{Action, OpportunityId, Page, Principal, Problem, Resource, UserId};
-use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Opportunities;
@@ -109,27 +109,11 @@ async fn visible_record(
     }
 }
 
-impl Record for Opportunity {
-    type Id = OpportunityId;
-    const ENTITY: &'static str = "opportunity";
-    const RESOURCE: Resource = R;
-    fn key(&self) -> uuid::Uuid {
-        self.id.0
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn locked<'c>(
-        conn: &'c mut PgConnection,
-        p: &'c Principal,
-        id: OpportunityId,
-    ) -> BoxFuture<'c, Result<Self>> {
-        Box::pin(async move { visible_record(conn, p, id, true).await })
-    }
-    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
-        Box::pin(async move { Ok(repo::delete(conn, current.id).await?) })
-    }
-}
+impl_record!(
+    Opportunity, OpportunityId, "opportunity",
+    locked(conn, p, id) => visible_record(conn, p, id, true).await,
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: OpportunityId) -> Result<Opportunity> {
     require(&actor.principal, R, Action::Read)?;
@@ -228,15 +212,7 @@ pub async fn insert_one(
     repo::insert(conn, id, &input).await?;
     let created = visible_or_internal(conn, id).await?;
     enter_stage(conn, actor, &created, None).await?;
-    record(
-        conn,
-        actor,
-        "opportunity.create",
-        "opportunity",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 

@@ -2,7 +2,9 @@
 //! may start from a won opportunity (one project per opportunity).
 
 use super::opportunities::ensure_visible_opportunity;
-use super::records::{self, Record, apply_all, audit_update, delete_in, lock_for};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
+};
 use super::records::{Change, audit, insert_all};
 use super::tickets::{existing_user, target_customer};
 use super::{check_version, clean_all, require, visible};
@@ -19,7 +21,6 @@ use domain::{
     Action, CustomerId, MilestoneId, OpportunityId, Page, Patch, Principal, Problem, ProjectId,
     Resource,
 };
-use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Projects;
@@ -77,27 +78,11 @@ async fn visible_record(
     }
 }
 
-impl Record for Project {
-    type Id = ProjectId;
-    const ENTITY: &'static str = "project";
-    const RESOURCE: Resource = R;
-    fn key(&self) -> uuid::Uuid {
-        self.id.0
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn locked<'c>(
-        conn: &'c mut PgConnection,
-        p: &'c Principal,
-        id: ProjectId,
-    ) -> BoxFuture<'c, Result<Self>> {
-        Box::pin(async move { Ok(visible_record(conn, p, id, true).await?.project) })
-    }
-    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
-        Box::pin(async move { Ok(repo::delete(conn, current.id).await?) })
-    }
-}
+impl_record!(
+    Project, ProjectId, "project",
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.project),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: ProjectId) -> Result<Project> {
     require(&actor.principal, R, Action::Read)?;
@@ -181,18 +166,7 @@ async fn insert_one(
             _ => e.into(),
         })?;
     let created = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "project",
-            verb: "create",
-            id: id.0,
-        },
-        None,
-        Some(&created),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 

@@ -83,6 +83,41 @@ pub(crate) trait Record: Serialize + Sized + Send + Sync {
     fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>>;
 }
 
+/// `impl Record` for a service's record type (with `id` and `version` fields; the service's `R` is its
+/// resource): `impl_record!(Ticket, TicketId, "ticket", locked(conn, p, id) => …, remove(conn, current) => …)`,
+/// both bodies evaluated in an `async move` block.
+macro_rules! impl_record {
+    ($ty:ty, $id:ty, $entity:literal,
+     locked($conn:ident, $p:ident, $key:ident) => $locked:expr,
+     remove($conn2:ident, $current:ident) => $remove:expr $(,)?) => {
+        impl $crate::ssr::services::records::Record for $ty {
+            type Id = $id;
+            const ENTITY: &'static str = $entity;
+            const RESOURCE: domain::Resource = R;
+            fn key(&self) -> uuid::Uuid {
+                self.id.0
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn locked<'c>(
+                $conn: &'c mut sqlx::PgConnection,
+                $p: &'c domain::Principal,
+                $key: $id,
+            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<Self>> {
+                Box::pin(async move { $locked })
+            }
+            fn remove<'c>(
+                $conn2: &'c mut sqlx::PgConnection,
+                $current: &'c Self,
+            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<()>> {
+                Box::pin(async move { $remove })
+            }
+        }
+    };
+}
+pub(crate) use impl_record;
+
 /// The record the caller is about to change, locked: 404 when they may not see it, 403 when their role may
 /// not take `action`, 412 when `if_match` is not its version.
 pub(crate) async fn lock_for<T: Record>(
@@ -97,6 +132,20 @@ pub(crate) async fn lock_for<T: Record>(
     require(p, T::RESOURCE, action)?;
     check_version(if_match, current.version())?;
     Ok(current)
+}
+
+/// The audit row `<entity>.create` of a new record.
+pub(crate) async fn audit_create<T: Record>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    created: &T,
+) -> Result<()> {
+    let change = Change {
+        entity: T::ENTITY,
+        verb: "create",
+        id: created.key(),
+    };
+    audit(conn, actor, change, None, Some(created)).await
 }
 
 /// The audit row `<entity>.update` of a changed record.

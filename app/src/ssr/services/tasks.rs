@@ -13,13 +13,14 @@
 //! leaving it clears it.
 
 use super::customers::ensure_visible;
-use super::records::{self, Record, apply_all, audit_update, delete_in, insert_all, lock_for};
-use super::{clean_all, record, require, snapshot, visible};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+};
+use super::{clean_all, require, visible};
 use crate::ssr::jobs::{TASK_REMINDER, reminder_key};
 use crate::ssr::repo::tasks::{self as repo, ListParams, TaskRecord, TaskVisible};
 use crate::ssr::repo::{jobs as jobs_repo, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::problem::FieldError;
 use domain::task::{
@@ -27,7 +28,6 @@ use domain::task::{
     sees_task, task_scope,
 };
 use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Role, Scope, TaskId, UserId};
-use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Tasks;
@@ -83,30 +83,14 @@ async fn visible_record(
     }
 }
 
-impl Record for Task {
-    type Id = TaskId;
-    const ENTITY: &'static str = "task";
-    const RESOURCE: Resource = R;
-    fn key(&self) -> uuid::Uuid {
-        self.id.0
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn locked<'c>(
-        conn: &'c mut PgConnection,
-        p: &'c Principal,
-        id: TaskId,
-    ) -> BoxFuture<'c, Result<Self>> {
-        Box::pin(async move { Ok(visible_record(conn, p, id, true).await?.task) })
-    }
-    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
-        Box::pin(async move {
-            sync_reminder(conn, Some(current), None).await?;
-            Ok(repo::delete(conn, current.id).await?)
-        })
-    }
-}
+impl_record!(
+    Task, TaskId, "task",
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.task),
+    remove(conn, current) => {
+        sync_reminder(conn, Some(current), None).await?;
+        Ok(repo::delete(conn, current.id).await?)
+    },
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: TaskId) -> Result<Task> {
     require(&actor.principal, R, Action::Read)?;
@@ -275,15 +259,7 @@ async fn insert_one(
     repo::insert(conn, id, p.user_id, &input, done_at).await?;
     let created = reread(conn, id).await?;
     sync_reminder(conn, None, Some(&created)).await?;
-    record(
-        conn,
-        actor,
-        "task.create",
-        "task",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 

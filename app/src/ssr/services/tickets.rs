@@ -2,8 +2,9 @@
 //! managers and admins. Status changes follow the domain's workflow; the SLA deadline follows the priority.
 
 use super::customers::ensure_visible;
-use super::records::{self, Record, apply_all, audit_update, delete_in, lock_for};
-use super::records::{Change, audit, insert_all};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+};
 use super::{clean_all, record, require, visible};
 use crate::ssr::repo::tickets::{self as repo, ListParams, TicketRecord, TicketWrite};
 use crate::ssr::repo::users as users_repo;
@@ -19,7 +20,6 @@ use domain::{
     Action, CustomerId, Page, Patch, Principal, Problem, Resource, TicketCommentId, TicketId,
     UserId,
 };
-use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Tickets;
@@ -91,27 +91,11 @@ async fn visible_record(
     }
 }
 
-impl Record for Ticket {
-    type Id = TicketId;
-    const ENTITY: &'static str = "ticket";
-    const RESOURCE: Resource = R;
-    fn key(&self) -> uuid::Uuid {
-        self.id.0
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn locked<'c>(
-        conn: &'c mut PgConnection,
-        p: &'c Principal,
-        id: TicketId,
-    ) -> BoxFuture<'c, Result<Self>> {
-        Box::pin(async move { Ok(visible_record(conn, p, id, true).await?.ticket) })
-    }
-    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>> {
-        Box::pin(async move { Ok(repo::delete(conn, current.id).await?) })
-    }
-}
+impl_record!(
+    Ticket, TicketId, "ticket",
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.ticket),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: TicketId) -> Result<Ticket> {
     require(&actor.principal, R, Action::Read)?;
@@ -189,18 +173,7 @@ async fn insert_one(
     let id = TicketId::new();
     repo::insert(conn, id, &input, customer, chrono::Utc::now()).await?;
     let created = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "ticket",
-            verb: "create",
-            id: id.0,
-        },
-        None,
-        Some(&created),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
