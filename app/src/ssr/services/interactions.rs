@@ -3,9 +3,9 @@
 
 use super::customers::ensure_visible;
 use super::records::{
-    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
-use super::{clean_all, require, visible};
+use super::{require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -90,7 +90,8 @@ async fn visible_record(
 }
 
 impl_record!(
-    Interaction, InteractionId, "interaction",
+    Interaction, InteractionId, InteractionInput, "interaction",
+    insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.interaction),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
 );
@@ -183,12 +184,7 @@ async fn insert_one(
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: InteractionInput) -> Result<Interaction> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
@@ -198,12 +194,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<InteractionInput>,
 ) -> Result<Vec<Interaction>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, InteractionInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(

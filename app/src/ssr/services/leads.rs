@@ -2,9 +2,9 @@
 //! Conversion and duplicate suggestions live in `lead_conversion`.
 
 use super::records::{
-    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
-use super::{clean_all, require, visible};
+use super::{require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::leads::{self as repo, LeadAfter, LeadRecord, ListParams};
 use crate::ssr::repo::users as users_repo;
@@ -80,7 +80,8 @@ pub(crate) async fn visible_record(
 }
 
 impl_record!(
-    Lead, LeadId, "lead",
+    Lead, LeadId, LeadInput, "lead",
+    insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.lead),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
 );
@@ -143,23 +144,13 @@ pub(crate) async fn reload(conn: &mut PgConnection, id: LeadId) -> Result<Lead> 
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: LeadInput) -> Result<Lead> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
 /// transaction.
 pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<LeadInput>) -> Result<Vec<Lead>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, LeadInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(

@@ -3,9 +3,9 @@
 //! row on the same transaction.
 
 use super::records::{
-    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
-use super::{clean_all, require, visible};
+use super::{require, visible};
 use crate::ssr::repo::opportunities::{self as repo, After, ListParams, NewStageChange};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::services::customers::ensure_visible;
@@ -110,7 +110,8 @@ async fn visible_record(
 }
 
 impl_record!(
-    Opportunity, OpportunityId, "opportunity",
+    Opportunity, OpportunityId, OpportunityInput, "opportunity",
+    insert => insert_one,
     locked(conn, p, id) => visible_record(conn, p, id, true).await,
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
 );
@@ -246,12 +247,7 @@ async fn enter_stage(
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: OpportunityInput) -> Result<Opportunity> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
@@ -261,12 +257,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<OpportunityInput>,
 ) -> Result<Vec<Opportunity>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, OpportunityInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(

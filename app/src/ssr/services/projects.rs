@@ -5,9 +5,9 @@ use super::opportunities::ensure_visible_opportunity;
 use super::records::{
     self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
-use super::records::{Change, audit, insert_all};
+use super::records::{Change, audit};
 use super::tickets::{existing_user, target_customer};
-use super::{check_version, clean_all, require, visible};
+use super::{check_version, require, visible};
 use crate::ssr::repo::projects::{self as repo, ListParams, ProjectRecord};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::customer::BulkResult;
@@ -79,7 +79,8 @@ async fn visible_record(
 }
 
 impl_record!(
-    Project, ProjectId, "project",
+    Project, ProjectId, ProjectInput, "project",
+    insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.project),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
 );
@@ -178,12 +179,7 @@ async fn reload(conn: &mut PgConnection, id: ProjectId) -> Result<Project> {
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: ProjectInput) -> Result<Project> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 pub async fn bulk_create(
@@ -191,12 +187,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<ProjectInput>,
 ) -> Result<Vec<Project>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, ProjectInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(

@@ -3,11 +3,11 @@
 //! updates and deletes, and bulk actions.
 
 use super::customers::prefix_error;
-use super::{check_bulk_ids, check_version, name_bulk_id, record, require, snapshot};
+use super::{check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot};
 use crate::ssr::{Actor, AppCtx, Result};
 use domain::audit::diff;
 use domain::customer::BulkResult;
-use domain::{Action, Principal, Resource};
+use domain::{Action, Principal, Problem, Resource};
 use futures::future::BoxFuture;
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -68,11 +68,22 @@ where
 /// version, write, audit on the same transaction ([`lock_for`], [`delete`], [`apply_all`]).
 pub(crate) trait Record: Serialize + Sized + Send + Sync {
     type Id: Copy + Send + Sync;
+    /// What `POST /<records>` takes.
+    type Input: Send;
     /// The audit entity (`ticket`).
     const ENTITY: &'static str;
     const RESOURCE: Resource;
     fn key(&self) -> Uuid;
     fn version(&self) -> i32;
+    /// Normalises and validates an input (every bad field at once).
+    fn clean(input: Self::Input) -> Result<Self::Input, Problem>;
+    /// Inserts a cleaned input with its audit row; field errors carry `prefix` (`items[3].`).
+    fn insert<'c>(
+        conn: &'c mut PgConnection,
+        actor: &'c Actor,
+        input: Self::Input,
+        prefix: &'c str,
+    ) -> BoxFuture<'c, Result<Self>>;
     /// The record if the caller may see it (404 otherwise), locked for the write.
     fn locked<'c>(
         conn: &'c mut PgConnection,
@@ -84,14 +95,16 @@ pub(crate) trait Record: Serialize + Sized + Send + Sync {
 }
 
 /// `impl Record` for a service's record type (with `id` and `version` fields; the service's `R` is its
-/// resource): `impl_record!(Ticket, TicketId, "ticket", locked(conn, p, id) => …, remove(conn, current) => …)`,
-/// both bodies evaluated in an `async move` block.
+/// resource): `impl_record!(Ticket, TicketId, TicketInput, "ticket", insert => insert_one,
+/// locked(conn, p, id) => …, remove(conn, current) => …)`, both bodies evaluated in an `async move` block.
 macro_rules! impl_record {
-    ($ty:ty, $id:ty, $entity:literal,
+    ($ty:ty, $id:ty, $input:ty, $entity:literal,
+     insert => $insert:path,
      locked($conn:ident, $p:ident, $key:ident) => $locked:expr,
      remove($conn2:ident, $current:ident) => $remove:expr $(,)?) => {
         impl $crate::ssr::services::records::Record for $ty {
             type Id = $id;
+            type Input = $input;
             const ENTITY: &'static str = $entity;
             const RESOURCE: domain::Resource = R;
             fn key(&self) -> uuid::Uuid {
@@ -99,6 +112,17 @@ macro_rules! impl_record {
             }
             fn version(&self) -> i32 {
                 self.version
+            }
+            fn clean(input: $input) -> std::result::Result<$input, domain::Problem> {
+                <$input>::clean(input)
+            }
+            fn insert<'c>(
+                conn: &'c mut sqlx::PgConnection,
+                actor: &'c $crate::ssr::Actor,
+                input: $input,
+                prefix: &'c str,
+            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<Self>> {
+                Box::pin($insert(conn, actor, input, prefix))
             }
             fn locked<'c>(
                 $conn: &'c mut sqlx::PgConnection,
@@ -117,6 +141,34 @@ macro_rules! impl_record {
     };
 }
 pub(crate) use impl_record;
+
+/// `POST /<records>`: the cleaned input inserted, with its audit row, in one transaction.
+pub(crate) async fn create<T: Record>(ctx: &AppCtx, actor: &Actor, input: T::Input) -> Result<T> {
+    require(&actor.principal, T::RESOURCE, Action::Create)?;
+    let input = T::clean(input)?;
+    let mut tx = ctx.db.begin().await?;
+    let created = T::insert(&mut tx, actor, input, "").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// `POST /<records>/bulk`, all or nothing: every item is validated first (errors named `items[i].field`), then
+/// all are inserted in one transaction.
+pub(crate) async fn bulk_create<T: Record>(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<T::Input>,
+) -> Result<Vec<T>>
+where
+    T::Input: 'static,
+{
+    require(&actor.principal, T::RESOURCE, Action::Create)?;
+    let cleaned = clean_all(items, T::clean)?;
+    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
+        Box::pin(async move { T::insert(conn, actor, item, &prefix).await })
+    })
+    .await
+}
 
 /// The record the caller is about to change, locked: 404 when they may not see it, 403 when their role may
 /// not take `action`, 412 when `if_match` is not its version.

@@ -14,9 +14,9 @@
 
 use super::customers::ensure_visible;
 use super::records::{
-    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
-use super::{clean_all, require, visible};
+use super::{require, visible};
 use crate::ssr::jobs::{TASK_REMINDER, reminder_key};
 use crate::ssr::repo::tasks::{self as repo, ListParams, TaskRecord, TaskVisible};
 use crate::ssr::repo::{jobs as jobs_repo, users as users_repo};
@@ -84,7 +84,8 @@ async fn visible_record(
 }
 
 impl_record!(
-    Task, TaskId, "task",
+    Task, TaskId, TaskInput, "task",
+    insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.task),
     remove(conn, current) => {
         sync_reminder(conn, Some(current), None).await?;
@@ -264,23 +265,13 @@ async fn insert_one(
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: TaskInput) -> Result<Task> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then inserted in one
 /// transaction.
 pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<TaskInput>) -> Result<Vec<Task>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, TaskInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(

@@ -3,9 +3,9 @@
 
 use super::customers::ensure_visible;
 use super::records::{
-    self, apply_all, audit_create, audit_update, delete_in, impl_record, insert_all, lock_for,
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
-use super::{clean_all, record, require, visible};
+use super::{record, require, visible};
 use crate::ssr::repo::tickets::{self as repo, ListParams, TicketRecord, TicketWrite};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -92,7 +92,8 @@ async fn visible_record(
 }
 
 impl_record!(
-    Ticket, TicketId, "ticket",
+    Ticket, TicketId, TicketInput, "ticket",
+    insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.ticket),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
 );
@@ -185,12 +186,7 @@ async fn reload(conn: &mut PgConnection, id: TicketId) -> Result<Ticket> {
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: TicketInput) -> Result<Ticket> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 pub async fn bulk_create(
@@ -198,12 +194,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<TicketInput>,
 ) -> Result<Vec<Ticket>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, TicketInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
