@@ -2,7 +2,7 @@
 //! newest-first feed merging interactions, tasks, tickets, opportunity stage changes and the customer's audit
 //! events.
 
-use crate::customer::{QueryParser, parse_i64, parse_time, parse_uuid};
+use crate::customer::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{ContactId, CustomerId, InteractionId, OpportunityId, TicketId, UserId};
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
@@ -276,23 +276,27 @@ pub struct InteractionFilter {
 impl InteractionQuery {
     pub fn parse(self) -> Result<InteractionFilter, Problem> {
         let mut p = QueryParser::default();
-        let sort_text = self
-            .sort
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "-occurred_at".to_owned());
         let key = |s: &str| match s {
             "occurred_at" => Some(InteractionSortKey::OccurredAt),
             "created_at" => Some(InteractionSortKey::CreatedAt),
             _ => None,
         };
-        let sort = p.field(
-            "sort",
-            SortSpec::parse(&sort_text, key, "occurred_at, created_at"),
+        let ListOrder {
+            sort,
+            sort_text,
+            cursor,
+        } = p.order(
+            (self.sort, self.cursor.as_deref()),
+            (
+                "-occurred_at",
+                SortSpec {
+                    field: InteractionSortKey::OccurredAt,
+                    dir: SortDir::Desc,
+                },
+            ),
+            key,
+            "occurred_at, created_at",
         );
-        let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
-            Cursor::decode(c, &sort_text)
-        });
         let filter = InteractionFilter {
             q: crate::search::normalize_query(self.q.as_deref()),
             customer_id: p
@@ -313,10 +317,7 @@ impl InteractionQuery {
                 .map(UserId),
             from: p.opt("from", self.from.as_deref(), |s| parse_time(s, false)),
             to: p.opt("to", self.to.as_deref(), |s| parse_time(s, true)),
-            sort: sort.unwrap_or(SortSpec {
-                field: InteractionSortKey::OccurredAt,
-                dir: SortDir::Desc,
-            }),
+            sort,
             sort_text,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
             cursor,

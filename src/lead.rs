@@ -3,10 +3,10 @@
 //! reason; a disqualified lead may be reopened).
 
 use crate::contact::Contact;
-use crate::customer::{Customer, QueryParser, parse_i64, parse_time, parse_uuid};
+use crate::customer::{Customer, ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{ContactId, CustomerId, LeadId, OpportunityId, UserId};
 use crate::money;
-use crate::opportunity::Stage;
+use crate::opportunity::{Opportunity, Stage};
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::problem::{FieldError, Problem};
@@ -397,22 +397,22 @@ pub struct LeadFilter {
 impl LeadQuery {
     pub fn parse(self) -> Result<LeadFilter, Problem> {
         let mut p = QueryParser::default();
-        let sort_text = self
-            .sort
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "-created_at".to_owned());
-        let sort = p.field(
-            "sort",
-            SortSpec::parse(
-                &sort_text,
-                LeadSortKey::parse,
-                "name, created_at, updated_at, estimated_value",
+        let ListOrder {
+            sort,
+            sort_text,
+            cursor,
+        } = p.order(
+            (self.sort, self.cursor.as_deref()),
+            (
+                "-created_at",
+                SortSpec {
+                    field: LeadSortKey::CreatedAt,
+                    dir: SortDir::Desc,
+                },
             ),
+            LeadSortKey::parse,
+            "name, created_at, updated_at, estimated_value",
         );
-        let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
-            Cursor::decode(c, &sort_text)
-        });
         let filter = LeadFilter {
             q: crate::search::normalize_query(self.q.as_deref()),
             status: p.opt("status", self.status.as_deref(), LeadStatus::parse),
@@ -426,10 +426,7 @@ impl LeadQuery {
             created_to: p.opt("created_to", self.created_to.as_deref(), |s| {
                 parse_time(s, true)
             }),
-            sort: sort.unwrap_or(SortSpec {
-                field: LeadSortKey::CreatedAt,
-                dir: SortDir::Desc,
-            }),
+            sort,
             sort_text,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
             cursor,
@@ -561,22 +558,6 @@ pub fn split_name(name: &str) -> (String, String) {
     }
 }
 
-/// The opportunity created by a conversion (the `opportunity` of the convert answer).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ConvertedOpportunity {
-    pub id: OpportunityId,
-    pub name: String,
-    pub customer_id: CustomerId,
-    pub stage: Stage,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1200.00"))]
-    pub amount: Decimal,
-    pub currency: String,
-    pub probability: i16,
-    pub owner_id: Option<UserId>,
-    pub expected_close_date: Option<NaiveDate>,
-}
-
 /// The answer of `POST /leads/{id}/convert`: what the lead became, and the converted lead itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -584,7 +565,7 @@ pub struct LeadConversion {
     pub customer: Customer,
     pub contact: Contact,
     /// `null` when the conversion was asked not to create one.
-    pub opportunity: Option<ConvertedOpportunity>,
+    pub opportunity: Option<Opportunity>,
     pub lead: Lead,
 }
 

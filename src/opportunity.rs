@@ -1,7 +1,7 @@
 //! Opportunity stages: the pipeline's state machine. Later stages may be entered directly (skipping is allowed
 //! forward); `won` and `lost` are final unless a manager reopens the opportunity; `lost` needs a reason.
 
-use crate::customer::{QueryParser, parse_i64, parse_uuid};
+use crate::customer::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::ids::{ContactId, CustomerId, LeadId, OpportunityId, StageChangeId, UserId};
 use crate::money;
 use crate::page::{Cursor, SortDir, SortSpec};
@@ -464,22 +464,22 @@ pub fn parse_stages(s: &str) -> Result<Vec<Stage>, String> {
 impl OpportunityQuery {
     pub fn parse(self) -> Result<OpportunityFilter, Problem> {
         let mut p = QueryParser::default();
-        let sort_text = self
-            .sort
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "-created_at".to_owned());
-        let sort = p.field(
-            "sort",
-            SortSpec::parse(
-                &sort_text,
-                OpportunitySortKey::parse,
-                OpportunitySortKey::ALLOWED,
+        let ListOrder {
+            sort,
+            sort_text,
+            cursor,
+        } = p.order(
+            (self.sort, self.cursor.as_deref()),
+            (
+                "-created_at",
+                SortSpec {
+                    field: OpportunitySortKey::CreatedAt,
+                    dir: SortDir::Desc,
+                },
             ),
+            OpportunitySortKey::parse,
+            OpportunitySortKey::ALLOWED,
         );
-        let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
-            Cursor::decode(c, &sort_text)
-        });
         let filter = OpportunityFilter {
             q: crate::search::normalize_query(self.q.as_deref()),
             stages: p
@@ -508,10 +508,7 @@ impl OpportunityQuery {
             ),
             close_from: p.opt("close_from", self.close_from.as_deref(), parse_date),
             close_to: p.opt("close_to", self.close_to.as_deref(), parse_date),
-            sort: sort.unwrap_or(SortSpec {
-                field: OpportunitySortKey::CreatedAt,
-                dir: SortDir::Desc,
-            }),
+            sort,
             sort_text,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
             cursor,

@@ -1,7 +1,7 @@
 //! Tasks: to-dos with a due time, an optional reminder, an assignee and links to CRM records; the date
 //! buckets of the "My tasks" page and the task visibility rule.
 
-use crate::customer::{QueryParser, parse_i64, parse_time, parse_uuid};
+use crate::customer::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{CustomerId, LeadId, OpportunityId, TaskId, TicketId, UserId};
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
@@ -438,22 +438,22 @@ fn parse_statuses(s: &str) -> Result<Vec<TaskStatus>, String> {
 impl TaskQuery {
     pub fn parse(self) -> Result<TaskFilter, Problem> {
         let mut p = QueryParser::default();
-        let sort_text = self
-            .sort
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "due_at".to_owned());
-        let sort = p.field(
-            "sort",
-            SortSpec::parse(
-                &sort_text,
-                TaskSortKey::parse,
-                "due_at, created_at, priority, title",
+        let ListOrder {
+            sort,
+            sort_text,
+            cursor,
+        } = p.order(
+            (self.sort, self.cursor.as_deref()),
+            (
+                "due_at",
+                SortSpec {
+                    field: TaskSortKey::DueAt,
+                    dir: SortDir::Asc,
+                },
             ),
+            TaskSortKey::parse,
+            "due_at, created_at, priority, title",
         );
-        let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
-            Cursor::decode(c, &sort_text)
-        });
         let uuid = |p: &mut QueryParser, name: &str, v: Option<&str>| p.opt(name, v, parse_uuid);
         let filter = TaskFilter {
             q: crate::search::normalize_query(self.q.as_deref()),
@@ -478,10 +478,7 @@ impl TaskQuery {
             }),
             due_to: p.opt("due_to", self.due_to.as_deref(), |s| parse_time(s, true)),
             bucket: p.opt("bucket", self.bucket.as_deref(), Bucket::parse),
-            sort: sort.unwrap_or(SortSpec {
-                field: TaskSortKey::DueAt,
-                dir: SortDir::Asc,
-            }),
+            sort,
             sort_text,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
             cursor,

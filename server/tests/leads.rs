@@ -427,6 +427,19 @@ async fn convert_creates_customer_contact_opportunity_and_links_them(db: PgPool)
     assert_eq!(opp["customer_id"], customer["id"]);
     assert_eq!(opp["owner_id"], u.id.as_str());
     assert_eq!(opp["expected_close_date"], "2027-01-31");
+    // The answer is the opportunity as the opportunities API returns it.
+    assert_eq!(opp["customer_name"], "Engines Ltd");
+    assert_eq!(opp["contact_id"], contact["id"]);
+    assert_eq!(opp["lead_id"], l["id"]);
+    assert_eq!(opp["version"], 1);
+    let (status, read) = app
+        .get(
+            &format!("/api/v1/opportunities/{}", opp["id"].as_str().unwrap()),
+            &u,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(&read, opp);
 
     let (_, converted) = app.get(&p, &u).await;
     assert_eq!(converted["status"], "converted");

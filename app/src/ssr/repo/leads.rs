@@ -1,11 +1,10 @@
-//! Leads, the opportunity a conversion creates, and the duplicate-customer search of a lead.
+//! Leads, the links a conversion stores on them, and the duplicate-customer search of a lead.
 
 use super::After;
 use super::customers::Visible;
-use domain::lead::{ConvertedOpportunity, Lead, LeadInput, LeadSortKey, LeadSource, LeadStatus};
-use domain::opportunity::Stage;
+use domain::lead::{Lead, LeadInput, LeadSortKey, LeadSource, LeadStatus};
 use domain::page::SortDir;
-use domain::{ContactId, CustomerId, LeadId, OpportunityId, StageChangeId, UserId};
+use domain::{ContactId, CustomerId, LeadId, OpportunityId, UserId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -184,47 +183,6 @@ pub async fn customer_with_email(
         .fetch_optional(conn)
         .await?;
     Ok(id.map(CustomerId))
-}
-
-/// Inserts the opportunity a converted lead becomes, with its first stage-history row (from no stage).
-pub async fn insert_opportunity_from_lead(
-    conn: &mut PgConnection,
-    o: &ConvertedOpportunity,
-    lead: LeadId,
-    contact: ContactId,
-    changed_by: UserId,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO opportunities (id, name, customer_id, contact_id, lead_id, stage, amount, currency, probability,
-                                    expected_close_date, owner_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        o.id.0,
-        o.name,
-        o.customer_id.0,
-        contact.0,
-        lead.0,
-        o.stage.as_str(),
-        o.amount,
-        o.currency,
-        o.probability,
-        o.expected_close_date,
-        o.owner_id.map(|u| u.0),
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO opportunity_stage_history (id, opportunity_id, from_stage, to_stage, amount, probability, changed_by)
-         VALUES ($1, $2, NULL, $3, $4, $5, $6)",
-        StageChangeId::new().0,
-        o.id.0,
-        Stage::Qualification.as_str(),
-        o.amount,
-        o.probability,
-        changed_by.0,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 pub struct ListParams {

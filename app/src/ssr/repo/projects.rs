@@ -107,35 +107,6 @@ pub async fn by_id(
     Ok(row.map(Into::into))
 }
 
-/// The opportunity a project starts from: its name, customer, stage and owner (with team).
-pub struct OpportunityRef {
-    pub name: String,
-    pub customer_id: CustomerId,
-    pub stage: String,
-    pub owner_id: Option<UserId>,
-    pub owner_team: Option<String>,
-}
-
-pub async fn opportunity(
-    conn: &mut PgConnection,
-    id: OpportunityId,
-) -> Result<Option<OpportunityRef>, sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT o.name, o.customer_id, o.stage, o.owner_id, u.team AS \"owner_team?\"
-         FROM opportunities o LEFT JOIN users u ON u.id = o.owner_id WHERE o.id = $1",
-        id.0
-    )
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| OpportunityRef {
-        name: r.name,
-        customer_id: CustomerId(r.customer_id),
-        stage: r.stage,
-        owner_id: r.owner_id.map(UserId),
-        owner_team: r.owner_team,
-    }))
-}
-
 pub async fn has_project_for(
     conn: &mut PgConnection,
     opportunity: OpportunityId,

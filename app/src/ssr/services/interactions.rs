@@ -1,15 +1,15 @@
 //! Interactions: visible to whoever may see their customer; the author is the caller. Also the customer
 //! timeline and the monthly partitions of the interactions table.
 
-use super::customers::{ensure_visible, prefix_error};
-use super::{
-    check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot, visible,
+use super::customers::ensure_visible;
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
+use super::{require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::interaction::{
     Interaction, InteractionBulkAction, InteractionBulkRequest, InteractionInput, InteractionPatch,
@@ -88,6 +88,13 @@ async fn visible_record(
         _ => Err(Problem::not_found("interaction").into()),
     }
 }
+
+impl_record!(
+    Interaction, InteractionId, InteractionInput, "interaction",
+    insert => insert_one,
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.interaction),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: InteractionId) -> Result<Interaction> {
     require(&actor.principal, R, Action::Read)?;
@@ -172,25 +179,12 @@ async fn insert_one(
         .await?
         .ok_or_else(|| ServiceError::internal("inserted interaction vanished"))?
         .interaction;
-    record(
-        conn,
-        actor,
-        "interaction.create",
-        "interaction",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: InteractionInput) -> Result<Interaction> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
@@ -200,20 +194,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<InteractionInput>,
 ) -> Result<Vec<Interaction>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, InteractionInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        out.push(
-            insert_one(&mut tx, actor, item, &format!("{prefix}."))
-                .await
-                .map_err(|e| prefix_error(e, &prefix))?,
-        );
-    }
-    tx.commit().await?;
-    Ok(out)
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -224,11 +205,8 @@ pub async fn update(
     patch: InteractionPatch,
 ) -> Result<Interaction> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
     let mut tx = ctx.db.begin().await?;
-    let current = visible_record(&mut tx, p, id, true).await?.interaction;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Interaction = lock_for(&mut tx, p, id, Action::Update, if_match).await?;
     let merged = patch.apply(&current)?;
     check_links(&mut tx, p, &merged, "").await?;
     repo::update(&mut tx, id, &merged).await?;
@@ -236,15 +214,7 @@ pub async fn update(
         .await?
         .ok_or_else(|| ServiceError::internal("updated interaction vanished"))?
         .interaction;
-    record(
-        &mut tx,
-        actor,
-        "interaction.update",
-        "interaction",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
-    )
-    .await?;
+    audit_update(&mut tx, actor, &current, &updated).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -255,34 +225,7 @@ pub async fn delete(
     id: InteractionId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: InteractionId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.interaction;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    record(
-        conn,
-        actor,
-        "interaction.delete",
-        "interaction",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
-    )
-    .await?;
-    Ok(())
+    records::delete::<Interaction>(ctx, actor, id, if_match).await
 }
 
 /// Deletes every selected interaction in one transaction; an id the caller may not see or delete fails the
@@ -292,18 +235,22 @@ pub async fn bulk_action(
     actor: &Actor,
     req: InteractionBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_ids(req.ids.len())?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match req.action {
-            InteractionBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-        };
-        result.map_err(|e| name_bulk_id(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                match action {
+                    InteractionBulkAction::Delete => {
+                        delete_in::<Interaction>(conn, actor, id, None).await
+                    }
+                }
+            })
+        },
+    )
+    .await
 }
 
 /// `GET /customers/{id}/interactions`: the customer's interactions, newest first.

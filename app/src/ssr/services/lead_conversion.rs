@@ -3,6 +3,7 @@
 
 use super::customers::ensure_visible;
 use super::leads::{reload, visible_record};
+use super::opportunities;
 use super::{record, require, snapshot, visible};
 use crate::ssr::repo::contacts as contacts_repo;
 use crate::ssr::repo::customers as customers_repo;
@@ -12,11 +13,11 @@ use domain::audit::diff;
 use domain::contact::{Contact, ContactInput};
 use domain::customer::{Customer, CustomerInput, CustomerStatus};
 use domain::lead::{
-    ConvertedOpportunity, DuplicateCandidate, DuplicateReason, Lead, LeadConversion,
-    LeadConvertInput, OpportunityPlan, company_domain, customer_name, ensure_convertible,
-    split_name,
+    DuplicateCandidate, DuplicateReason, Lead, LeadConversion, LeadConvertInput, OpportunityPlan,
+    company_domain, customer_name, ensure_convertible, split_name,
 };
-use domain::{Action, ContactId, CustomerId, LeadId, OpportunityId, Principal, Problem, Resource};
+use domain::opportunity::{Opportunity, OpportunityInput};
+use domain::{Action, ContactId, CustomerId, LeadId, Principal, Problem, Resource};
 use sqlx::PgConnection;
 
 /// At most this many duplicate suggestions.
@@ -162,6 +163,8 @@ async fn new_contact(
     Ok(created)
 }
 
+/// The opportunity the lead becomes, written by the opportunities service (its first stage-history row and
+/// audit row included) on the conversion's transaction.
 async fn new_opportunity(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -169,32 +172,22 @@ async fn new_opportunity(
     customer: &Customer,
     contact: ContactId,
     plan: OpportunityPlan,
-) -> Result<ConvertedOpportunity> {
-    let opportunity = ConvertedOpportunity {
-        id: OpportunityId::new(),
+) -> Result<Opportunity> {
+    let input = OpportunityInput {
         name: plan.name,
-        customer_id: customer.id,
+        customer_id: Some(customer.id),
+        contact_id: Some(contact),
+        lead_id: Some(lead.id),
         stage: plan.stage,
         amount: plan.amount,
         currency: plan.currency,
-        probability: plan.probability,
-        owner_id: lead.owner_id,
+        probability: Some(plan.probability),
         expected_close_date: plan.expected_close_date,
-    };
-    let by = actor.principal.user_id;
-    repo::insert_opportunity_from_lead(conn, &opportunity, lead.id, contact, by).await?;
-    let changes = diff(None, Some(&snapshot(&opportunity)));
-    let id = opportunity.id.0;
-    record(
-        conn,
-        actor,
-        "opportunity.create",
-        "opportunity",
-        id,
-        changes,
-    )
-    .await?;
-    Ok(opportunity)
+        owner_id: lead.owner_id,
+        ..Default::default()
+    }
+    .clean()?;
+    opportunities::insert_one(conn, actor, input, "").await
 }
 
 /// Customers the caller may see that may already be this lead's company, best first (at most 10).

@@ -1,13 +1,14 @@
 //! Leads: list (scoped, searchable, keyset), read, create, update, delete, bulk create and bulk actions.
 //! Conversion and duplicate suggestions live in `lead_conversion`.
 
-use super::customers::prefix_error;
-use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
+};
+use super::{require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::leads::{self as repo, LeadAfter, LeadRecord, ListParams};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::lead::{
     Lead, LeadBulkAction, LeadBulkRequest, LeadInput, LeadPatch, LeadQuery, LeadSortKey,
@@ -78,6 +79,13 @@ pub(crate) async fn visible_record(
     }
 }
 
+impl_record!(
+    Lead, LeadId, LeadInput, "lead",
+    insert => insert_one,
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.lead),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
+
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: LeadId) -> Result<Lead> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
@@ -124,8 +132,7 @@ async fn insert_one(
     let id = LeadId::new();
     repo::insert(conn, id, &input).await?;
     let created = reload(conn, id).await?;
-    let changes = diff(None, Some(&snapshot(&created)));
-    record(conn, actor, "lead.create", "lead", id.0, changes).await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -137,30 +144,13 @@ pub(crate) async fn reload(conn: &mut PgConnection, id: LeadId) -> Result<Lead> 
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: LeadInput) -> Result<Lead> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
 /// transaction.
 pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<LeadInput>) -> Result<Vec<Lead>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, LeadInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        let created = insert_one(&mut tx, actor, item, &format!("{prefix}."))
-            .await
-            .map_err(|e| prefix_error(e, &prefix))?;
-        out.push(created);
-    }
-    tx.commit().await?;
-    Ok(out)
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -184,75 +174,41 @@ async fn update_in(
     patch: LeadPatch,
 ) -> Result<Lead> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.lead;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Lead = lock_for(conn, p, id, Action::Update, if_match).await?;
     let merged = patch.apply(&current)?;
     if merged.owner_id != current.owner_id {
         check_owner(conn, p, merged.owner_id, "owner_id").await?;
     }
     repo::update(conn, id, &merged).await?;
     let updated = reload(conn, id).await?;
-    let changes = diff(Some(&snapshot(&current)), Some(&snapshot(&updated)));
-    record(conn, actor, "lead.update", "lead", id.0, changes).await?;
+    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 
 pub async fn delete(ctx: &AppCtx, actor: &Actor, id: LeadId, if_match: Option<i32>) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: LeadId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.lead;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    let changes = diff(Some(&snapshot(&current)), None);
-    record(conn, actor, "lead.delete", "lead", id.0, changes).await?;
-    Ok(())
+    records::delete::<Lead>(ctx, actor, id, if_match).await
 }
 
 /// Applies one action to every selected lead in one transaction; any id the caller may not see or change
 /// fails the whole request (named `ids[i]`) and nothing is written.
 pub async fn bulk_action(ctx: &AppCtx, actor: &Actor, req: LeadBulkRequest) -> Result<BulkResult> {
-    check_bulk_size(req.ids.len()).map_err(|p| {
-        Problem {
-            errors: vec![],
-            ..p
-        }
-        .prefixed("ids")
-    })?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match &req.action {
-            LeadBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-            action => update_in(&mut tx, actor, *id, None, bulk_patch(action))
-                .await
-                .map(drop),
-        };
-        result.map_err(|e| match e {
-            ServiceError::Problem(p) => ServiceError::Problem(Problem {
-                detail: format!("ids[{i}]: {}", p.detail),
-                ..p.prefixed(&format!("ids[{i}]"))
-            }),
-            other => other,
-        })?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                match action {
+                    LeadBulkAction::Delete => delete_in::<Lead>(conn, actor, id, None).await,
+                    action => update_in(conn, actor, id, None, bulk_patch(action))
+                        .await
+                        .map(drop),
+                }
+            })
+        },
+    )
+    .await
 }
 
 fn bulk_patch(action: &LeadBulkAction) -> LeadPatch {

@@ -2,12 +2,14 @@
 //! bulk create, bulk actions and the stage history. Every stage entered writes a history row and the audit
 //! row on the same transaction.
 
-use super::{check_bulk_size, check_version, clean_all, record, require, snapshot, visible};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
+};
+use super::{require, visible};
 use crate::ssr::repo::opportunities::{self as repo, After, ListParams, NewStageChange};
 use crate::ssr::repo::users as users_repo;
-use crate::ssr::services::customers::{ensure_visible, prefix_error};
+use crate::ssr::services::customers::ensure_visible;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::opportunity::{
     Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput, OpportunityPatch,
@@ -107,6 +109,13 @@ async fn visible_record(
     }
 }
 
+impl_record!(
+    Opportunity, OpportunityId, OpportunityInput, "opportunity",
+    insert => insert_one,
+    locked(conn, p, id) => visible_record(conn, p, id, true).await,
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
+
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: OpportunityId) -> Result<Opportunity> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
@@ -204,15 +213,7 @@ pub async fn insert_one(
     repo::insert(conn, id, &input).await?;
     let created = visible_or_internal(conn, id).await?;
     enter_stage(conn, actor, &created, None).await?;
-    record(
-        conn,
-        actor,
-        "opportunity.create",
-        "opportunity",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -246,12 +247,7 @@ async fn enter_stage(
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: OpportunityInput) -> Result<Opportunity> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
@@ -261,19 +257,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<OpportunityInput>,
 ) -> Result<Vec<Opportunity>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, OpportunityInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        let created = insert_one(&mut tx, actor, item, &format!("{prefix}."))
-            .await
-            .map_err(|e| prefix_error(e, &prefix))?;
-        out.push(created);
-    }
-    tx.commit().await?;
-    Ok(out)
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -305,10 +289,7 @@ async fn update_in(
     patch: OpportunityPatch,
 ) -> Result<Opportunity> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Opportunity = lock_for(conn, p, id, Action::Update, if_match).await?;
     let owner_changes = !patch.owner_id.is_missing();
     let merged = patch.apply(&current)?;
     if merged.stage != current.stage {
@@ -334,15 +315,7 @@ async fn update_in(
     if updated.stage != current.stage {
         enter_stage(conn, actor, &updated, Some(current.stage)).await?;
     }
-    record(
-        conn,
-        actor,
-        "opportunity.update",
-        "opportunity",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
-    )
-    .await?;
+    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 
@@ -352,34 +325,7 @@ pub async fn delete(
     id: OpportunityId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: OpportunityId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    record(
-        conn,
-        actor,
-        "opportunity.delete",
-        "opportunity",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
-    )
-    .await?;
-    Ok(())
+    records::delete::<Opportunity>(ctx, actor, id, if_match).await
 }
 
 /// Applies one action to every selected opportunity in one transaction, with the same rules as one at a time
@@ -390,44 +336,28 @@ pub async fn bulk_action(
     actor: &Actor,
     req: OpportunityBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_size(req.ids.len()).map_err(|p| {
-        Problem {
-            errors: vec![],
-            ..p
-        }
-        .prefixed("ids")
-    })?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match &req.action {
-            OpportunityBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-            OpportunityBulkAction::AssignOwner { owner_id } => {
-                let patch = OpportunityPatch {
-                    owner_id: domain::Patch::Value(*owner_id),
-                    ..Default::default()
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                let patch = match action {
+                    OpportunityBulkAction::Delete => {
+                        return delete_in::<Opportunity>(conn, actor, id, None).await;
+                    }
+                    OpportunityBulkAction::AssignOwner { owner_id } => OpportunityPatch {
+                        owner_id: domain::Patch::Value(*owner_id),
+                        ..Default::default()
+                    },
+                    OpportunityBulkAction::MoveStage { stage, lost_reason } => {
+                        OpportunityPatch::move_to(*stage, lost_reason.clone())
+                    }
                 };
-                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
-            }
-            OpportunityBulkAction::MoveStage { stage, lost_reason } => {
-                let patch = OpportunityPatch::move_to(*stage, lost_reason.clone());
-                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
-            }
-        };
-        result.map_err(|e| name_item(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
-}
-
-/// `lost_reason` → `ids[3].lost_reason`, and the detail names the item.
-fn name_item(e: ServiceError, i: usize) -> ServiceError {
-    match e {
-        ServiceError::Problem(p) => ServiceError::Problem(Problem {
-            detail: format!("ids[{i}]: {}", p.detail),
-            ..p.prefixed(&format!("ids[{i}]"))
-        }),
-        other => other,
-    }
+                update_in(conn, actor, id, None, patch).await.map(drop)
+            })
+        },
+    )
+    .await
 }

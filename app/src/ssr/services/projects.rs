@@ -1,9 +1,13 @@
 //! Projects and milestones: visible to whoever may see the customer; written by managers and admins. A project
 //! may start from a won opportunity (one project per opportunity).
 
-use super::records::{Change, audit, insert_all};
-use super::tickets::{bulk_item_error, check_bulk_ids, existing_user, target_customer};
-use super::{check_version, clean_all, require, visible};
+use super::opportunities::ensure_visible_opportunity;
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
+};
+use super::records::{Change, audit};
+use super::tickets::{existing_user, target_customer};
+use super::{check_version, require, visible};
 use crate::ssr::repo::projects::{self as repo, ListParams, ProjectRecord};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::customer::BulkResult;
@@ -74,6 +78,13 @@ async fn visible_record(
     }
 }
 
+impl_record!(
+    Project, ProjectId, ProjectInput, "project",
+    insert => insert_one,
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.project),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
+
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: ProjectId) -> Result<Project> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
@@ -91,17 +102,18 @@ async fn from_opportunity(
     customer: Option<CustomerId>,
     prefix: &str,
 ) -> Result<(CustomerId, String)> {
-    let opp = match repo::opportunity(conn, id).await? {
-        Some(o) if p.sees(Resource::Opportunities, o.owner_id, o.owner_team.as_deref()) => o,
-        _ => {
+    let opp = match ensure_visible_opportunity(conn, p, id).await {
+        Ok(o) => o,
+        Err(ServiceError::Problem(pr)) if pr.status == 404 => {
             return Err(Problem::invalid_field(
                 &format!("{prefix}opportunity_id"),
                 "No opportunity with this id.",
             )
             .into());
         }
+        Err(e) => return Err(e),
     };
-    if Stage::parse(&opp.stage) != Ok(Stage::Won) {
+    if opp.stage != Stage::Won {
         return Err(Problem::conflict("Only a won opportunity can start a project.").into());
     }
     if customer.is_some_and(|c| c != opp.customer_id) {
@@ -155,18 +167,7 @@ async fn insert_one(
             _ => e.into(),
         })?;
     let created = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "project",
-            verb: "create",
-            id: id.0,
-        },
-        None,
-        Some(&created),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -178,12 +179,7 @@ async fn reload(conn: &mut PgConnection, id: ProjectId) -> Result<Project> {
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: ProjectInput) -> Result<Project> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 pub async fn bulk_create(
@@ -191,12 +187,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<ProjectInput>,
 ) -> Result<Vec<Project>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, ProjectInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -220,28 +211,14 @@ async fn update_in(
     patch: ProjectPatch,
 ) -> Result<Project> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.project;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Project = lock_for(conn, p, id, Action::Update, if_match).await?;
     let merged = patch.apply(&current)?;
     if merged.manager_id != current.manager_id {
         existing_user(conn, merged.manager_id, "manager_id").await?;
     }
     repo::update(conn, id, &merged).await?;
     let updated = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "project",
-            verb: "update",
-            id: id.0,
-        },
-        Some(&current),
-        Some(&updated),
-    )
-    .await?;
+    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 
@@ -251,37 +228,7 @@ pub async fn delete(
     id: ProjectId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: ProjectId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.project;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "project",
-            verb: "delete",
-            id: id.0,
-        },
-        Some(&current),
-        None,
-    )
-    .await?;
-    Ok(())
+    records::delete::<Project>(ctx, actor, id, if_match).await
 }
 
 /// Set the status of or delete many projects: all or nothing.
@@ -290,25 +237,27 @@ pub async fn bulk_action(
     actor: &Actor,
     req: ProjectBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_ids(req.ids.len())?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match &req.action {
-            ProjectBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-            ProjectBulkAction::SetStatus { status } => {
-                let patch = ProjectPatch {
-                    status: Patch::Value(*status),
-                    ..Default::default()
-                };
-                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
-            }
-        };
-        result.map_err(|e| bulk_item_error(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                match action {
+                    ProjectBulkAction::Delete => delete_in::<Project>(conn, actor, id, None).await,
+                    ProjectBulkAction::SetStatus { status } => {
+                        let patch = ProjectPatch {
+                            status: Patch::Value(*status),
+                            ..Default::default()
+                        };
+                        update_in(conn, actor, id, None, patch).await.map(drop)
+                    }
+                }
+            })
+        },
+    )
+    .await
 }
 
 pub async fn milestones(ctx: &AppCtx, actor: &Actor, project: ProjectId) -> Result<Vec<Milestone>> {
@@ -461,10 +410,6 @@ pub async fn opportunity_summary(
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
-    match repo::opportunity(&mut conn, id).await? {
-        Some(o) if p.sees(Resource::Opportunities, o.owner_id, o.owner_team.as_deref()) => {
-            Ok((o.name, o.customer_id, o.stage))
-        }
-        _ => Err(Problem::not_found("opportunity").into()),
-    }
+    let o = ensure_visible_opportunity(&mut conn, p, id).await?;
+    Ok((o.name, o.customer_id, o.stage.as_str().to_owned()))
 }

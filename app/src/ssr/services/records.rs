@@ -1,13 +1,17 @@
-//! Helpers shared by the services of records hanging off a customer (tickets, projects): the audit row of a
-//! create/update/delete, and inserting many items in one transaction.
+//! Helpers shared by the CRM-core services (leads, opportunities, interactions, tasks, tickets, projects): the
+//! audit row of a create/update/delete, inserting many items in one transaction, the lock-check-write flow of
+//! updates and deletes, and bulk actions.
 
 use super::customers::prefix_error;
-use super::{record, snapshot};
+use super::{check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot};
 use crate::ssr::{Actor, AppCtx, Result};
 use domain::audit::diff;
+use domain::customer::BulkResult;
+use domain::{Action, Principal, Problem, Resource};
 use futures::future::BoxFuture;
 use serde::Serialize;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 /// Which record a change is about: entity name (`ticket`), verb (`create`) and id.
 pub(crate) struct Change<'a> {
@@ -58,4 +62,211 @@ where
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// A record whose service follows the common write flow: lock the visible record, check the role and the
+/// version, write, audit on the same transaction ([`lock_for`], [`delete`], [`apply_all`]).
+pub(crate) trait Record: Serialize + Sized + Send + Sync {
+    type Id: Copy + Send + Sync;
+    /// What `POST /<records>` takes.
+    type Input: Send;
+    /// The audit entity (`ticket`).
+    const ENTITY: &'static str;
+    const RESOURCE: Resource;
+    fn key(&self) -> Uuid;
+    fn version(&self) -> i32;
+    /// Normalises and validates an input (every bad field at once).
+    fn clean(input: Self::Input) -> Result<Self::Input, Problem>;
+    /// Inserts a cleaned input with its audit row; field errors carry `prefix` (`items[3].`).
+    fn insert<'c>(
+        conn: &'c mut PgConnection,
+        actor: &'c Actor,
+        input: Self::Input,
+        prefix: &'c str,
+    ) -> BoxFuture<'c, Result<Self>>;
+    /// The record if the caller may see it (404 otherwise), locked for the write.
+    fn locked<'c>(
+        conn: &'c mut PgConnection,
+        p: &'c Principal,
+        id: Self::Id,
+    ) -> BoxFuture<'c, Result<Self>>;
+    /// Deletes the record (and whatever hangs off it that the database does not cascade).
+    fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>>;
+}
+
+/// `impl Record` for a service's record type (with `id` and `version` fields; the service's `R` is its
+/// resource): `impl_record!(Ticket, TicketId, TicketInput, "ticket", insert => insert_one,
+/// locked(conn, p, id) => …, remove(conn, current) => …)`, both bodies evaluated in an `async move` block.
+macro_rules! impl_record {
+    ($ty:ty, $id:ty, $input:ty, $entity:literal,
+     insert => $insert:path,
+     locked($conn:ident, $p:ident, $key:ident) => $locked:expr,
+     remove($conn2:ident, $current:ident) => $remove:expr $(,)?) => {
+        impl $crate::ssr::services::records::Record for $ty {
+            type Id = $id;
+            type Input = $input;
+            const ENTITY: &'static str = $entity;
+            const RESOURCE: domain::Resource = R;
+            fn key(&self) -> uuid::Uuid {
+                self.id.0
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn clean(input: $input) -> std::result::Result<$input, domain::Problem> {
+                <$input>::clean(input)
+            }
+            fn insert<'c>(
+                conn: &'c mut sqlx::PgConnection,
+                actor: &'c $crate::ssr::Actor,
+                input: $input,
+                prefix: &'c str,
+            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<Self>> {
+                Box::pin($insert(conn, actor, input, prefix))
+            }
+            fn locked<'c>(
+                $conn: &'c mut sqlx::PgConnection,
+                $p: &'c domain::Principal,
+                $key: $id,
+            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<Self>> {
+                Box::pin(async move { $locked })
+            }
+            fn remove<'c>(
+                $conn2: &'c mut sqlx::PgConnection,
+                $current: &'c Self,
+            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<()>> {
+                Box::pin(async move { $remove })
+            }
+        }
+    };
+}
+pub(crate) use impl_record;
+
+/// `POST /<records>`: the cleaned input inserted, with its audit row, in one transaction.
+pub(crate) async fn create<T: Record>(ctx: &AppCtx, actor: &Actor, input: T::Input) -> Result<T> {
+    require(&actor.principal, T::RESOURCE, Action::Create)?;
+    let input = T::clean(input)?;
+    let mut tx = ctx.db.begin().await?;
+    let created = T::insert(&mut tx, actor, input, "").await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// `POST /<records>/bulk`, all or nothing: every item is validated first (errors named `items[i].field`), then
+/// all are inserted in one transaction.
+pub(crate) async fn bulk_create<T: Record>(
+    ctx: &AppCtx,
+    actor: &Actor,
+    items: Vec<T::Input>,
+) -> Result<Vec<T>>
+where
+    T::Input: 'static,
+{
+    require(&actor.principal, T::RESOURCE, Action::Create)?;
+    let cleaned = clean_all(items, T::clean)?;
+    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
+        Box::pin(async move { T::insert(conn, actor, item, &prefix).await })
+    })
+    .await
+}
+
+/// The record the caller is about to change, locked: 404 when they may not see it, 403 when their role may
+/// not take `action`, 412 when `if_match` is not its version.
+pub(crate) async fn lock_for<T: Record>(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: T::Id,
+    action: Action,
+    if_match: Option<i32>,
+) -> Result<T> {
+    require(p, T::RESOURCE, Action::Read)?;
+    let current = T::locked(conn, p, id).await?;
+    require(p, T::RESOURCE, action)?;
+    check_version(if_match, current.version())?;
+    Ok(current)
+}
+
+/// The audit row `<entity>.create` of a new record.
+pub(crate) async fn audit_create<T: Record>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    created: &T,
+) -> Result<()> {
+    let change = Change {
+        entity: T::ENTITY,
+        verb: "create",
+        id: created.key(),
+    };
+    audit(conn, actor, change, None, Some(created)).await
+}
+
+/// The audit row `<entity>.update` of a changed record.
+pub(crate) async fn audit_update<T: Record>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    before: &T,
+    after: &T,
+) -> Result<()> {
+    let change = Change {
+        entity: T::ENTITY,
+        verb: "update",
+        id: after.key(),
+    };
+    audit(conn, actor, change, Some(before), Some(after)).await
+}
+
+/// Deletes one record on the caller's transaction, with its audit row.
+pub(crate) async fn delete_in<T: Record>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: T::Id,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let current: T = lock_for(conn, &actor.principal, id, Action::Delete, if_match).await?;
+    T::remove(conn, &current).await?;
+    let change = Change {
+        entity: T::ENTITY,
+        verb: "delete",
+        id: current.key(),
+    };
+    audit(conn, actor, change, Some(&current), None).await
+}
+
+/// `DELETE /<records>/{id}`: one transaction.
+pub(crate) async fn delete<T: Record>(
+    ctx: &AppCtx,
+    actor: &Actor,
+    id: T::Id,
+    if_match: Option<i32>,
+) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    delete_in::<T>(&mut tx, actor, id, if_match).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies one bulk action to every id in one transaction: the first refused id fails the whole request
+/// (named `ids[i]`) and nothing is written. `apply` gets the transaction, the caller, the action and one id.
+pub(crate) async fn apply_all<I, A, F>(
+    ctx: &AppCtx,
+    actor: &Actor,
+    ids: &[I],
+    action: &A,
+    apply: F,
+) -> Result<BulkResult>
+where
+    I: Copy,
+    F: for<'c> Fn(&'c mut PgConnection, &'c Actor, &'c A, I) -> BoxFuture<'c, Result<()>>,
+{
+    check_bulk_ids(ids.len())?;
+    let mut tx = ctx.db.begin().await?;
+    for (i, id) in ids.iter().enumerate() {
+        apply(&mut tx, actor, action, *id)
+            .await
+            .map_err(|e| name_bulk_id(e, i))?;
+    }
+    tx.commit().await?;
+    Ok(BulkResult {
+        affected: ids.len() as u64,
+    })
 }

@@ -12,15 +12,15 @@
 //! themselves or their team. The assignee defaults to the caller. Entering `done` sets `completed_at`;
 //! leaving it clears it.
 
-use super::customers::{ensure_visible, prefix_error};
-use super::{
-    check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot, visible,
+use super::customers::ensure_visible;
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
+use super::{require, visible};
 use crate::ssr::jobs::{TASK_REMINDER, reminder_key};
 use crate::ssr::repo::tasks::{self as repo, ListParams, TaskRecord, TaskVisible};
 use crate::ssr::repo::{jobs as jobs_repo, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::customer::BulkResult;
 use domain::problem::FieldError;
 use domain::task::{
@@ -82,6 +82,16 @@ async fn visible_record(
         _ => Err(Problem::not_found("task").into()),
     }
 }
+
+impl_record!(
+    Task, TaskId, TaskInput, "task",
+    insert => insert_one,
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.task),
+    remove(conn, current) => {
+        sync_reminder(conn, Some(current), None).await?;
+        Ok(repo::delete(conn, current.id).await?)
+    },
+);
 
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: TaskId) -> Result<Task> {
     require(&actor.principal, R, Action::Read)?;
@@ -250,44 +260,18 @@ async fn insert_one(
     repo::insert(conn, id, p.user_id, &input, done_at).await?;
     let created = reread(conn, id).await?;
     sync_reminder(conn, None, Some(&created)).await?;
-    record(
-        conn,
-        actor,
-        "task.create",
-        "task",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: TaskInput) -> Result<Task> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then inserted in one
 /// transaction.
 pub async fn bulk_create(ctx: &AppCtx, actor: &Actor, items: Vec<TaskInput>) -> Result<Vec<Task>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, TaskInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        out.push(
-            insert_one(&mut tx, actor, item, &format!("{prefix}."))
-                .await
-                .map_err(|e| prefix_error(e, &prefix))?,
-        );
-    }
-    tx.commit().await?;
-    Ok(out)
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -311,10 +295,7 @@ async fn update_in(
     patch: TaskPatch,
 ) -> Result<Task> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.task;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Task = lock_for(conn, p, id, Action::Update, if_match).await?;
     let merged = patch.apply(&current)?;
     check_references(conn, p, &merged, Some(&current), "").await?;
     let done_at = completed_at(
@@ -325,64 +306,30 @@ async fn update_in(
     repo::update(conn, id, &merged, done_at).await?;
     let updated = reread(conn, id).await?;
     sync_reminder(conn, Some(&current), Some(&updated)).await?;
-    record(
-        conn,
-        actor,
-        "task.update",
-        "task",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
-    )
-    .await?;
+    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 
 pub async fn delete(ctx: &AppCtx, actor: &Actor, id: TaskId, if_match: Option<i32>) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: TaskId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.task;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    sync_reminder(conn, Some(&current), None).await?;
-    repo::delete(conn, id).await?;
-    record(
-        conn,
-        actor,
-        "task.delete",
-        "task",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
-    )
-    .await?;
-    Ok(())
+    records::delete::<Task>(ctx, actor, id, if_match).await
 }
 
 /// Assign, set status or delete many tasks in one transaction; any id the caller may not see or change
 /// fails the whole request (errors named `ids[i]…`) and nothing is written.
 pub async fn bulk_action(ctx: &AppCtx, actor: &Actor, req: TaskBulkRequest) -> Result<BulkResult> {
-    check_bulk_ids(req.ids.len())?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match req.action.patch() {
-            None => delete_in(&mut tx, actor, *id, None).await,
-            Some(patch) => update_in(&mut tx, actor, *id, None, patch).await.map(drop),
-        };
-        result.map_err(|e| name_bulk_id(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                match action.patch() {
+                    None => delete_in::<Task>(conn, actor, id, None).await,
+                    Some(patch) => update_in(conn, actor, id, None, patch).await.map(drop),
+                }
+            })
+        },
+    )
+    .await
 }

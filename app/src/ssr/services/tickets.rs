@@ -2,8 +2,10 @@
 //! managers and admins. Status changes follow the domain's workflow; the SLA deadline follows the priority.
 
 use super::customers::ensure_visible;
-use super::records::{Change, audit, insert_all};
-use super::{check_bulk_size, check_version, clean_all, record, require, visible};
+use super::records::{
+    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
+};
+use super::{record, require, visible};
 use crate::ssr::repo::tickets::{self as repo, ListParams, TicketRecord, TicketWrite};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -89,6 +91,13 @@ async fn visible_record(
     }
 }
 
+impl_record!(
+    Ticket, TicketId, TicketInput, "ticket",
+    insert => insert_one,
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.ticket),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
+
 pub async fn get(ctx: &AppCtx, actor: &Actor, id: TicketId) -> Result<Ticket> {
     require(&actor.principal, R, Action::Read)?;
     let mut conn = ctx.db.acquire().await?;
@@ -165,18 +174,7 @@ async fn insert_one(
     let id = TicketId::new();
     repo::insert(conn, id, &input, customer, chrono::Utc::now()).await?;
     let created = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "ticket",
-            verb: "create",
-            id: id.0,
-        },
-        None,
-        Some(&created),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -188,12 +186,7 @@ async fn reload(conn: &mut PgConnection, id: TicketId) -> Result<Ticket> {
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: TicketInput) -> Result<Ticket> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 pub async fn bulk_create(
@@ -201,12 +194,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<TicketInput>,
 ) -> Result<Vec<Ticket>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, TicketInput::clean)?;
-    insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -230,10 +218,7 @@ async fn update_in(
     patch: TicketPatch,
 ) -> Result<Ticket> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.ticket;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Ticket = lock_for(conn, p, id, Action::Update, if_match).await?;
     let (merged, status) = patch.apply(&current)?;
     current
         .status
@@ -266,18 +251,7 @@ async fn update_in(
     };
     repo::update(conn, id, write).await?;
     let updated = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "ticket",
-            verb: "update",
-            id: id.0,
-        },
-        Some(&current),
-        Some(&updated),
-    )
-    .await?;
+    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 
@@ -287,59 +261,7 @@ pub async fn delete(
     id: TicketId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: TicketId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.ticket;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "ticket",
-            verb: "delete",
-            id: id.0,
-        },
-        Some(&current),
-        None,
-    )
-    .await?;
-    Ok(())
-}
-
-/// Names the failing id of a bulk action (`ids[3]`).
-pub(crate) fn bulk_item_error(e: ServiceError, i: usize) -> ServiceError {
-    match e {
-        ServiceError::Problem(p) => ServiceError::Problem(Problem {
-            detail: format!("ids[{i}]: {}", p.detail),
-            ..p.prefixed(&format!("ids[{i}]"))
-        }),
-        other => other,
-    }
-}
-
-/// Rejects an empty or oversized id list (named `ids`).
-pub(crate) fn check_bulk_ids(n: usize) -> Result<(), Problem> {
-    check_bulk_size(n).map_err(|p| {
-        Problem {
-            errors: vec![],
-            ..p
-        }
-        .prefixed("ids")
-    })
+    records::delete::<Ticket>(ctx, actor, id, if_match).await
 }
 
 /// Assign, change status (each along the workflow) or delete many tickets: all or nothing.
@@ -348,32 +270,31 @@ pub async fn bulk_action(
     actor: &Actor,
     req: TicketBulkRequest,
 ) -> Result<BulkResult> {
-    check_bulk_ids(req.ids.len())?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match &req.action {
-            TicketBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-            TicketBulkAction::Assign { assignee_id } => {
-                let patch = TicketPatch {
-                    assignee_id: assignee_id.map_or(Patch::Null, Patch::Value),
-                    ..Default::default()
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                let patch = match action {
+                    TicketBulkAction::Delete => {
+                        return delete_in::<Ticket>(conn, actor, id, None).await;
+                    }
+                    TicketBulkAction::Assign { assignee_id } => TicketPatch {
+                        assignee_id: assignee_id.map_or(Patch::Null, Patch::Value),
+                        ..Default::default()
+                    },
+                    TicketBulkAction::SetStatus { status } => TicketPatch {
+                        status: Patch::Value(*status),
+                        ..Default::default()
+                    },
                 };
-                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
-            }
-            TicketBulkAction::SetStatus { status } => {
-                let patch = TicketPatch {
-                    status: Patch::Value(*status),
-                    ..Default::default()
-                };
-                update_in(&mut tx, actor, *id, None, patch).await.map(drop)
-            }
-        };
-        result.map_err(|e| bulk_item_error(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+                update_in(conn, actor, id, None, patch).await.map(drop)
+            })
+        },
+    )
+    .await
 }
 
 /// The comments of a ticket, oldest first, keyset paged; internal notes only for roles that work tickets.
