@@ -47,11 +47,22 @@ pub fn diff(before: Option<&Value>, after: Option<&Value>) -> Value {
         }
         let from = b.get(k).cloned().unwrap_or(Value::Null);
         let to = a.get(k).cloned().unwrap_or(Value::Null);
-        if from != to {
+        if from != to && !(is_blank(&from) && is_blank(&to)) {
             out.insert(k.clone(), json!({"from": from, "to": to}));
         }
     }
     Value::Object(out)
+}
+
+/// Null, an empty string, list or object: "nothing" to a reader, so null → "" is no change.
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -133,6 +144,20 @@ mod tests {
         assert_eq!(created, json!({"name":{"from":null,"to":"A"}}));
         let deleted = diff(Some(&json!({"name":"A"})), None);
         assert_eq!(deleted, json!({"name":{"from":"A","to":null}}));
+    }
+
+    #[test]
+    fn blank_to_blank_is_no_change() {
+        let created = diff(
+            None,
+            Some(&json!({"name":"A","notes":"","tags":[],"amount":0})),
+        );
+        assert_eq!(
+            created,
+            json!({"name":{"from":null,"to":"A"},"amount":{"from":null,"to":0}})
+        );
+        let cleared = diff(Some(&json!({"notes":"x"})), Some(&json!({"notes":""})));
+        assert_eq!(cleared, json!({"notes":{"from":"x","to":""}}));
     }
 
     #[test]
