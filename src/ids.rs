@@ -67,4 +67,13 @@ typed_id!(
     ProjectId,
     MilestoneId,
     NotificationId,
+    VendorId,
+    AssetId,
+    AssetUnitId,
+    AllocationId,
+    MovementId,
+    PurchaseOrderId,
+    PurchaseOrderLineId,
+    MaintenanceId,
+    DemandId,
 );

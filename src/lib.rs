@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod contact;
 pub mod customer;
+pub mod depreciation;
 pub mod ids;
 pub mod interaction;
 pub mod lead;
@@ -28,6 +29,11 @@ pub mod task;
 // Support tickets and projects (CRM core).
 pub mod project;
 pub mod ticket;
+
+// Inventory and purchasing (issue #5).
+pub mod asset;
+pub mod purchase_order;
+pub mod vendor;
 
 pub use ids::*;
 pub use page::{Cursor, Page, SortDir, SortSpec};

@@ -122,3 +122,79 @@ mod tests {
         assert_eq!(Patch::between_opt(&None, None::<i32>), Patch::Missing);
     }
 }
+
+/// A JSON merge patch (RFC 7396) of a record's input: the fields of `patch` replace those of `current` (`null`
+/// clears an optional field), unknown fields are refused, and a wrong type names its field (422).
+pub fn merge<T>(
+    current: &T,
+    patch: &serde_json::Map<String, serde_json::Value>,
+) -> Result<T, crate::Problem>
+where
+    T: Serialize + serde::de::DeserializeOwned,
+{
+    let mut base = match serde_json::to_value(current) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let mut errors = Vec::new();
+    for (k, v) in patch {
+        if base.contains_key(k) {
+            base.insert(k.clone(), v.clone());
+        } else {
+            errors.push(crate::FieldError::new(
+                k.as_str(),
+                "is not a field that can be changed",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(crate::Problem::invalid(errors));
+    }
+    let value = serde_json::Value::Object(base);
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let message = if patch.get(&field).is_some_and(serde_json::Value::is_null) {
+            "is required and cannot be cleared".to_owned()
+        } else {
+            e.into_inner().to_string()
+        };
+        crate::Problem::invalid_field(&field, message)
+    })
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct In {
+        name: String,
+        note: Option<String>,
+        n: i32,
+    }
+
+    #[test]
+    fn merges_clears_and_names_bad_fields() {
+        let cur = In {
+            name: "a".into(),
+            note: Some("x".into()),
+            n: 1,
+        };
+        let patch = |v: serde_json::Value| v.as_object().cloned().unwrap();
+        let m = super::merge(&cur, &patch(serde_json::json!({"note": null, "n": 2}))).unwrap();
+        assert_eq!(
+            m,
+            In {
+                name: "a".into(),
+                note: None,
+                n: 2
+            }
+        );
+        let e = super::merge(&cur, &patch(serde_json::json!({"n": "x"}))).unwrap_err();
+        assert_eq!(e.errors[0].field, "n");
+        let e = super::merge(&cur, &patch(serde_json::json!({"name": null}))).unwrap_err();
+        assert_eq!(e.errors[0].message, "is required and cannot be cleared");
+        let e = super::merge(&cur, &patch(serde_json::json!({"nope": 1}))).unwrap_err();
+        assert_eq!(e.errors[0].field, "nope");
+    }
+}

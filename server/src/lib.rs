@@ -116,6 +116,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let (router, _) = build(config, db.clone()).await?;
     // The job worker (task reminders): polls every second, stopped after the server has drained.
     let (stop_jobs, jobs_worker) = app::ssr::jobs::spawn_worker(db.clone(), Duration::from_secs(1));
+    // The outbox dispatcher (notifications for allocations and low stock): polls every 500 ms.
+    let (stop_outbox, outbox_worker) =
+        app::ssr::outbox::spawn_dispatcher(db.clone(), Duration::from_millis(500));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");
     axum::serve(
@@ -126,6 +129,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     .await?;
     let _ = stop_jobs.send(true);
     let _ = jobs_worker.await;
+    let _ = stop_outbox.send(true);
+    let _ = outbox_worker.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -26,6 +26,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Stock checks.
+    Stock {
+        #[command(subcommand)]
+        command: StockCommand,
+    },
     /// Load demo data, or bulk synthetic data for benchmarks.
     Seed {
         /// Demo users for every role and a few hundred customers with contacts (idempotent).
@@ -42,6 +47,14 @@ enum Command {
         #[arg(long)]
         opportunities: Option<u64>,
     },
+}
+
+#[derive(Subcommand)]
+enum StockCommand {
+    /// Compare every asset's stored quantities with its stock ledger and open allocations; prints each
+    /// difference and exits with status 2 when there is one. Never changes anything: fix a difference with an
+    /// audited adjustment (POST /api/v1/assets/{id}/adjustments with a reason).
+    Reconcile,
 }
 
 #[derive(Subcommand)]
@@ -110,6 +123,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 user.role
             );
             Ok(())
+        }
+        Command::Stock {
+            command: StockCommand::Reconcile,
+        } => {
+            let db = connected(&config).await?;
+            let found = app::ssr::services::assets::reconcile_all(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if found.is_empty() {
+                println!("stock reconcile: every asset matches its ledger");
+                return Ok(());
+            }
+            for d in &found {
+                println!(
+                    "{} ({}): stored total {} / available {}; ledger total {} / available {}; open allocations {}",
+                    d.sku,
+                    d.asset_id,
+                    d.stored_total,
+                    d.stored_available,
+                    d.ledger_total,
+                    d.ledger_available,
+                    d.open_allocations
+                );
+            }
+            println!(
+                "stock reconcile: {} asset(s) differ from the ledger; nothing was changed",
+                found.len()
+            );
+            std::process::exit(2);
         }
         Command::Seed {
             demo,

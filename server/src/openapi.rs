@@ -40,6 +40,21 @@ use utoipa::{Modify, OpenApi};
         routes::opportunities::update, routes::opportunities::delete, routes::opportunities::bulk_create,
         routes::opportunities::bulk_action, routes::opportunities::stage_history,
         routes::reports::sales_pipeline,
+        // Inventory and purchasing.
+        routes::reports::stock_levels, routes::reports::valuation, routes::reports::demand_planning,
+        routes::assets::list, routes::assets::create, routes::assets::bulk_create, routes::assets::get,
+        routes::assets::update, routes::assets::delete, routes::assets::allocate, routes::assets::return_items,
+        routes::assets::adjust, routes::assets::movements, routes::assets::allocations,
+        routes::assets::project_allocations, routes::assets::customer_allocations, routes::assets::user_allocations,
+        routes::assets::units, routes::assets::maintenance, routes::assets::add_maintenance, routes::assets::set_usage,
+        routes::assets::depreciation, routes::assets::demand, routes::assets::reconcile,
+        routes::projects_demand::list, routes::projects_demand::create, routes::projects_demand::delete,
+        routes::vendors::list, routes::vendors::create, routes::vendors::bulk_create, routes::vendors::get,
+        routes::vendors::update, routes::vendors::delete, routes::vendors::assets, routes::vendors::of_asset,
+        routes::vendors::set_price, routes::vendors::remove_price,
+        routes::purchase_orders::list, routes::purchase_orders::create, routes::purchase_orders::bulk_create,
+        routes::purchase_orders::get, routes::purchase_orders::update, routes::purchase_orders::delete,
+        routes::purchase_orders::receive, routes::purchase_orders::suggested, routes::purchase_orders::draft_suggested,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -57,6 +72,9 @@ use utoipa::{Modify, OpenApi};
         (name = "projects", description = "Projects and their milestones"),
         (name = "opportunities", description = "Opportunities: the sales pipeline and its stage history"),
         (name = "reports", description = "Reports"),
+        (name = "assets", description = "Assets, the stock ledger, allocation and return, maintenance, depreciation"),
+        (name = "vendors", description = "Vendors and their prices"),
+        (name = "purchase-orders", description = "Purchase orders and receiving; reorder suggestions"),
     )
 )]
 pub struct ApiDoc;

@@ -37,6 +37,26 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
         "No user with this id.",
     ),
     (
+        "assets_sku_key",
+        "sku",
+        "An asset with this SKU already exists.",
+    ),
+    (
+        "vendors_name_key",
+        "name",
+        "A vendor with this name already exists.",
+    ),
+    (
+        "assets_vendor_id_fkey",
+        "vendor_id",
+        "No vendor with this id.",
+    ),
+    (
+        "asset_units_asset_id_serial_key",
+        "serials",
+        "A unit of this asset with this serial number exists already.",
+    ),
+    (
         "contacts_customer_id_fkey",
         "customer_id",
         "No customer with this id.",

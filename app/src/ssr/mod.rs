@@ -5,6 +5,8 @@ pub mod ctx;
 pub mod error;
 // The durable job worker (task reminders).
 pub mod jobs;
+// The outbox dispatcher (domain events → notifications).
+pub mod outbox;
 pub mod repo;
 pub mod security;
 pub mod services;

@@ -18,6 +18,11 @@ pub mod tickets;
 // opportunities (pipeline) and the sales-pipeline report
 pub mod opportunities;
 pub mod reports;
+// Inventory and purchasing.
+pub mod assets;
+pub mod purchase_orders;
+pub mod projects_demand;
+pub mod vendors;
 
 use crate::state::AppState;
 use axum::Router;
@@ -158,6 +163,69 @@ pub fn api() -> Router<AppState> {
             get(opportunities::stage_history),
         )
         .route("/reports/sales-pipeline", get(reports::sales_pipeline))
+        // Inventory and purchasing.
+        .route("/reports/stock-levels", get(reports::stock_levels))
+        .route("/reports/valuation", get(reports::valuation))
+        .route("/reports/demand-planning", get(reports::demand_planning))
+        .route("/assets", get(assets::list).post(assets::create))
+        .route("/assets/bulk", post(assets::bulk_create))
+        .route("/assets/reconcile", get(assets::reconcile))
+        .route(
+            "/assets/{id}",
+            get(assets::get).patch(assets::update).delete(assets::delete),
+        )
+        .route("/assets/{id}/allocate", post(assets::allocate))
+        .route("/assets/{id}/return", post(assets::return_items))
+        .route("/assets/{id}/adjustments", post(assets::adjust))
+        .route("/assets/{id}/movements", get(assets::movements))
+        .route("/assets/{id}/allocations", get(assets::allocations))
+        .route("/assets/{id}/units", get(assets::units))
+        .route(
+            "/assets/{id}/maintenance",
+            get(assets::maintenance).post(assets::add_maintenance),
+        )
+        .route("/assets/{id}/usage", post(assets::set_usage))
+        .route("/assets/{id}/depreciation", get(assets::depreciation))
+        .route("/assets/{id}/demand", get(assets::demand))
+        .route("/assets/{id}/vendors", get(vendors::of_asset))
+        .route("/projects/{id}/allocations", get(assets::project_allocations))
+        .route(
+            "/projects/{id}/demand",
+            get(projects_demand::list).post(projects_demand::create),
+        )
+        .route(
+            "/projects/{id}/demand/{demand_id}",
+            axum::routing::delete(projects_demand::delete),
+        )
+        .route("/customers/{id}/allocations", get(assets::customer_allocations))
+        .route("/users/{id}/allocations", get(assets::user_allocations))
+        .route("/vendors", get(vendors::list).post(vendors::create))
+        .route("/vendors/bulk", post(vendors::bulk_create))
+        .route(
+            "/vendors/{id}",
+            get(vendors::get).patch(vendors::update).delete(vendors::delete),
+        )
+        .route("/vendors/{id}/assets", get(vendors::assets))
+        .route(
+            "/vendors/{id}/assets/{asset_id}",
+            axum::routing::put(vendors::set_price).delete(vendors::remove_price),
+        )
+        .route(
+            "/purchase-orders",
+            get(purchase_orders::list).post(purchase_orders::create),
+        )
+        .route("/purchase-orders/bulk", post(purchase_orders::bulk_create))
+        .route(
+            "/purchase-orders/suggested",
+            get(purchase_orders::suggested).post(purchase_orders::draft_suggested),
+        )
+        .route(
+            "/purchase-orders/{id}",
+            get(purchase_orders::get)
+                .patch(purchase_orders::update)
+                .delete(purchase_orders::delete),
+        )
+        .route("/purchase-orders/{id}/receive", post(purchase_orders::receive))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
 }

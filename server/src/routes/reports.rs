@@ -1,11 +1,11 @@
 use crate::extract::{ApiQuery, Caller};
 use crate::problem::ApiResult;
 use crate::state::AppState;
-use app::ssr::services::sales_report;
+use app::ssr::services::{assets, sales_report};
 use axum::Json;
 use axum::extract::State;
-use domain::Problem;
 use domain::opportunity::report::{PipelineQuery, PipelineReport};
+use domain::{Page, Problem};
 
 /// Counts and amounts per stage in the base currency (rates from `exchange_rates`; currencies without a rate
 /// are listed in `unconverted_currencies` and left out), weighted = amount × probability / 100, plus the
@@ -18,4 +18,102 @@ pub async fn sales_pipeline(
     ApiQuery(q): ApiQuery<PipelineQuery>,
 ) -> ApiResult<Json<PipelineReport>> {
     Ok(Json(sales_report::sales_pipeline(&s.ctx, &a, q).await?))
+}
+
+/// Stock per asset with allocated and on-order quantities; the asset list's filters (`category` includes
+/// sub-categories, `below_reorder_point=true`), keyset paged. `?format=csv` exports every matching row.
+#[utoipa::path(get, path = "/api/v1/reports/stock-levels", tag = "reports", params(domain::asset::AssetQuery),
+    responses((status = 200, body = Page<domain::asset::StockLevel>), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn stock_levels(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    ApiQuery(q): ApiQuery<domain::asset::AssetQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    if q.format.as_deref() != Some("csv") {
+        return Ok(Json(assets::stock_levels(&s.ctx, &a, q).await?).into_response());
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "asset_id",
+        "sku",
+        "name",
+        "kind",
+        "category",
+        "vendor",
+        "total_quantity",
+        "available_quantity",
+        "allocated_quantity",
+        "on_order_quantity",
+        "reorder_point",
+        "below_reorder_point",
+    ];
+    let csv_failed = |_| Problem::internal();
+    w.write_record(header).map_err(csv_failed)?;
+    let mut query = domain::asset::AssetQuery {
+        format: None,
+        limit: Some("500".into()),
+        ..q
+    };
+    loop {
+        let page = assets::stock_levels(&s.ctx, &a, query.clone()).await?;
+        for r in &page.data {
+            w.write_record([
+                r.asset_id.to_string(),
+                r.sku.clone(),
+                r.name.clone(),
+                r.kind.to_string(),
+                r.category.clone(),
+                r.vendor_name.clone().unwrap_or_default(),
+                r.total_quantity.to_string(),
+                r.available_quantity.to_string(),
+                r.allocated_quantity.to_string(),
+                r.on_order_quantity.to_string(),
+                r.reorder_point.to_string(),
+                r.below_reorder_point.to_string(),
+            ])
+            .map_err(csv_failed)?;
+        }
+        match page.next_cursor {
+            Some(c) => query.cursor = Some(c),
+            None => break,
+        }
+    }
+    let body = w.into_inner().map_err(|_| Problem::internal())?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"stock-levels.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Book value (at `as_of`, default today) and cost of the stock by top-level category.
+#[utoipa::path(get, path = "/api/v1/reports/valuation", tag = "reports", params(crate::routes::assets::AsOfQuery),
+    responses((status = 200, body = crate::routes::customers::Data<domain::asset::ValuationRow>), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn valuation(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    ApiQuery(q): ApiQuery<crate::routes::assets::AsOfQuery>,
+) -> ApiResult<Json<crate::routes::customers::Data<domain::asset::ValuationRow>>> {
+    let as_of = crate::routes::assets::parse_as_of(&q)?;
+    let data = assets::valuation(&s.ctx, &a, as_of).await?;
+    Ok(Json(crate::routes::customers::Data { data }))
+}
+
+/// Demand planning: every asset with open project demand against what is available and on order, with the
+/// shortfall and the date it bites.
+#[utoipa::path(get, path = "/api/v1/reports/demand-planning", tag = "reports",
+    responses((status = 200, body = crate::routes::customers::Data<domain::asset::DemandPlan>), (status = 403, body = Problem)), security(("bearer" = [])))]
+pub async fn demand_planning(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+) -> ApiResult<Json<crate::routes::customers::Data<domain::asset::DemandPlan>>> {
+    let data = assets::demand_overview(&s.ctx, &a).await?;
+    Ok(Json(crate::routes::customers::Data { data }))
 }

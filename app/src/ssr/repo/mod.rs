@@ -20,6 +20,10 @@ pub mod tickets;
 // opportunities (pipeline) and the sales-pipeline report
 pub mod opportunities;
 pub mod sales_report;
+// Inventory and purchasing.
+pub mod inventory;
+pub mod outbox;
+pub mod purchasing;
 
 use sqlx::{Postgres, QueryBuilder};
 

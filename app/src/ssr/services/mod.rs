@@ -20,6 +20,10 @@ pub mod tickets;
 // opportunities (pipeline) and the sales-pipeline report
 pub mod opportunities;
 pub mod sales_report;
+// Inventory and purchasing.
+pub mod assets;
+pub mod purchase_orders;
+pub mod vendors;
 
 use super::repo::audit::NewAudit;
 use super::repo::customers::Visible;

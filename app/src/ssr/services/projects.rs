@@ -413,3 +413,9 @@ pub async fn opportunity_summary(
     let o = ensure_visible_opportunity(&mut conn, p, id).await?;
     Ok((o.name, o.customer_id, o.stage.as_str().to_owned()))
 }
+
+/// A project the caller may see, on the caller's connection (404 otherwise).
+pub(crate) async fn get_in(conn: &mut PgConnection, p: &Principal, id: ProjectId) -> Result<Project> {
+    require(p, R, Action::Read)?;
+    Ok(visible_record(conn, p, id, false).await?.project)
+}

@@ -333,3 +333,24 @@ pub async fn bulk_action(ctx: &AppCtx, actor: &Actor, req: TaskBulkRequest) -> R
     )
     .await
 }
+
+/// A task for the caller due on `date` (09:00 UTC) with its reminder then, on the caller's transaction: how
+/// maintenance that is planned (or due next) reaches the reminder queue.
+pub(crate) async fn maintenance_task(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    title: &str,
+    description: &str,
+    date: chrono::NaiveDate,
+) -> Result<TaskId> {
+    let at = date.and_hms_opt(9, 0, 0).map(|t| t.and_utc());
+    let input = TaskInput {
+        title: title.chars().take(200).collect(),
+        description: description.to_owned(),
+        due_at: at,
+        remind_at: at,
+        ..Default::default()
+    }
+    .clean()?;
+    Ok(insert_one(conn, actor, input, "").await?.id)
+}

@@ -1,0 +1,153 @@
+//! The outbox dispatcher: handles committed domain events (today: in-app notifications for allocations and low
+//! stock). It claims events with `FOR UPDATE SKIP LOCKED` and marks each handled in the same transaction as the
+//! notifications it creates, whose `dedupe_key` names the event — so several app nodes never handle an event
+//! twice, a crash before the commit leaves the event to be handled on restart, and a retried event never
+//! notifies twice.
+
+use super::Result;
+use super::repo::notifications::{self as notifications, NewNotification};
+use super::repo::outbox::{self as repo, Event};
+use domain::UserId;
+use sqlx::{PgConnection, PgPool};
+use std::time::Duration;
+use tokio::sync::watch;
+
+pub const BATCH: i64 = 50;
+
+/// Handles up to `limit` pending events; returns how many were handled.
+pub async fn dispatch_pending(db: &PgPool, limit: i64) -> Result<usize> {
+    let mut tx = db.begin().await?;
+    let events = repo::claim(&mut tx, limit).await?;
+    let mut handled = 0;
+    let mut failed = Vec::new();
+    for event in events {
+        let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+        match handle(&mut sp, &event).await {
+            Ok(()) => {
+                repo::mark_handled(&mut sp, event.id).await?;
+                sp.commit().await?;
+                handled += 1;
+            }
+            Err(e) => {
+                sp.rollback().await?;
+                failed.push((event.id, e));
+            }
+        }
+    }
+    for (id, error) in failed {
+        tracing::warn!(event = id, %error, "outbox event failed");
+        repo::mark_failed(&mut tx, id, &error).await?;
+    }
+    tx.commit().await?;
+    Ok(handled)
+}
+
+async fn notify(
+    conn: &mut PgConnection,
+    event: &Event,
+    user: uuid::Uuid,
+    title: &str,
+    body: &str,
+) -> Result<(), String> {
+    let key = format!("event:{}:{user}", event.event_id);
+    notifications::insert(
+        conn,
+        NewNotification {
+            user_id: UserId(user),
+            kind: &event.r#type,
+            title,
+            body,
+            entity: Some(&event.entity),
+            entity_id: Some(event.entity_id),
+            dedupe_key: Some(&key),
+        },
+    )
+    .await
+    .map_err(|e| format!("database: {e}"))?;
+    Ok(())
+}
+
+async fn handle(conn: &mut PgConnection, event: &Event) -> Result<(), String> {
+    let text = |k: &str| {
+        event
+            .data
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let qty = event
+        .data
+        .get("quantity")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0);
+    match event.r#type.as_str() {
+        "asset.allocated" => {
+            // The person the items were handed to hears about it (unless they did it themselves).
+            let to_user = event
+                .data
+                .get("user_id")
+                .and_then(|v| v.as_str())
+                .and_then(|s| uuid::Uuid::parse_str(s).ok());
+            if let Some(user) = to_user.filter(|u| Some(*u) != event.actor_id) {
+                let title = format!("{qty} × {} allocated to you", text("name"));
+                notify(conn, event, user, &title, &text("note")).await?;
+            }
+            Ok(())
+        }
+        "stock.low" => {
+            let users = repo::users_with_role(conn, "inventory")
+                .await
+                .map_err(|e| format!("database: {e}"))?;
+            let title = format!("Low stock: {} ({})", text("name"), text("sku"));
+            let body = format!(
+                "{} available, reorder point {}",
+                event
+                    .data
+                    .get("available_quantity")
+                    .cloned()
+                    .unwrap_or_default(),
+                event.data.get("reorder_point").cloned().unwrap_or_default()
+            );
+            for u in users {
+                notify(conn, event, u, &title, &body).await?;
+            }
+            Ok(())
+        }
+        // Events without server-side work (they are for live clients, issue #6).
+        _ => Ok(()),
+    }
+}
+
+/// Polls for pending events every `every` until `stop` turns true.
+pub async fn run_dispatcher(db: PgPool, every: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let busy = match dispatch_pending(&db, BATCH).await {
+            Ok(n) => n as i64 == BATCH,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox dispatcher: claiming events failed");
+                false
+            }
+        };
+        if busy {
+            continue;
+        }
+        tokio::select! {
+            changed = stop.changed() => if changed.is_err() { break },
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+    tracing::info!("outbox dispatcher stopped");
+}
+
+/// Starts the dispatcher; send `true` on the returned sender to stop it, then await the handle.
+pub fn spawn_dispatcher(
+    db: PgPool,
+    every: Duration,
+) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
+    let (tx, rx) = watch::channel(false);
+    (tx, tokio::spawn(run_dispatcher(db, every, rx)))
+}
