@@ -12,6 +12,7 @@ pub mod routes;
 pub mod rpc;
 pub mod seed;
 pub mod seed_crm;
+pub mod seed_inventory;
 pub mod sessions;
 pub mod site;
 pub mod state;

@@ -89,6 +89,7 @@ pub async fn demo(db: &PgPool) -> anyhow::Result<()> {
         load_interactions(db, 900, false).await?;
     }
     crate::seed_crm::demo_extras(db).await?;
+    crate::seed_inventory::demo_inventory(db).await?;
     println!("\nDemo logins (password for all: {DEMO_PASSWORD}):");
     for (email, _, role, team) in DEMO_USERS {
         println!(

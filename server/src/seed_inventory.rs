@@ -1,0 +1,245 @@
+//! Demo inventory: vendors with prices, hardware and software assets, a partly received purchase order and a
+//! few allocations. Written through the services as the demo inventory user, so the stock ledger, the audit
+//! trail and the outbox are exactly what the app itself would have written.
+
+use app::ssr::services::{assets, purchase_orders, vendors};
+use app::ssr::{Actor, RequestMeta};
+use domain::asset::{AllocateInput, AssetInput, AssetKind, Tracking};
+use domain::depreciation::DepreciationMethod;
+use domain::purchase_order::{PoLineInput, PurchaseOrderInput, ReceiveInput, ReceiveLineInput};
+use domain::vendor::{VendorAssetInput, VendorInput};
+use domain::{CustomerId, UserId};
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+
+fn fail(e: app::ssr::ServiceError) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.into_problem())
+}
+
+fn money(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
+pub async fn demo_inventory(db: &PgPool) -> anyhow::Result<()> {
+    let assets_count: i64 = sqlx::query_scalar("SELECT count(*) FROM assets")
+        .fetch_one(db)
+        .await?;
+    let inventory_user: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'inventory@example.com'")
+            .fetch_optional(db)
+            .await?;
+    let (Some(user), 0) = (inventory_user, assets_count) else {
+        return Ok(());
+    };
+    let ctx = crate::seed::cli_ctx(db.clone()).await?;
+    let Some((principal, _)) = app::ssr::repo::users::principal(db, UserId(user)).await? else {
+        return Ok(());
+    };
+    let actor = Actor {
+        principal,
+        meta: RequestMeta::default(),
+    };
+    let mut vendor_ids = Vec::new();
+    for (name, email, lead) in [
+        ("Dell Technologies", "orders@dell.example", 10),
+        ("Lenovo", "b2b@lenovo.example", 14),
+        ("Microsoft", "licensing@microsoft.example", 2),
+    ] {
+        let v = vendors::create(
+            &ctx,
+            &actor,
+            VendorInput {
+                name: name.into(),
+                email: Some(email.into()),
+                lead_time_days: lead,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(fail)?;
+        vendor_ids.push(v.id);
+    }
+    struct Item {
+        sku: &'static str,
+        name: &'static str,
+        kind: AssetKind,
+        category: &'static str,
+        tracking: Tracking,
+        vendor: usize,
+        stock: i32,
+        reorder: i32,
+        price: i64,
+        months: i32,
+        method: DepreciationMethod,
+    }
+    let items = [
+        Item {
+            sku: "LAP-DELL-5440",
+            name: "Dell Latitude 5440",
+            kind: AssetKind::Hardware,
+            category: "Hardware/Laptops",
+            tracking: Tracking::Serial,
+            vendor: 0,
+            stock: 0,
+            reorder: 2,
+            price: 129_900,
+            months: 36,
+            method: DepreciationMethod::StraightLine,
+        },
+        Item {
+            sku: "MON-DELL-P2723",
+            name: "Dell P2723 27\" monitor",
+            kind: AssetKind::Hardware,
+            category: "Hardware/Monitors",
+            tracking: Tracking::Quantity,
+            vendor: 0,
+            stock: 18,
+            reorder: 5,
+            price: 34_900,
+            months: 60,
+            method: DepreciationMethod::DecliningBalance,
+        },
+        Item {
+            sku: "DOCK-LEN-USB-C",
+            name: "Lenovo USB-C dock",
+            kind: AssetKind::Hardware,
+            category: "Hardware/Accessories",
+            tracking: Tracking::Quantity,
+            vendor: 1,
+            stock: 4,
+            reorder: 6,
+            price: 18_900,
+            months: 36,
+            method: DepreciationMethod::SumOfYearsDigits,
+        },
+        Item {
+            sku: "LIC-M365-E3",
+            name: "Microsoft 365 E3 seat",
+            kind: AssetKind::Software,
+            category: "Software/Productivity",
+            tracking: Tracking::Quantity,
+            vendor: 2,
+            stock: 50,
+            reorder: 10,
+            price: 43_200,
+            months: 12,
+            method: DepreciationMethod::StraightLine,
+        },
+    ];
+    let mut created = Vec::new();
+    for it in &items {
+        let a = assets::create(
+            &ctx,
+            &actor,
+            AssetInput {
+                sku: it.sku.into(),
+                name: it.name.into(),
+                kind: it.kind,
+                category: it.category.into(),
+                tracking: Some(it.tracking),
+                vendor_id: Some(vendor_ids[it.vendor]),
+                total_quantity: it.stock,
+                reorder_point: it.reorder,
+                purchase_price: Some(money(it.price)),
+                purchase_date: Some(chrono::Utc::now().date_naive() - chrono::Duration::days(120)),
+                depreciation_method: it.method,
+                useful_life_months: Some(it.months),
+                salvage_value: Some(money(it.price / 10)),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(fail)?;
+        vendors::set_price(
+            &ctx,
+            &actor,
+            vendor_ids[it.vendor],
+            a.id,
+            VendorAssetInput {
+                unit_price: money(it.price * 95 / 100),
+                currency: "USD".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(fail)?;
+        created.push(a);
+    }
+    // Ten laptops ordered from Dell, six received with serial numbers.
+    let po = purchase_orders::create(
+        &ctx,
+        &actor,
+        PurchaseOrderInput {
+            vendor_id: Some(vendor_ids[0]),
+            status: Some(domain::purchase_order::PoStatus::Ordered),
+            notes: "Q1 laptop refresh".into(),
+            lines: vec![PoLineInput {
+                asset_id: Some(created[0].id),
+                quantity: 10,
+                unit_price: None,
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(fail)?;
+    purchase_orders::receive(
+        &ctx,
+        &actor,
+        po.id,
+        ReceiveInput {
+            lines: vec![ReceiveLineInput {
+                line_id: Some(po.lines[0].id),
+                quantity: 6,
+                serials: (1..=6).map(|i| format!("DL5440-{i:04}")).collect(),
+            }],
+        },
+    )
+    .await
+    .map_err(fail)?;
+    // Allocations: two laptops to the sales user, monitors to a customer.
+    let sales: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'sales@example.com'")
+            .fetch_optional(db)
+            .await?;
+    if let Some(sales) = sales {
+        assets::allocate(
+            &ctx,
+            &actor,
+            created[0].id,
+            AllocateInput {
+                quantity: 2,
+                user_id: Some(UserId(sales)),
+                note: "New hire kit".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(fail)?;
+    }
+    let customer: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM customers ORDER BY created_at LIMIT 1")
+            .fetch_optional(db)
+            .await?;
+    if let Some(c) = customer {
+        assets::allocate(
+            &ctx,
+            &actor,
+            created[1].id,
+            AllocateInput {
+                quantity: 6,
+                customer_id: Some(CustomerId(c)),
+                note: "On-site workstations".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(fail)?;
+    }
+    println!(
+        "demo inventory: {} vendors, {} assets, 1 purchase order",
+        vendor_ids.len(),
+        created.len()
+    );
+    Ok(())
+}
