@@ -221,10 +221,10 @@ pub async fn set_price(
     )
     .await?;
     tx.commit().await?;
-    Ok(repo::vendor_assets(&ctx.db, Some(id), Some(asset))
+    repo::vendor_assets(&ctx.db, Some(id), Some(asset))
         .await?
         .pop()
-        .ok_or_else(|| ServiceError::internal("written price vanished"))?)
+        .ok_or_else(|| ServiceError::internal("written price vanished"))
 }
 
 pub async fn remove_price(ctx: &AppCtx, actor: &Actor, id: VendorId, asset: AssetId) -> Result<()> {
