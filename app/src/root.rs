@@ -181,6 +181,39 @@ pub fn App() -> impl IntoView {
                             path=path!("/reports/pipeline")
                             view=|| view! { <Protected><pages::pipeline_report::PipelineReportPage /></Protected> }
                         />
+                        // Inventory and purchasing (issue #5).
+                        <Route
+                            path=path!("/assets")
+                            view=|| view! { <Protected><pages::assets::AssetsPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/assets/:id")
+                            view=|| view! { <Protected><pages::asset_detail::AssetDetailPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/vendors")
+                            view=|| view! { <Protected><pages::vendors::VendorsPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/vendors/:id")
+                            view=|| view! { <Protected><pages::vendor_detail::VendorDetailPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/purchase-orders")
+                            view=|| view! { <Protected><pages::purchase_orders::PurchaseOrdersPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/purchase-orders/suggested")
+                            view=|| view! { <Protected><pages::suggested_orders::SuggestedOrdersPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/purchase-orders/:id")
+                            view=|| view! { <Protected><pages::purchase_order_detail::PurchaseOrderDetailPage /></Protected> }
+                        />
+                        <Route
+                            path=path!("/demand")
+                            view=|| view! { <Protected><pages::demand_planning::DemandPlanningPage /></Protected> }
+                        />
                         <Route
                             path=path!("/admin")
                             view=|| view! { <Protected><Redirect path="/admin/users" /></Protected> }

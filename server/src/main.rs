@@ -46,6 +46,12 @@ enum Command {
         /// Insert this many opportunities (with stage history) over the existing customers.
         #[arg(long)]
         opportunities: Option<u64>,
+        /// Insert this many synthetic assets (quantity-tracked, each with an opening receipt).
+        #[arg(long)]
+        assets: Option<u64>,
+        /// With --assets: this many stock movements in all (ledger-consistent ±1 adjustments).
+        #[arg(long)]
+        movements: Option<u64>,
     },
 }
 
@@ -158,12 +164,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             customers,
             interactions,
             opportunities,
+            assets,
+            movements,
         } => {
             let db = connected(&config).await?;
-            if !demo && customers.is_none() && interactions.is_none() && opportunities.is_none() {
+            if !demo
+                && customers.is_none()
+                && interactions.is_none()
+                && opportunities.is_none()
+                && assets.is_none()
+            {
                 anyhow::bail!(
-                    "say what to seed: --demo, --customers N, --interactions M and/or --opportunities K"
+                    "say what to seed: --demo, --customers N, --interactions M, --opportunities K and/or --assets A [--movements B]"
                 );
+            }
+            if let Some(a) = assets {
+                server::seed_inventory::bulk(&db, a, movements.unwrap_or(a)).await?;
             }
             if demo {
                 server::seed::demo(&db).await?;

@@ -97,4 +97,45 @@ pub fn register() {
         register_explicit::<o::OpportunityStageHistory>();
         register_explicit::<o::SalesPipelineReport>();
     }
+    // Inventory and purchasing (issue #5).
+    {
+        use app::api::inventory as inv;
+        register_explicit::<inv::ListAssets>();
+        register_explicit::<inv::GetAsset>();
+        register_explicit::<inv::CreateAsset>();
+        register_explicit::<inv::UpdateAsset>();
+        register_explicit::<inv::DeleteAsset>();
+        register_explicit::<inv::AllocateAsset>();
+        register_explicit::<inv::ReturnAsset>();
+        register_explicit::<inv::AdjustAssetStock>();
+        register_explicit::<inv::AssetMovements>();
+        register_explicit::<inv::AssetAllocations>();
+        register_explicit::<inv::AssetUnits>();
+        register_explicit::<inv::AssetMaintenance>();
+        register_explicit::<inv::AddAssetMaintenance>();
+        register_explicit::<inv::AssetDepreciation>();
+        register_explicit::<inv::StockLevels>();
+        register_explicit::<inv::AssetVendors>();
+        register_explicit::<inv::ListVendors>();
+        register_explicit::<inv::GetVendor>();
+        register_explicit::<inv::CreateVendor>();
+        register_explicit::<inv::UpdateVendor>();
+        register_explicit::<inv::DeleteVendor>();
+        register_explicit::<inv::VendorAssets>();
+        register_explicit::<inv::SetVendorPrice>();
+        register_explicit::<inv::RemoveVendorPrice>();
+        register_explicit::<inv::ListPurchaseOrders>();
+        register_explicit::<inv::GetPurchaseOrder>();
+        register_explicit::<inv::CreatePurchaseOrder>();
+        register_explicit::<inv::UpdatePurchaseOrder>();
+        register_explicit::<inv::DeletePurchaseOrder>();
+        register_explicit::<inv::ReceivePurchaseOrder>();
+        register_explicit::<inv::SuggestedOrders>();
+        register_explicit::<inv::DraftSuggestedOrders>();
+        register_explicit::<inv::DemandOverview>();
+        register_explicit::<inv::AssetDemandPlan>();
+        register_explicit::<inv::ProjectDemands>();
+        register_explicit::<inv::AddProjectDemand>();
+        register_explicit::<inv::DeleteProjectDemand>();
+    }
 }

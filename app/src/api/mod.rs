@@ -16,3 +16,5 @@ pub mod projects;
 pub mod tickets;
 // opportunities (pipeline) and the sales-pipeline report
 pub mod opportunities;
+// Inventory and purchasing (issue #5).
+pub mod inventory;

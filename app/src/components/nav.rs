@@ -84,6 +84,22 @@ fn NavLinks() -> impl IntoView {
                 <li><A href="/reports/pipeline">"Pipeline report"</A></li>
             </Show>
         </ul>
+        // Inventory and purchasing (issue #5).
+        <Show when=move || can_read(Resource::Assets)>
+            <div class="nav-group">
+                <span class="nav-group-label" id="nav-inventory-label">"Inventory"</span>
+                <ul class="nav-list" aria-labelledby="nav-inventory-label">
+                    <li><A href="/assets">"Assets"</A></li>
+                    <Show when=move || can_read(Resource::Vendors)>
+                        <li><A href="/vendors">"Vendors"</A></li>
+                    </Show>
+                    <Show when=move || can_read(Resource::PurchaseOrders)>
+                        <li><A href="/purchase-orders">"Purchase orders"</A></li>
+                    </Show>
+                    <li><A href="/demand">"Demand"</A></li>
+                </ul>
+            </div>
+        </Show>
         <Show when=move || admin() || audit()>
             <div class="nav-group">
                 <span class="nav-group-label" id="nav-admin-label">"Admin"</span>

@@ -50,3 +50,17 @@ pub mod projects;
 pub mod record_page;
 pub mod ticket_detail;
 pub mod tickets;
+
+// Inventory and purchasing (issue #5).
+pub mod asset_activity;
+pub mod asset_detail;
+pub mod asset_form;
+pub mod asset_stock;
+pub mod assets;
+pub mod demand_planning;
+pub mod project_demands;
+pub mod purchase_order_detail;
+pub mod purchase_orders;
+pub mod suggested_orders;
+pub mod vendor_detail;
+pub mod vendors;

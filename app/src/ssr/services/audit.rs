@@ -48,6 +48,12 @@ pub async fn record_history(
         "opportunity" => {
             drop(super::opportunities::get(ctx, actor, domain::OpportunityId(id)).await?)
         }
+        // Inventory and purchasing.
+        "asset" => drop(super::assets::get(ctx, actor, domain::AssetId(id)).await?),
+        "vendor" => drop(super::vendors::get(ctx, actor, domain::VendorId(id)).await?),
+        "purchase_order" => {
+            drop(super::purchase_orders::get(ctx, actor, domain::PurchaseOrderId(id)).await?)
+        }
         "user"
             if actor.principal.can(Resource::AuditLogs, Action::Read)
                 || actor.principal.user_id == UserId(id) => {}
