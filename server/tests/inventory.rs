@@ -163,6 +163,12 @@ async fn asset_crud_with_opening_stock_ledger_and_audit(db: PgPool) {
     // Filters: category includes sub-categories; below reorder point.
     let (_, list) = w.app.get("/api/v1/assets?category=Software", &w.inv).await;
     assert_eq!(list["data"].as_array().map(Vec::len), Some(1));
+    let (_, list) = w.app.get("/api/v1/assets?category=Soft", &w.inv).await;
+    assert_eq!(
+        list["data"].as_array().map(Vec::len),
+        Some(0),
+        "a category is a whole path segment"
+    );
     let (_, list) = w
         .app
         .get("/api/v1/assets?below_reorder_point=true", &w.inv)
@@ -170,6 +176,34 @@ async fn asset_crud_with_opening_stock_ledger_and_audit(db: PgPool) {
     assert_eq!(list["data"].as_array().map(Vec::len), Some(0));
     let (_, list) = w.app.get("/api/v1/assets?q=lic", &w.inv).await;
     assert_eq!(list["data"][0]["sku"], "LIC-OFFICE");
+    // A word that starts no SKU falls back to full text (the name is "Office 365" now).
+    let (_, list) = w.app.get("/api/v1/assets?q=office", &w.inv).await;
+    assert_eq!(list["data"][0]["sku"], "LIC-OFFICE", "{list}");
+    // SKU-prefix pages continue by SKU: three KB-… assets, two per page.
+    for sku in ["KB-1", "KB-2", "KB-3"] {
+        w.asset(json!({"sku": sku, "name": format!("Keyboard {sku}"), "kind": "software"}))
+            .await;
+    }
+    let (_, first) = w.app.get("/api/v1/assets?q=kb-&limit=2", &w.inv).await;
+    let skus = |v: &Value| -> Vec<String> {
+        v["data"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|a| a["sku"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(skus(&first), ["KB-1", "KB-2"]);
+    let cursor = first["next_cursor"].as_str().expect("more").to_owned();
+    let (_, second) = w
+        .app
+        .get(
+            &format!("/api/v1/assets?q=kb-&limit=2&cursor={cursor}"),
+            &w.inv,
+        )
+        .await;
+    assert_eq!(skus(&second), ["KB-3"]);
+    assert!(second["next_cursor"].is_null());
     let (status, p) = w
         .app
         .get("/api/v1/assets?sort=price&kind=car", &w.inv)

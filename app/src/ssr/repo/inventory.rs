@@ -216,6 +216,16 @@ pub struct AssetListParams {
     pub limit: i64,
 }
 
+/// The smallest ASCII string above every string that starts with `prefix` (`BENCH-0004` → `BENCH-0005`).
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut bytes = prefix.as_bytes().to_vec();
+    let last = bytes.pop()?;
+    (last < 0x7f && prefix.is_ascii()).then(|| {
+        bytes.push(last + 1);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
 fn asset_sort_expr(key: AssetSortKey) -> &'static str {
     match key {
         AssetSortKey::Sku => "a.sku",
@@ -233,14 +243,21 @@ pub async fn list_assets(
     let mut qb = QueryBuilder::<Postgres>::new(ASSET_SELECT);
     qb.push(" WHERE true");
     if let Some(t) = p.tsquery {
-        qb.push(" AND (a.search @@ to_tsquery('simple', ");
-        qb.push_bind(t);
-        qb.push(")");
-        if let Some(prefix) = p.sku_prefix {
-            qb.push(" OR a.sku LIKE ");
-            qb.push_bind(format!("{}%", super::like_escape(&prefix)));
+        qb.push(" AND a.search @@ to_tsquery('simple', ")
+            .push_bind(t)
+            .push(")");
+    }
+    // A SKU prefix as a range of the SKU index (`assets_sku_key`, which also gives the default order): SKUs are
+    // ASCII, so the prefix with its last character incremented bounds it. The LIKE states the intent.
+    if let Some(prefix) = p.sku_prefix {
+        qb.push(" AND a.sku LIKE ")
+            .push_bind(format!("{}%", super::like_escape(&prefix)));
+        if let Some(upper) = prefix_upper_bound(&prefix) {
+            qb.push(" AND a.sku >= ")
+                .push_bind(prefix.clone())
+                .push(" AND a.sku < ")
+                .push_bind(upper);
         }
-        qb.push(")");
     }
     if let Some(k) = p.kind {
         qb.push(" AND a.kind = ").push_bind(k.as_str());
@@ -1036,4 +1053,17 @@ pub async fn reorder_candidates(db: &PgPool) -> Result<Vec<ReorderRow>, sqlx::Er
     )
     .fetch_all(db)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prefix_bounds() {
+        assert_eq!(
+            super::prefix_upper_bound("BENCH-0004").as_deref(),
+            Some("BENCH-0005")
+        );
+        assert_eq!(super::prefix_upper_bound("LAP-").as_deref(), Some("LAP."));
+        assert_eq!(super::prefix_upper_bound(""), None);
+    }
 }

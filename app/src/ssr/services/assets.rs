@@ -34,19 +34,27 @@ fn not_found() -> ServiceError {
     Problem::not_found("asset").into()
 }
 
+/// How a search found its rows: a SKU prefix (index range scan) or full text over SKU, name, category and
+/// location. Kept in the cursor so that the next page continues the same way.
+const SKU_MODE: &str = "sku";
+
 pub async fn list(ctx: &AppCtx, actor: &Actor, query: AssetQuery) -> Result<Page<Asset>> {
     require(&actor.principal, R, Action::Read)?;
     let f = query.parse()?;
+    // A SKU-shaped search (one word that is a valid SKU) first reads the SKU index alone, which stays fast
+    // whatever the full text matches; only when no SKU starts with it does full text run.
     let sku_prefix =
         f.q.as_deref()
-            .map(|q| q.trim().to_uppercase())
-            .filter(|q| !q.contains(' '));
-    let params = AssetListParams {
-        tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
+            .filter(|q| !q.contains(char::is_whitespace))
+            .and_then(|q| domain::asset::Sku::parse(q).ok())
+            .map(|s| s.as_str().to_owned());
+    let cursor_mode = f.order.cursor.as_ref().and_then(|c| c.mode.clone());
+    let params = |tsquery: Option<String>, sku_prefix: Option<String>| AssetListParams {
+        tsquery,
         sku_prefix,
         kind: f.kind,
         status: f.status,
-        category: f.category,
+        category: f.category.clone(),
         vendor_id: f.vendor_id,
         tracking: f.tracking,
         below_reorder_point: f.below_reorder_point,
@@ -55,9 +63,27 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: AssetQuery) -> Result<Page
         after: f.order.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
         limit: f.limit,
     };
-    let rows = repo::list_assets(&ctx.db, params)
-        .await?
-        .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
+    let bad_cursor = || Problem::invalid_field("cursor", "is not a valid cursor");
+    let tsquery = f.q.as_deref().and_then(domain::search::prefix_tsquery);
+    let mut mode = None;
+    let rows = match sku_prefix {
+        Some(prefix) if f.order.cursor.is_none() || cursor_mode.as_deref() == Some(SKU_MODE) => {
+            let by_sku = repo::list_assets(&ctx.db, params(None, Some(prefix)))
+                .await?
+                .ok_or_else(bad_cursor)?;
+            if by_sku.is_empty() && f.order.cursor.is_none() {
+                repo::list_assets(&ctx.db, params(tsquery, None))
+                    .await?
+                    .ok_or_else(bad_cursor)?
+            } else {
+                mode = Some(SKU_MODE);
+                by_sku
+            }
+        }
+        _ => repo::list_assets(&ctx.db, params(tsquery, None))
+            .await?
+            .ok_or_else(bad_cursor)?,
+    };
     let sort = f.order.sort.field;
     let sort_text = f.order.sort_text.clone();
     Ok(Page::from_rows(rows, f.limit, |a: &Asset| {
@@ -67,7 +93,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: AssetQuery) -> Result<Page
             AssetSortKey::CreatedAt => a.created_at.to_rfc3339(),
             AssetSortKey::AvailableQuantity => a.available_quantity.to_string(),
         };
-        Cursor::new(sort_text.clone(), value, a.id.0)
+        Cursor::new(sort_text.clone(), value, a.id.0).with_mode(mode)
     }))
 }
 
