@@ -211,6 +211,10 @@ pub fn App() -> impl IntoView {
                             view=|| view! { <Protected><pages::purchase_order_detail::PurchaseOrderDetailPage /></Protected> }
                         />
                         <Route
+                            path=path!("/inventory/reports")
+                            view=|| view! { <Protected><pages::inventory_reports::InventoryReportsPage /></Protected> }
+                        />
+                        <Route
                             path=path!("/demand")
                             view=|| view! { <Protected><pages::demand_planning::DemandPlanningPage /></Protected> }
                         />

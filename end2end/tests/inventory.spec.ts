@@ -147,6 +147,16 @@ test('vendor, asset, order 10, receive 6 + 4, allocate 3 to a project, return 1'
   expect(levels.status()).toBe(200);
   const row = (await levels.json()).data[0];
   expect([row.sku, row.total_quantity, row.available_quantity, row.allocated_quantity]).toEqual([sku, 10, 8, 2]);
+
+  // --- valuation: after the end of its 12-month life the new asset adds its salvage (0.00) to Hardware
+  await page.goto('/inventory/reports');
+  const valuation = page.getByTestId('valuation-table');
+  await expect(valuation.getByRole('row', { name: /^Hardware/ })).toBeVisible();
+  await page.getByLabel('As of', { exact: true }).fill('2030-01-01');
+  await expect(valuation.getByRole('row', { name: /^Hardware/ })).toBeVisible();
+  const csv = await page.request.get('/api/v1/reports/stock-levels?format=csv');
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect(await csv.text()).toContain(sku);
 });
 
 test('a viewer sees assets without write buttons and the server refuses an allocation', async ({ page, request }) => {

@@ -301,3 +301,13 @@ pub async fn delete_project_demand(project: ProjectId, id: DemandId) -> Result<(
     let (ctx, actor) = crate::ssr::web::caller().await?;
     Ok(crate::ssr::services::assets::delete_demand(&ctx, &actor, project, id).await?)
 }
+
+// Inventory reports.
+
+#[server(prefix = "/rpc", endpoint = "inventory_valuation", input = Json)]
+pub async fn inventory_valuation(
+    as_of: Option<chrono::NaiveDate>,
+) -> Result<Vec<domain::asset::ValuationRow>, ApiError> {
+    let (ctx, actor) = crate::ssr::web::caller().await?;
+    Ok(crate::ssr::services::assets::valuation(&ctx, &actor, as_of).await?)
+}

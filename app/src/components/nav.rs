@@ -97,6 +97,7 @@ fn NavLinks() -> impl IntoView {
                         <li><A href="/purchase-orders">"Purchase orders"</A></li>
                     </Show>
                     <li><A href="/demand">"Demand"</A></li>
+                    <li><A href="/inventory/reports">"Valuation"</A></li>
                 </ul>
             </div>
         </Show>

@@ -58,6 +58,7 @@ pub mod asset_form;
 pub mod asset_stock;
 pub mod assets;
 pub mod demand_planning;
+pub mod inventory_reports;
 pub mod project_demands;
 pub mod purchase_order_detail;
 pub mod purchase_orders;
