@@ -118,27 +118,11 @@ async fn deliver_task_reminder(conn: &mut PgConnection, job: &Job) -> Result<(),
 }
 
 /// Polls for due jobs every `every` until `stop` turns true (or its sender is dropped).
-pub async fn run_worker(db: PgPool, every: Duration, mut stop: watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow() {
-            break;
-        }
-        let busy = match run_due_jobs(&db, BATCH).await {
-            Ok(n) => n as i64 == BATCH,
-            Err(e) => {
-                tracing::warn!(error = %e, "job worker: claiming jobs failed");
-                false
-            }
-        };
-        if busy {
-            continue;
-        }
-        tokio::select! {
-            changed = stop.changed() => if changed.is_err() { break },
-            () = tokio::time::sleep(every) => {}
-        }
-    }
-    tracing::info!("job worker stopped");
+pub async fn run_worker(db: PgPool, every: Duration, stop: watch::Receiver<bool>) {
+    super::poll::until_stopped("job worker", every, BATCH, stop, || {
+        run_due_jobs(&db, BATCH)
+    })
+    .await;
 }
 
 /// Starts the worker; send `true` on the returned sender to stop it, then await the handle.

@@ -7,6 +7,8 @@ pub mod error;
 pub mod jobs;
 // The outbox dispatcher (domain events → notifications).
 pub mod outbox;
+// The polling loop of the background workers.
+pub mod poll;
 pub mod repo;
 pub mod security;
 pub mod services;

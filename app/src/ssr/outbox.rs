@@ -120,27 +120,11 @@ async fn handle(conn: &mut PgConnection, event: &Event) -> Result<(), String> {
 }
 
 /// Polls for pending events every `every` until `stop` turns true.
-pub async fn run_dispatcher(db: PgPool, every: Duration, mut stop: watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow() {
-            break;
-        }
-        let busy = match dispatch_pending(&db, BATCH).await {
-            Ok(n) => n as i64 == BATCH,
-            Err(e) => {
-                tracing::warn!(error = %e, "outbox dispatcher: claiming events failed");
-                false
-            }
-        };
-        if busy {
-            continue;
-        }
-        tokio::select! {
-            changed = stop.changed() => if changed.is_err() { break },
-            () = tokio::time::sleep(every) => {}
-        }
-    }
-    tracing::info!("outbox dispatcher stopped");
+pub async fn run_dispatcher(db: PgPool, every: Duration, stop: watch::Receiver<bool>) {
+    super::poll::until_stopped("outbox dispatcher", every, BATCH, stop, || {
+        dispatch_pending(&db, BATCH)
+    })
+    .await;
 }
 
 /// Starts the dispatcher; send `true` on the returned sender to stop it, then await the handle.

@@ -204,26 +204,20 @@ fn sku_taken(e: sqlx::Error, prefix: &str) -> ServiceError {
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: AssetInput) -> Result<Asset> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    super::records::create(ctx, actor, input).await
 }
 
+/// All or nothing: every item is validated first (errors named `items[i].field`), then inserted in one
+/// transaction.
 pub async fn bulk_create(
     ctx: &AppCtx,
     actor: &Actor,
     items: Vec<AssetInput>,
 ) -> Result<Vec<Asset>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = super::clean_all(items, AssetInput::clean)?;
-    super::records::insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    super::records::bulk_create(ctx, actor, items).await
 }
+
+super::records::impl_creatable!(Asset, AssetInput, R, insert => insert_one);
 
 /// `PATCH /assets/{id}` (a JSON merge patch of the catalog fields; quantities are read-only).
 pub async fn update(

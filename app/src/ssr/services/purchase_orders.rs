@@ -165,26 +165,20 @@ pub async fn create(
     actor: &Actor,
     input: PurchaseOrderInput,
 ) -> Result<PurchaseOrder> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    super::records::create(ctx, actor, input).await
 }
 
+/// All or nothing: every item is validated first (errors named `items[i].field`), then inserted in one
+/// transaction.
 pub async fn bulk_create(
     ctx: &AppCtx,
     actor: &Actor,
     items: Vec<PurchaseOrderInput>,
 ) -> Result<Vec<PurchaseOrder>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = super::clean_all(items, PurchaseOrderInput::clean)?;
-    super::records::insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    super::records::bulk_create(ctx, actor, items).await
 }
+
+super::records::impl_creatable!(PurchaseOrder, PurchaseOrderInput, R, insert => insert_one);
 
 /// `PATCH /purchase-orders/{id}`: `{"status":"ordered"}` sends a draft (setting the expected date from the
 /// vendor's lead time unless given), `cancelled` cancels an order with nothing received; a draft's lines,

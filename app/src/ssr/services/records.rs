@@ -64,17 +64,12 @@ where
     Ok(out)
 }
 
-/// A record whose service follows the common write flow: lock the visible record, check the role and the
-/// version, write, audit on the same transaction ([`lock_for`], [`delete`], [`apply_all`]).
-pub(crate) trait Record: Serialize + Sized + Send + Sync {
-    type Id: Copy + Send + Sync;
+/// A record created by the common flow ([`create`], [`bulk_create`]): check the role, clean the input (every bad
+/// field at once), insert it with its audit row in one transaction.
+pub(crate) trait Creatable: Sized + Send {
     /// What `POST /<records>` takes.
     type Input: Send;
-    /// The audit entity (`ticket`).
-    const ENTITY: &'static str;
     const RESOURCE: Resource;
-    fn key(&self) -> Uuid;
-    fn version(&self) -> i32;
     /// Normalises and validates an input (every bad field at once).
     fn clean(input: Self::Input) -> Result<Self::Input, Problem>;
     /// Inserts a cleaned input with its audit row; field errors carry `prefix` (`items[3].`).
@@ -84,6 +79,38 @@ pub(crate) trait Record: Serialize + Sized + Send + Sync {
         input: Self::Input,
         prefix: &'c str,
     ) -> BoxFuture<'c, Result<Self>>;
+}
+
+/// `impl Creatable` for a service's record: `impl_creatable!(Vendor, VendorInput, R, insert => insert_one)`.
+macro_rules! impl_creatable {
+    ($ty:ty, $input:ty, $resource:expr, insert => $insert:path $(,)?) => {
+        impl $crate::ssr::services::records::Creatable for $ty {
+            type Input = $input;
+            const RESOURCE: domain::Resource = $resource;
+            fn clean(input: $input) -> std::result::Result<$input, domain::Problem> {
+                <$input>::clean(input)
+            }
+            fn insert<'c>(
+                conn: &'c mut sqlx::PgConnection,
+                actor: &'c $crate::ssr::Actor,
+                input: $input,
+                prefix: &'c str,
+            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<Self>> {
+                Box::pin($insert(conn, actor, input, prefix))
+            }
+        }
+    };
+}
+pub(crate) use impl_creatable;
+
+/// A record whose service follows the common write flow: lock the visible record, check the role and the
+/// version, write, audit on the same transaction ([`lock_for`], [`delete`], [`apply_all`]).
+pub(crate) trait Record: Creatable + Serialize + Sync {
+    type Id: Copy + Send + Sync;
+    /// The audit entity (`ticket`).
+    const ENTITY: &'static str;
+    fn key(&self) -> Uuid;
+    fn version(&self) -> i32;
     /// The record if the caller may see it (404 otherwise), locked for the write.
     fn locked<'c>(
         conn: &'c mut PgConnection,
@@ -102,27 +129,15 @@ macro_rules! impl_record {
      insert => $insert:path,
      locked($conn:ident, $p:ident, $key:ident) => $locked:expr,
      remove($conn2:ident, $current:ident) => $remove:expr $(,)?) => {
+        $crate::ssr::services::records::impl_creatable!($ty, $input, R, insert => $insert);
         impl $crate::ssr::services::records::Record for $ty {
             type Id = $id;
-            type Input = $input;
             const ENTITY: &'static str = $entity;
-            const RESOURCE: domain::Resource = R;
             fn key(&self) -> uuid::Uuid {
                 self.id.0
             }
             fn version(&self) -> i32 {
                 self.version
-            }
-            fn clean(input: $input) -> std::result::Result<$input, domain::Problem> {
-                <$input>::clean(input)
-            }
-            fn insert<'c>(
-                conn: &'c mut sqlx::PgConnection,
-                actor: &'c $crate::ssr::Actor,
-                input: $input,
-                prefix: &'c str,
-            ) -> futures::future::BoxFuture<'c, $crate::ssr::Result<Self>> {
-                Box::pin($insert(conn, actor, input, prefix))
             }
             fn locked<'c>(
                 $conn: &'c mut sqlx::PgConnection,
@@ -143,7 +158,11 @@ macro_rules! impl_record {
 pub(crate) use impl_record;
 
 /// `POST /<records>`: the cleaned input inserted, with its audit row, in one transaction.
-pub(crate) async fn create<T: Record>(ctx: &AppCtx, actor: &Actor, input: T::Input) -> Result<T> {
+pub(crate) async fn create<T: Creatable>(
+    ctx: &AppCtx,
+    actor: &Actor,
+    input: T::Input,
+) -> Result<T> {
     require(&actor.principal, T::RESOURCE, Action::Create)?;
     let input = T::clean(input)?;
     let mut tx = ctx.db.begin().await?;
@@ -154,7 +173,7 @@ pub(crate) async fn create<T: Record>(ctx: &AppCtx, actor: &Actor, input: T::Inp
 
 /// `POST /<records>/bulk`, all or nothing: every item is validated first (errors named `items[i].field`), then
 /// all are inserted in one transaction.
-pub(crate) async fn bulk_create<T: Record>(
+pub(crate) async fn bulk_create<T: Creatable>(
     ctx: &AppCtx,
     actor: &Actor,
     items: Vec<T::Input>,

@@ -103,26 +103,20 @@ async fn insert_one(
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: VendorInput) -> Result<Vendor> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    super::records::create(ctx, actor, input).await
 }
 
+/// All or nothing: every item is validated first (errors named `items[i].field`), then inserted in one
+/// transaction.
 pub async fn bulk_create(
     ctx: &AppCtx,
     actor: &Actor,
     items: Vec<VendorInput>,
 ) -> Result<Vec<Vendor>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = super::clean_all(items, VendorInput::clean)?;
-    super::records::insert_all(ctx, actor, cleaned, |conn, actor, item, prefix| {
-        Box::pin(async move { insert_one(conn, actor, item, &prefix).await })
-    })
-    .await
+    super::records::bulk_create(ctx, actor, items).await
 }
+
+super::records::impl_creatable!(Vendor, VendorInput, R, insert => insert_one);
 
 /// `PATCH /vendors/{id}`: a JSON merge patch.
 pub async fn update(
