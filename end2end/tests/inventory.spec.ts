@@ -148,6 +148,13 @@ test('vendor, asset, order 10, receive 6 + 4, allocate 3 to a project, return 1'
   const row = (await levels.json()).data[0];
   expect([row.sku, row.total_quantity, row.available_quantity, row.allocated_quantity]).toEqual([sku, 10, 8, 2]);
 
+  // --- the project's page lists what it got (3 allocated, 2 still out)
+  const projectId = (await project.json()).id;
+  await page.goto(`/projects/${projectId}`);
+  const allocated = page.getByTestId('allocated-table');
+  await expect(allocated.getByRole('row', { name: new RegExp(sku) })).toContainText('3');
+  await expect(allocated.getByRole('row', { name: new RegExp(sku) }).locator('td[data-label="Outstanding"]')).toHaveText('2');
+
   // --- valuation: after the end of its 12-month life the new asset adds its salvage (0.00) to Hardware
   await page.goto('/inventory/reports');
   const valuation = page.getByTestId('valuation-table');

@@ -134,6 +134,7 @@ pub fn register() {
         register_explicit::<inv::DraftSuggestedOrders>();
         register_explicit::<inv::DemandOverview>();
         register_explicit::<inv::InventoryValuation>();
+        register_explicit::<inv::AllocationsOf>();
         register_explicit::<inv::AssetDemandPlan>();
         register_explicit::<inv::ProjectDemands>();
         register_explicit::<inv::AddProjectDemand>();

@@ -311,3 +311,24 @@ pub async fn inventory_valuation(
     let (ctx, actor) = crate::ssr::web::caller().await?;
     Ok(crate::ssr::services::assets::valuation(&ctx, &actor, as_of).await?)
 }
+
+/// Allocations to a project or a customer (exactly one), newest first.
+#[server(prefix = "/rpc", endpoint = "allocations_of", input = Json)]
+pub async fn allocations_of(
+    project: Option<ProjectId>,
+    customer: Option<domain::CustomerId>,
+    open_only: bool,
+) -> Result<Vec<Allocation>, ApiError> {
+    use crate::ssr::repo::inventory::AllocationsOf;
+    let (ctx, actor) = crate::ssr::web::caller().await?;
+    let of = match (project, customer) {
+        (Some(p), None) => AllocationsOf::Project(p),
+        (None, Some(c)) => AllocationsOf::Customer(c),
+        _ => {
+            return Err(
+                domain::Problem::invalid_field("project", "give a project or a customer").into(),
+            );
+        }
+    };
+    Ok(crate::ssr::services::assets::allocations(&ctx, &actor, of, open_only).await?)
+}

@@ -111,6 +111,7 @@ fn CustomerDetail(id: CustomerId) -> impl IntoView {
                 <crate::pages::customer_timeline::CustomerTimeline customer_id=id reload_key=changes />
                 // Support tickets and projects (CRM core).
                 <crate::pages::customer_work::CustomerWork customer_id=id />
+                <crate::pages::allocations_card::AllocationsCard to=crate::pages::allocations_card::AllocatedTo::Customer(id) />
                 <RecordHistory entity="customer" id=id.0 reload_key=changes />
             </Show>
         </section>

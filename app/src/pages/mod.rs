@@ -59,6 +59,7 @@ pub mod asset_stock;
 pub mod assets;
 pub mod demand_planning;
 pub mod inventory_reports;
+pub mod allocations_card;
 pub mod project_demands;
 pub mod purchase_order_detail;
 pub mod purchase_orders;

@@ -59,6 +59,7 @@ fn ProjectDetail(id: ProjectId) -> impl IntoView {
             <Show when=move || !loaded.failed()>
                 <Milestones project=id on_change=move |_| reload.run(()) />
                 <crate::pages::project_demands::ProjectDemandsCard project=id />
+                <crate::pages::allocations_card::AllocationsCard to=crate::pages::allocations_card::AllocatedTo::Project(id) />
                 <RecordHistory entity="project" id=id.0 reload_key=loaded.changes />
             </Show>
         </section>
