@@ -21,6 +21,8 @@ pub struct Vendor {
     pub website: Option<String>,
     /// The person to talk to at the vendor.
     pub contact_name: Option<String>,
+    /// Everyone to talk to at the vendor (at most 20).
+    pub contacts: Vec<VendorContact>,
     /// Days from ordering to delivery.
     pub lead_time_days: i32,
     pub notes: String,
@@ -49,12 +51,45 @@ pub struct VendorInput {
     #[garde(inner(length(chars, max = 200)))]
     #[serde(default)]
     pub contact_name: Option<String>,
+    #[garde(length(max = 20), dive)]
+    #[serde(default)]
+    pub contacts: Vec<VendorContact>,
     #[garde(range(min = 0, max = 365))]
     #[serde(default = "default_lead_time")]
     pub lead_time_days: i32,
     #[garde(length(chars, max = 10000))]
     #[serde(default)]
     pub notes: String,
+}
+
+/// A person at a vendor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VendorContact {
+    #[garde(length(chars, min = 1, max = 200))]
+    #[serde(default)]
+    pub name: String,
+    /// What they do for us (sales, support, accounts).
+    #[garde(inner(length(chars, max = 100)))]
+    #[serde(default)]
+    pub role: Option<String>,
+    #[garde(inner(email, length(max = 254)))]
+    #[serde(default)]
+    pub email: Option<String>,
+    #[garde(custom(validation::phone))]
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+impl VendorContact {
+    fn cleaned(self) -> Self {
+        Self {
+            name: self.name.trim().to_owned(),
+            role: validation::clean(self.role),
+            email: validation::clean_email(self.email),
+            phone: validation::clean(self.phone),
+        }
+    }
 }
 
 fn default_lead_time() -> i32 {
@@ -69,6 +104,11 @@ impl VendorInput {
             phone: validation::clean(self.phone),
             website: validation::clean_url(self.website),
             contact_name: validation::clean(self.contact_name),
+            contacts: self
+                .contacts
+                .into_iter()
+                .map(VendorContact::cleaned)
+                .collect(),
             notes: self.notes.trim().to_owned(),
             ..self
         };
@@ -85,6 +125,7 @@ impl From<&Vendor> for VendorInput {
             phone: v.phone.clone(),
             website: v.website.clone(),
             contact_name: v.contact_name.clone(),
+            contacts: v.contacts.clone(),
             lead_time_days: v.lead_time_days,
             notes: v.notes.clone(),
         }
@@ -217,6 +258,36 @@ mod tests {
         .clean()
         .unwrap_err();
         assert_eq!(bad.errors.len(), 3);
+        let contacts = VendorInput {
+            name: "V".into(),
+            contacts: vec![
+                VendorContact {
+                    name: " Ann ".into(),
+                    email: Some("ANN@V.EXAMPLE".into()),
+                    ..Default::default()
+                },
+                VendorContact {
+                    name: "".into(),
+                    email: Some("nope".into()),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let fields: Vec<String> = contacts
+            .clone()
+            .clean()
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["contacts[1].email", "contacts[1].name"]);
+        let mut ok = contacts;
+        ok.contacts.pop();
+        let ok = ok.clean().unwrap();
+        assert_eq!(ok.contacts[0].name, "Ann");
+        assert_eq!(ok.contacts[0].email.as_deref(), Some("ann@v.example"));
         let d: VendorInput = serde_json::from_str(r#"{"name":"X"}"#).unwrap();
         assert_eq!(d.lead_time_days, 7);
     }

@@ -40,6 +40,16 @@ test('vendor, asset, order 10, receive 6 + 4, allocate 3 to a project, return 1'
   await vendorDialog.getByRole('button', { name: 'Create vendor' }).click();
   await expect(vendorDialog).toBeHidden();
   await expect(toast(page, `Vendor ${vendorName} created.`)).toBeVisible();
+  // ... with a contact person, added on its page
+  await page.getByRole('table', { name: 'Vendors' }).getByRole('link', { name: vendorName }).click();
+  const addContact = page.getByRole('form', { name: 'Add contact' });
+  await addContact.getByLabel('Contact name', { exact: true }).fill('Ann Lee');
+  await addContact.getByLabel('Contact e-mail', { exact: true }).fill('not-an-email');
+  await addContact.getByRole('button', { name: 'Add contact' }).click();
+  await expect(addContact.getByLabel('Contact e-mail', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await addContact.getByLabel('Contact e-mail', { exact: true }).fill('ann@vendor.example');
+  await addContact.getByRole('button', { name: 'Add contact' }).click();
+  await expect(page.getByTestId('vendor-contacts')).toContainText('Ann Lee');
 
   // --- asset: first with a missing name (inline error), then complete
   await page.goto('/assets');

@@ -52,6 +52,7 @@ pub mod ticket_detail;
 pub mod tickets;
 
 // Inventory and purchasing (issue #5).
+pub mod allocations_card;
 pub mod asset_activity;
 pub mod asset_detail;
 pub mod asset_form;
@@ -59,7 +60,6 @@ pub mod asset_stock;
 pub mod assets;
 pub mod demand_planning;
 pub mod inventory_reports;
-pub mod allocations_card;
 pub mod project_demands;
 pub mod purchase_order_detail;
 pub mod purchase_orders;

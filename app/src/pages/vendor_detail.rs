@@ -65,7 +65,10 @@ fn VendorDetail(id: VendorId) -> impl IntoView {
                     {if editing.get() {
                         view! { <EditVendorForm vendor=v on_saved=on_saved on_cancel=move |_| editing.set(false) on_reload=reload /> }.into_any()
                     } else {
-                        view! { <VendorFacts vendor=v /> }.into_any()
+                        view! {
+                            <VendorFacts vendor=v.clone() />
+                            <VendorContacts vendor=v on_saved=on_saved />
+                        }.into_any()
                     }}
                 }
             })}
@@ -363,5 +366,118 @@ fn SetPriceForm(
                 <button type="submit" class="btn btn-primary" disabled=move || form.busy.get()>"Set price"</button>
             </div>
         </form>
+    }
+}
+
+/// The people to talk to at the vendor: listed, added and removed (each change saves the vendor, with its version).
+#[component]
+fn VendorContacts(vendor: Vendor, #[prop(into)] on_saved: Callback<Vendor>) -> impl IntoView {
+    let session = use_session();
+    let contacts = vendor.contacts.clone();
+    let (id, version) = (vendor.id, vendor.version);
+    let (name, role, email, phone) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let problem = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+    let save = move |list: Vec<domain::vendor::VendorContact>| {
+        busy.set(true);
+        spawn_local(async move {
+            let mut patch = serde_json::Map::new();
+            patch.insert(
+                "contacts".into(),
+                serde_json::to_value(&list).unwrap_or_default(),
+            );
+            let result = update_vendor(id, version, patch).await;
+            busy.try_set(false);
+            match result {
+                Ok(v) => on_saved.run(v),
+                Err(e) => {
+                    session.check(&e);
+                    problem.set(Some(e.problem().clone()));
+                }
+            }
+        });
+    };
+    let current = contacts.clone();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut list = current.clone();
+        list.push(domain::vendor::VendorContact {
+            name: name.get_untracked(),
+            role: optional(role.get_untracked()),
+            email: optional(email.get_untracked()),
+            phone: optional(phone.get_untracked()),
+        });
+        save(list);
+    };
+    let n = contacts.len();
+    let field_error = move |f: &'static str| {
+        Signal::derive(move || {
+            problem.with(|p| {
+                p.as_ref()
+                    .and_then(|p| p.field(&format!("contacts[{n}].{f}")).map(str::to_owned))
+            })
+        })
+    };
+    let can_edit = move || session.can(Resource::Vendors, Action::Update);
+    view! {
+        <section class="card" aria-labelledby="vendor-contacts-title">
+            <h2 id="vendor-contacts-title" class="card-title">"Contacts"</h2>
+            {if contacts.is_empty() {
+                view! { <p class="muted">"No contacts yet."</p> }.into_any()
+            } else {
+                let all = contacts.clone();
+                view! {
+                    <ul class="contact-list" data-testid="vendor-contacts">
+                        {contacts.iter().enumerate().map(|(i, c)| {
+                            let all = all.clone();
+                            let label = format!("Remove {}", c.name);
+                            view! {
+                                <li>
+                                    <strong>{c.name.clone()}</strong>
+                                    {c.role.clone().map(|r| view! { " · " <span>{r}</span> })}
+                                    {c.email.clone().map(|e| view! { " · " <a href=format!("mailto:{e}")>{e.clone()}</a> })}
+                                    {c.phone.clone().map(|p| view! { " · " <span>{p}</span> })}
+                                    <Show when=can_edit>
+                                        {
+                                            let all = all.clone();
+                                            let label = label.clone();
+                                            view! {
+                                                " "
+                                                <button type="button" class="btn btn-link" aria-label=label
+                                                    disabled=move || busy.get()
+                                                    on:click=move |_| {
+                                                        let mut list = all.clone();
+                                                        list.remove(i);
+                                                        save(list);
+                                                    }>"Remove"</button>
+                                            }
+                                        }
+                                    </Show>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <Show when=can_edit>
+                <form class="form-grid" novalidate on:submit=add.clone() aria-label="Add contact">
+                    <TextField label="Contact name" value=name required=true error=field_error("name") />
+                    <TextField label="Role" value=role error=field_error("role") />
+                    <TextField label="Contact e-mail" value=email input_type="email" error=field_error("email") />
+                    <TextField label="Contact phone" value=phone input_type="tel" error=field_error("phone") />
+                    <div class="form-actions">
+                        <button type="submit" class="btn btn-secondary" disabled=move || busy.get()>"Add contact"</button>
+                    </div>
+                </form>
+                {move || problem.get().filter(|p| p.errors.is_empty()).map(|p| view! {
+                    <p class="field-error" role="alert">{problem_message(&p, &[])}</p>
+                })}
+            </Show>
+        </section>
     }
 }

@@ -176,6 +176,8 @@ impl VendorFields {
             phone: optional(self.phone.get_untracked()),
             website: optional(self.website.get_untracked()),
             contact_name: optional(self.contact_name.get_untracked()),
+            // Contacts are edited in their own card on the vendor's page (and never sent by this form).
+            contacts: Vec::new(),
             lead_time_days: lead.unwrap_or(7),
             notes: self.notes.get_untracked(),
         }

@@ -101,6 +101,15 @@ impl ServiceError {
                     sqlx::Error::PoolTimedOut => {
                         Problem::unavailable("The database is busy; try again shortly.")
                     }
+                    // Two writes of the same summary rows at the same moment (e.g. the pipeline rollups): one
+                    // is rolled back whole, so nothing was saved and the same request can simply be sent again.
+                    sqlx::Error::Database(db)
+                        if matches!(db.code().as_deref(), Some("40P01") | Some("40001")) =>
+                    {
+                        Problem::unavailable(
+                            "Another change collided with this one; nothing was saved. Try again.",
+                        )
+                    }
                     _ => Problem::internal(),
                 }
             }

@@ -20,8 +20,8 @@ pub mod opportunities;
 pub mod reports;
 // Inventory and purchasing.
 pub mod assets;
-pub mod purchase_orders;
 pub mod projects_demand;
+pub mod purchase_orders;
 pub mod vendors;
 
 use crate::state::AppState;
@@ -172,7 +172,9 @@ pub fn api() -> Router<AppState> {
         .route("/assets/reconcile", get(assets::reconcile))
         .route(
             "/assets/{id}",
-            get(assets::get).patch(assets::update).delete(assets::delete),
+            get(assets::get)
+                .patch(assets::update)
+                .delete(assets::delete),
         )
         .route("/assets/{id}/allocate", post(assets::allocate))
         .route("/assets/{id}/return", post(assets::return_items))
@@ -188,7 +190,10 @@ pub fn api() -> Router<AppState> {
         .route("/assets/{id}/depreciation", get(assets::depreciation))
         .route("/assets/{id}/demand", get(assets::demand))
         .route("/assets/{id}/vendors", get(vendors::of_asset))
-        .route("/projects/{id}/allocations", get(assets::project_allocations))
+        .route(
+            "/projects/{id}/allocations",
+            get(assets::project_allocations),
+        )
         .route(
             "/projects/{id}/demand",
             get(projects_demand::list).post(projects_demand::create),
@@ -197,13 +202,18 @@ pub fn api() -> Router<AppState> {
             "/projects/{id}/demand/{demand_id}",
             axum::routing::delete(projects_demand::delete),
         )
-        .route("/customers/{id}/allocations", get(assets::customer_allocations))
+        .route(
+            "/customers/{id}/allocations",
+            get(assets::customer_allocations),
+        )
         .route("/users/{id}/allocations", get(assets::user_allocations))
         .route("/vendors", get(vendors::list).post(vendors::create))
         .route("/vendors/bulk", post(vendors::bulk_create))
         .route(
             "/vendors/{id}",
-            get(vendors::get).patch(vendors::update).delete(vendors::delete),
+            get(vendors::get)
+                .patch(vendors::update)
+                .delete(vendors::delete),
         )
         .route("/vendors/{id}/assets", get(vendors::assets))
         .route(
@@ -225,7 +235,10 @@ pub fn api() -> Router<AppState> {
                 .patch(purchase_orders::update)
                 .delete(purchase_orders::delete),
         )
-        .route("/purchase-orders/{id}/receive", post(purchase_orders::receive))
+        .route(
+            "/purchase-orders/{id}/receive",
+            post(purchase_orders::receive),
+        )
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
 }

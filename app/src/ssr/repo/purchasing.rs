@@ -20,6 +20,7 @@ struct VendorRow {
     phone: Option<String>,
     website: Option<String>,
     contact_name: Option<String>,
+    contacts: sqlx::types::Json<Vec<domain::vendor::VendorContact>>,
     lead_time_days: i32,
     notes: String,
     asset_count: i64,
@@ -37,6 +38,7 @@ impl From<VendorRow> for Vendor {
             phone: r.phone,
             website: r.website,
             contact_name: r.contact_name,
+            contacts: r.contacts.0,
             lead_time_days: r.lead_time_days,
             notes: r.notes,
             asset_count: r.asset_count,
@@ -48,7 +50,7 @@ impl From<VendorRow> for Vendor {
 }
 
 const VENDOR_SELECT: &str =
-    "SELECT v.id, v.name, v.email, v.phone, v.website, v.contact_name, v.lead_time_days,
+    "SELECT v.id, v.name, v.email, v.phone, v.website, v.contact_name, v.contacts, v.lead_time_days,
         v.notes, (SELECT count(*) FROM assets a WHERE a.vendor_id = v.id)
             + (SELECT count(*) FROM vendor_assets va JOIN assets a ON a.id = va.asset_id
                WHERE va.vendor_id = v.id AND a.vendor_id IS DISTINCT FROM v.id) AS asset_count,
@@ -77,8 +79,8 @@ pub async fn insert_vendor(
     v: &VendorInput,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO vendors (id, name, email, phone, website, contact_name, lead_time_days, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO vendors (id, name, email, phone, website, contact_name, lead_time_days, notes, contacts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id.0)
     .bind(&v.name)
@@ -88,6 +90,7 @@ pub async fn insert_vendor(
     .bind(&v.contact_name)
     .bind(v.lead_time_days)
     .bind(&v.notes)
+    .bind(sqlx::types::Json(&v.contacts))
     .execute(conn)
     .await?;
     Ok(())
@@ -100,7 +103,7 @@ pub async fn update_vendor(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE vendors SET name = $2, email = $3, phone = $4, website = $5, contact_name = $6,
-                lead_time_days = $7, notes = $8, version = version + 1, updated_at = now()
+                lead_time_days = $7, notes = $8, contacts = $9, version = version + 1, updated_at = now()
          WHERE id = $1",
     )
     .bind(id.0)
@@ -111,6 +114,7 @@ pub async fn update_vendor(
     .bind(&v.contact_name)
     .bind(v.lead_time_days)
     .bind(&v.notes)
+    .bind(sqlx::types::Json(&v.contacts))
     .execute(conn)
     .await?;
     Ok(())

@@ -415,7 +415,11 @@ pub async fn opportunity_summary(
 }
 
 /// A project the caller may see, on the caller's connection (404 otherwise).
-pub(crate) async fn get_in(conn: &mut PgConnection, p: &Principal, id: ProjectId) -> Result<Project> {
+pub(crate) async fn get_in(
+    conn: &mut PgConnection,
+    p: &Principal,
+    id: ProjectId,
+) -> Result<Project> {
     require(p, R, Action::Read)?;
     Ok(visible_record(conn, p, id, false).await?.project)
 }
