@@ -25,7 +25,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         ..Default::default()
     };
     let bearer = header_str(&req, header::AUTHORIZATION.as_str())
-        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()));
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
+        .or_else(|| ws_access_token(&req));
     if let Some(token) = bearer {
         match auth::principal_from_token(&state.ctx, &token).await {
             Ok(p) => auth.principal = p,
@@ -65,6 +66,19 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
     req.extensions_mut().insert(auth);
     next.run(req).await
+}
+
+/// `?access_token=…` on `GET /api/v1/ws` only (browsers cannot set headers on a WebSocket; elsewhere a token in
+/// the URL would end up in logs).
+fn ws_access_token(req: &Request) -> Option<String> {
+    if req.uri().path() != "/api/v1/ws" {
+        return None;
+    }
+    req.uri().query()?.split('&').find_map(|pair| {
+        pair.strip_prefix("access_token=")
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    })
 }
 
 fn header_str(req: &Request, name: &str) -> Option<String> {

@@ -54,6 +54,7 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
     let state = AppState {
         ctx,
         config: Arc::new(config),
+        events: app::ssr::outbox::event_hub(),
     };
 
     let store = match &state.config.redis_url {
@@ -114,12 +115,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if !config.site_dir.join("index.html").exists() {
         tracing::warn!(site_dir = %config.site_dir.display(), "the browser app is not built here (run scripts/run.sh); serving the API only");
     }
-    let (router, _) = build(config, db.clone()).await?;
+    let (router, state) = build(config, db.clone()).await?;
     // The job worker (task reminders): polls every second, stopped after the server has drained.
     let (stop_jobs, jobs_worker) = app::ssr::jobs::spawn_worker(db.clone(), Duration::from_secs(1));
     // The outbox dispatcher (notifications for allocations and low stock): polls every 500 ms.
-    let (stop_outbox, outbox_worker) =
-        app::ssr::outbox::spawn_dispatcher(db.clone(), Duration::from_millis(500));
+    let (stop_outbox, outbox_worker) = app::ssr::outbox::spawn_dispatcher(
+        db.clone(),
+        state.events.clone(),
+        Duration::from_millis(500),
+    );
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");
     axum::serve(

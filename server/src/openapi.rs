@@ -55,6 +55,7 @@ use utoipa::{Modify, OpenApi};
         routes::purchase_orders::list, routes::purchase_orders::create, routes::purchase_orders::bulk_create,
         routes::purchase_orders::get, routes::purchase_orders::update, routes::purchase_orders::delete,
         routes::purchase_orders::receive, routes::purchase_orders::suggested, routes::purchase_orders::draft_suggested,
+        routes::ws::connect,
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
@@ -74,6 +75,7 @@ use utoipa::{Modify, OpenApi};
         (name = "reports", description = "Reports"),
         (name = "assets", description = "Assets, the stock ledger, allocation and return, maintenance, depreciation"),
         (name = "vendors", description = "Vendors and their prices"),
+        (name = "events", description = "Live events over a WebSocket"),
         (name = "purchase-orders", description = "Purchase orders and receiving; reorder suggestions"),
     )
 )]

@@ -7,4 +7,6 @@ use std::sync::Arc;
 pub struct AppState {
     pub ctx: AppCtx,
     pub config: Arc<Config>,
+    /// Committed domain events for this node's WebSocket clients (fed by the outbox dispatcher).
+    pub events: app::ssr::outbox::EventHub,
 }

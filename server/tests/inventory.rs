@@ -694,13 +694,13 @@ async fn outbox_events_become_notifications_once(db: PgPool) {
     assert_eq!(w.app.count("outbox").await, 2);
     // The dispatcher (as after a restart) handles them; running it again delivers nothing twice.
     assert_eq!(
-        app::ssr::outbox::dispatch_pending(&w.app.db, 50)
+        app::ssr::outbox::dispatch_pending(&w.app.db, 50, None)
             .await
             .expect("dispatch"),
         2
     );
     assert_eq!(
-        app::ssr::outbox::dispatch_pending(&w.app.db, 50)
+        app::ssr::outbox::dispatch_pending(&w.app.db, 50, None)
             .await
             .expect("dispatch"),
         0

@@ -14,12 +14,35 @@ use tokio::sync::watch;
 
 pub const BATCH: i64 = 50;
 
-/// Handles up to `limit` pending events; returns how many were handled.
-pub async fn dispatch_pending(db: &PgPool, limit: i64) -> Result<usize> {
+/// A committed domain event as live clients receive it (`GET /api/v1/ws`): `{"type","entity","id","at","data"}`
+/// with `id` the record the event is about, `seq` its position in the stream and `event_id` to drop duplicates.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LiveEvent {
+    pub seq: i64,
+    pub event_id: uuid::Uuid,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub entity: String,
+    pub id: uuid::Uuid,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub data: serde_json::Value,
+}
+
+/// In-process fan-out of committed events to this node's sockets (a slow receiver lags and is told so).
+pub type EventHub = tokio::sync::broadcast::Sender<LiveEvent>;
+
+pub fn event_hub() -> EventHub {
+    tokio::sync::broadcast::channel(1024).0
+}
+
+/// Handles up to `limit` pending events and, after their commit, publishes them to `hub`; returns how many were
+/// handled.
+pub async fn dispatch_pending(db: &PgPool, limit: i64, hub: Option<&EventHub>) -> Result<usize> {
     let mut tx = db.begin().await?;
     let events = repo::claim(&mut tx, limit).await?;
     let mut handled = 0;
     let mut failed = Vec::new();
+    let mut live = Vec::new();
     for event in events {
         let mut sp = sqlx::Connection::begin(&mut *tx).await?;
         match handle(&mut sp, &event).await {
@@ -27,6 +50,15 @@ pub async fn dispatch_pending(db: &PgPool, limit: i64) -> Result<usize> {
                 repo::mark_handled(&mut sp, event.id).await?;
                 sp.commit().await?;
                 handled += 1;
+                live.push(LiveEvent {
+                    seq: event.id,
+                    event_id: event.event_id,
+                    kind: event.r#type.clone(),
+                    entity: event.entity.clone(),
+                    id: event.entity_id,
+                    at: event.created_at,
+                    data: event.data.clone(),
+                });
             }
             Err(e) => {
                 sp.rollback().await?;
@@ -39,6 +71,12 @@ pub async fn dispatch_pending(db: &PgPool, limit: i64) -> Result<usize> {
         repo::mark_failed(&mut tx, id, &error).await?;
     }
     tx.commit().await?;
+    if let Some(hub) = hub {
+        for e in live {
+            // No receiver is fine: nobody is connected to this node.
+            let _ = hub.send(e);
+        }
+    }
     Ok(handled)
 }
 
@@ -120,9 +158,14 @@ async fn handle(conn: &mut PgConnection, event: &Event) -> Result<(), String> {
 }
 
 /// Polls for pending events every `every` until `stop` turns true.
-pub async fn run_dispatcher(db: PgPool, every: Duration, stop: watch::Receiver<bool>) {
+pub async fn run_dispatcher(
+    db: PgPool,
+    hub: EventHub,
+    every: Duration,
+    stop: watch::Receiver<bool>,
+) {
     super::poll::until_stopped("outbox dispatcher", every, BATCH, stop, || {
-        dispatch_pending(&db, BATCH)
+        dispatch_pending(&db, BATCH, Some(&hub))
     })
     .await;
 }
@@ -130,8 +173,9 @@ pub async fn run_dispatcher(db: PgPool, every: Duration, stop: watch::Receiver<b
 /// Starts the dispatcher; send `true` on the returned sender to stop it, then await the handle.
 pub fn spawn_dispatcher(
     db: PgPool,
+    hub: EventHub,
     every: Duration,
 ) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
     let (tx, rx) = watch::channel(false);
-    (tx, tokio::spawn(run_dispatcher(db, every, rx)))
+    (tx, tokio::spawn(run_dispatcher(db, hub, every, rx)))
 }

@@ -23,6 +23,8 @@ pub mod assets;
 pub mod projects_demand;
 pub mod purchase_orders;
 pub mod vendors;
+// Live events.
+pub mod ws;
 
 use crate::state::AppState;
 use axum::Router;
@@ -239,6 +241,7 @@ pub fn api() -> Router<AppState> {
             "/purchase-orders/{id}/receive",
             post(purchase_orders::receive),
         )
+        .route("/ws", get(ws::connect))
         .route("/openapi.json", get(crate::openapi::json))
         .fallback(crate::problem::api_not_found)
 }

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub base: String,
     pub db: PgPool,
     pub http: reqwest::Client,
+    /// This node's live-event hub (what `crm-ims serve` feeds from the outbox dispatcher).
+    pub events: app::ssr::outbox::EventHub,
 }
 
 pub struct TestUser {
@@ -46,7 +48,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: PgPool, config: Config) -> Self {
-        let (router, _) = server::build(config, db.clone()).await.expect("app builds");
+        let (router, state) = server::build(config, db.clone()).await.expect("app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("port");
@@ -63,6 +65,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             db,
             http: reqwest::Client::new(),
+            events: state.events,
         }
     }
 

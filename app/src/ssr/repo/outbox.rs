@@ -15,6 +15,7 @@ pub struct Event {
     pub data: serde_json::Value,
     pub actor_id: Option<Uuid>,
     pub attempts: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 pub struct NewEvent<'a> {
@@ -45,7 +46,7 @@ pub async fn insert(conn: &mut PgConnection, e: NewEvent<'_>) -> Result<Uuid, sq
 /// Locks up to `limit` unhandled events, oldest first, that no other dispatcher holds.
 pub async fn claim(conn: &mut PgConnection, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
     sqlx::query_as::<_, Event>(
-        "SELECT id, event_id, type, entity, entity_id, data, actor_id, attempts FROM outbox
+        "SELECT id, event_id, type, entity, entity_id, data, actor_id, attempts, created_at FROM outbox
          WHERE handled_at IS NULL AND attempts < 10 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
     )
     .bind(limit)
