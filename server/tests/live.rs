@@ -105,6 +105,41 @@ async fn a_committed_allocation_reaches_connected_sockets_and_a_rolled_back_one_
             event["at"].is_string() && event["event_id"].is_string() && event["seq"].is_number()
         );
     }
+    // The person the items went to also gets their notification pushed — and only they do.
+    let sales = app.user(Role::Sales, None).await;
+    let mut sales_socket = connect(&app, &sales.token, false).await;
+    let (status, _) = app
+        .post(&path, &inv, json!({"quantity": 1, "user_id": sales.id}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    app::ssr::outbox::dispatch_pending(&app.db, 50, Some(&app.events))
+        .await
+        .expect("dispatch");
+    let mut kinds = Vec::new();
+    while let Some(e) = next_event(&mut sales_socket, Duration::from_millis(500)).await {
+        if e["type"] == "notification" {
+            assert_eq!(e["data"]["user_id"], sales.id.as_str());
+            assert!(
+                e["data"]["title"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("allocated to you")
+            );
+        }
+        kinds.push(e["type"].as_str().unwrap_or("").to_owned());
+    }
+    assert!(kinds.contains(&"notification".to_owned()), "{kinds:?}");
+    assert!(kinds.contains(&"asset.allocated".to_owned()), "{kinds:?}");
+    let mut others = Vec::new();
+    while let Some(e) = next_event(&mut manager_socket, Duration::from_millis(300)).await {
+        others.push(e["type"].as_str().unwrap_or("").to_owned());
+    }
+    assert!(!others.contains(&"notification".to_owned()), "{others:?}");
+    while next_event(&mut inv_socket, Duration::from_millis(100))
+        .await
+        .is_some()
+    {}
+
     // Handled events are not published again.
     app::ssr::outbox::dispatch_pending(&app.db, 50, Some(&app.events))
         .await

@@ -45,11 +45,13 @@ pub async fn dispatch_pending(db: &PgPool, limit: i64, hub: Option<&EventHub>) -
     let mut live = Vec::new();
     for event in events {
         let mut sp = sqlx::Connection::begin(&mut *tx).await?;
-        match handle(&mut sp, &event).await {
+        let mut pushes = Vec::new();
+        match handle(&mut sp, &event, &mut pushes).await {
             Ok(()) => {
                 repo::mark_handled(&mut sp, event.id).await?;
                 sp.commit().await?;
                 handled += 1;
+                live.append(&mut pushes);
                 live.push(LiveEvent {
                     seq: event.id,
                     event_id: event.event_id,
@@ -80,15 +82,16 @@ pub async fn dispatch_pending(db: &PgPool, limit: i64, hub: Option<&EventHub>) -
     Ok(handled)
 }
 
+/// Creates the notification (once per event and recipient) and, when it is new, its live `notification` push for
+/// that recipient alone.
 async fn notify(
     conn: &mut PgConnection,
     event: &Event,
-    user: uuid::Uuid,
-    title: &str,
-    body: &str,
+    (user, title, body): (uuid::Uuid, &str, &str),
+    pushes: &mut Vec<LiveEvent>,
 ) -> Result<(), String> {
     let key = format!("event:{}:{user}", event.event_id);
-    notifications::insert(
+    let inserted = notifications::insert(
         conn,
         NewNotification {
             user_id: UserId(user),
@@ -102,10 +105,25 @@ async fn notify(
     )
     .await
     .map_err(|e| format!("database: {e}"))?;
+    if inserted {
+        pushes.push(LiveEvent {
+            seq: event.id,
+            event_id: uuid::Uuid::now_v7(),
+            kind: "notification".to_owned(),
+            entity: event.entity.clone(),
+            id: event.entity_id,
+            at: event.created_at,
+            data: serde_json::json!({"user_id": user, "kind": event.r#type, "title": title, "body": body}),
+        });
+    }
     Ok(())
 }
 
-async fn handle(conn: &mut PgConnection, event: &Event) -> Result<(), String> {
+async fn handle(
+    conn: &mut PgConnection,
+    event: &Event,
+    pushes: &mut Vec<LiveEvent>,
+) -> Result<(), String> {
     let text = |k: &str| {
         event
             .data
@@ -129,7 +147,7 @@ async fn handle(conn: &mut PgConnection, event: &Event) -> Result<(), String> {
                 .and_then(|s| uuid::Uuid::parse_str(s).ok());
             if let Some(user) = to_user.filter(|u| Some(*u) != event.actor_id) {
                 let title = format!("{qty} × {} allocated to you", text("name"));
-                notify(conn, event, user, &title, &text("note")).await?;
+                notify(conn, event, (user, &title, &text("note")), pushes).await?;
             }
             Ok(())
         }
@@ -148,7 +166,7 @@ async fn handle(conn: &mut PgConnection, event: &Event) -> Result<(), String> {
                 event.data.get("reorder_point").cloned().unwrap_or_default()
             );
             for u in users {
-                notify(conn, event, u, &title, &body).await?;
+                notify(conn, event, (u, &title, &body), pushes).await?;
             }
             Ok(())
         }

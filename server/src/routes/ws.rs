@@ -20,6 +20,11 @@ use tokio::sync::broadcast::error::RecvError;
 
 /// May this user see an event about this kind of record? Unknown kinds are never sent.
 pub fn may_receive(p: &Principal, event: &LiveEvent) -> bool {
+    // A notification is for its recipient alone.
+    if event.kind == "notification" {
+        return event.data.get("user_id").and_then(|v| v.as_str())
+            == Some(p.user_id.to_string().as_str());
+    }
     let resource = match event.entity.as_str() {
         "asset" => Resource::Assets,
         "purchase_order" => Resource::PurchaseOrders,
