@@ -417,7 +417,6 @@ pub struct AssetFilter {
     pub below_reorder_point: bool,
     pub order: ListOrder<AssetSortKey>,
     pub limit: i64,
-    pub csv: bool,
 }
 
 pub fn parse_bool(s: &str) -> Result<bool, String> {
@@ -463,14 +462,12 @@ impl AssetQuery {
                 .unwrap_or(false),
             order,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
-            csv: p
-                .opt("format", self.format.as_deref(), |f| match f {
-                    "csv" => Ok(true),
-                    "json" => Ok(false),
-                    _ => Err("must be csv or json".to_owned()),
-                })
-                .unwrap_or(false),
         };
+        // `format` is read by the stock-levels export; here it is only checked.
+        p.opt("format", self.format.as_deref(), |f| match f {
+            "csv" | "json" => Ok(()),
+            _ => Err("must be csv or json".to_owned()),
+        });
         p.finish(filter)
     }
 }
@@ -697,12 +694,39 @@ impl ReturnInput {
     }
 }
 
-/// How a return moves the ledger: good units become available again; damaged or lost ones leave the stock.
-pub fn return_deltas(condition: ReturnCondition, quantity: i32) -> (MovementKind, i32, i32) {
+/// The ledger movements of a return, as (kind, total delta, available delta): the units come back to the shelf;
+/// damaged or lost ones then leave the stock (a write-off), so the ledger shows both.
+pub fn return_movements(
+    condition: ReturnCondition,
+    quantity: i32,
+) -> Vec<(MovementKind, i32, i32)> {
+    let back = (MovementKind::Return, 0, quantity);
     match condition {
-        ReturnCondition::Good => (MovementKind::Return, 0, quantity),
-        ReturnCondition::Damaged | ReturnCondition::Lost => (MovementKind::WriteOff, -quantity, 0),
+        ReturnCondition::Good => vec![back],
+        ReturnCondition::Damaged | ReturnCondition::Lost => {
+            vec![back, (MovementKind::WriteOff, -quantity, -quantity)]
+        }
     }
+}
+
+/// Where a returned serial-numbered unit goes.
+pub fn returned_unit_status(condition: ReturnCondition) -> UnitStatus {
+    match condition {
+        ReturnCondition::Good => UnitStatus::InStock,
+        ReturnCondition::Damaged | ReturnCondition::Lost => UnitStatus::WrittenOff,
+    }
+}
+
+/// Whether an asset at `available` with `on_order` coming needs ordering, and how many: `None` while stock and
+/// open orders together stay above the reorder point.
+pub fn reorder_need(
+    available: i64,
+    on_order: i64,
+    reorder_point: i64,
+    reorder_quantity: i64,
+) -> Option<i64> {
+    (available + on_order <= reorder_point)
+        .then(|| suggested_order_quantity(available, on_order, reorder_point, reorder_quantity, 0))
 }
 
 /// `POST /assets/{id}/adjustments`: a counted correction (or a write-off of stock on the shelf), always with a
@@ -1175,12 +1199,19 @@ mod tests {
     fn returns_and_adjustments() {
         assert!(ReturnInput::default().clean().is_err());
         assert_eq!(
-            return_deltas(ReturnCondition::Good, 2),
-            (MovementKind::Return, 0, 2)
+            return_movements(ReturnCondition::Good, 2),
+            [(MovementKind::Return, 0, 2)]
         );
         assert_eq!(
-            return_deltas(ReturnCondition::Damaged, 2),
-            (MovementKind::WriteOff, -2, 0)
+            return_movements(ReturnCondition::Damaged, 2),
+            [
+                (MovementKind::Return, 0, 2),
+                (MovementKind::WriteOff, -2, -2)
+            ]
+        );
+        assert_eq!(
+            returned_unit_status(ReturnCondition::Lost),
+            UnitStatus::WrittenOff
         );
         let p = AdjustmentInput::default().clean().unwrap_err();
         assert_eq!(p.errors.len(), 2);
@@ -1230,6 +1261,12 @@ mod tests {
         assert_eq!(suggested_order_quantity(2, 0, 5, 20, 0), 20);
         assert_eq!(suggested_order_quantity(2, 0, 5, 20, 30), 30);
         assert_eq!(suggested_order_quantity(9, 5, 5, 0, 0), 1);
+        assert_eq!(reorder_need(3, 0, 4, 0), Some(5));
+        assert_eq!(
+            reorder_need(3, 5, 4, 0),
+            None,
+            "covered by what is on order"
+        );
     }
 
     #[test]

@@ -380,6 +380,30 @@ pub struct NewMovement<'a> {
     pub actor_id: Option<UserId>,
 }
 
+impl<'a> NewMovement<'a> {
+    /// A movement of `(total, available)` by `actor`, tied to nothing else (set `allocation_id`, `po_line_id`
+    /// and `serials` with struct update syntax).
+    pub fn new(
+        asset_id: AssetId,
+        kind: MovementKind,
+        (total_delta, available_delta): (i32, i32),
+        reason: &'a str,
+        actor: UserId,
+    ) -> Self {
+        Self {
+            asset_id,
+            kind,
+            total_delta,
+            available_delta,
+            reason,
+            allocation_id: None,
+            po_line_id: None,
+            serials: &[],
+            actor_id: Some(actor),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct MovementRow {
     id: Uuid,

@@ -14,8 +14,8 @@ use domain::asset::{
     AdjustmentInput, AllocateInput, Allocation, AllocationTarget, Asset, AssetInput, AssetQuery,
     AssetSortKey, AssetUnit, Demand, DemandEvent, DemandInput, DemandPlan, Depreciation,
     Maintenance, MaintenanceInput, MovementKind, ReturnInput, StockDiscrepancy, StockLevel,
-    StockMovement, Tracking, UnitStatus, UsageInput, ValuationRow, project_shortfall,
-    read_only_asset_fields, return_deltas,
+    StockMovement, Tracking, UsageInput, ValuationRow, project_shortfall, read_only_asset_fields,
+    return_movements, returned_unit_status,
 };
 use domain::depreciation::{self, DepreciationInput, DepreciationMethod};
 use domain::page::Cursor;
@@ -158,17 +158,13 @@ async fn insert_one(
     if input.total_quantity > 0 {
         let moved = repo::move_stock(
             conn,
-            &NewMovement {
-                asset_id: id,
-                kind: MovementKind::Receipt,
-                total_delta: input.total_quantity,
-                available_delta: input.total_quantity,
-                reason: "Opening balance",
-                allocation_id: None,
-                po_line_id: None,
-                serials: &[],
-                actor_id: Some(actor.principal.user_id),
-            },
+            &NewMovement::new(
+                id,
+                MovementKind::Receipt,
+                (input.total_quantity, input.total_quantity),
+                "Opening balance",
+                actor.principal.user_id,
+            ),
         )
         .await?;
         if !moved {
@@ -291,29 +287,32 @@ pub async fn delete(ctx: &AppCtx, actor: &Actor, id: AssetId, if_match: Option<i
     Ok(())
 }
 
-/// The target of an allocation must exist: 422 on its field otherwise.
+/// The target of an allocation must exist and be visible: 422 on its field otherwise (other errors pass through).
 async fn check_target(conn: &mut PgConnection, p: &Principal, t: AllocationTarget) -> Result<()> {
-    let (field, exists) = match t {
-        AllocationTarget::Project(id) => (
-            "project_id",
-            super::projects::get_in(conn, p, id).await.is_ok(),
-        ),
-        AllocationTarget::Customer(id) => (
-            "customer_id",
-            super::customers::ensure_visible(conn, p, id).await.is_ok(),
-        ),
-        AllocationTarget::User(id) => (
-            "user_id",
-            crate::ssr::repo::users::by_id(conn, id)
+    match t {
+        AllocationTarget::Customer(id) => {
+            super::tickets::target_customer(conn, p, id, "customer_id").await?;
+        }
+        AllocationTarget::Project(id) => match super::projects::get_in(conn, p, id).await {
+            Err(ServiceError::Problem(pr)) if pr.status == 404 => {
+                return Err(
+                    Problem::invalid_field("project_id", "No project with this id.").into(),
+                );
+            }
+            other => drop(other?),
+        },
+        AllocationTarget::User(id) => {
+            if !crate::ssr::repo::users::by_id(conn, id)
                 .await?
-                .is_some_and(|u| u.is_active),
-        ),
-    };
-    if exists {
-        Ok(())
-    } else {
-        Err(Problem::invalid_field(field, "No such record (or not one you may see).").into())
+                .is_some_and(|u| u.is_active)
+            {
+                return Err(
+                    Problem::invalid_field("user_id", "No active user with this id.").into(),
+                );
+            }
+        }
     }
+    Ok(())
 }
 
 fn target_json(t: AllocationTarget) -> serde_json::Value {
@@ -408,15 +407,15 @@ pub async fn allocate(
     let moved = repo::move_stock(
         &mut tx,
         &NewMovement {
-            asset_id: id,
-            kind: MovementKind::Allocation,
-            total_delta: 0,
-            available_delta: -req.quantity,
-            reason: &req.note,
             allocation_id: Some(allocation),
-            po_line_id: None,
             serials: &serials,
-            actor_id: Some(p.user_id),
+            ..NewMovement::new(
+                id,
+                MovementKind::Allocation,
+                (0, -req.quantity),
+                &req.note,
+                p.user_id,
+            )
         },
     )
     .await?;
@@ -492,13 +491,8 @@ pub async fn return_items(
     if !repo::return_to_allocation(&mut tx, req.allocation_id, req.quantity).await? {
         return Err(Problem::conflict("This allocation changed meanwhile; try again.").into());
     }
-    let (kind, total_delta, available_delta) = return_deltas(req.condition, req.quantity);
     let serials = if before.tracking == Tracking::Serial {
-        let status = if kind == MovementKind::Return {
-            UnitStatus::InStock
-        } else {
-            UnitStatus::WrittenOff
-        };
+        let status = returned_unit_status(req.condition);
         let got = repo::return_units(
             &mut tx,
             req.allocation_id,
@@ -523,45 +517,15 @@ pub async fn return_items(
     } else {
         format!("Returned ({}): {}", req.condition.as_str(), req.note)
     };
-    // The units come back to the shelf first, then a damaged or lost return leaves the stock.
-    let mut ok = repo::move_stock(
-        &mut tx,
-        &NewMovement {
-            asset_id: id,
-            kind: MovementKind::Return,
-            total_delta: 0,
-            available_delta: if kind == MovementKind::Return {
-                available_delta
-            } else {
-                req.quantity
-            },
-            reason: &reason,
+    for (kind, total, available) in return_movements(req.condition, req.quantity) {
+        let movement = NewMovement {
             allocation_id: Some(req.allocation_id),
-            po_line_id: None,
             serials: &serials,
-            actor_id: Some(p.user_id),
-        },
-    )
-    .await?;
-    if ok && kind == MovementKind::WriteOff {
-        ok = repo::move_stock(
-            &mut tx,
-            &NewMovement {
-                asset_id: id,
-                kind: MovementKind::WriteOff,
-                total_delta,
-                available_delta: -req.quantity,
-                reason: &reason,
-                allocation_id: Some(req.allocation_id),
-                po_line_id: None,
-                serials: &serials,
-                actor_id: Some(p.user_id),
-            },
-        )
-        .await?;
-    }
-    if !ok {
-        return Err(ServiceError::internal("return refused by the stock check"));
+            ..NewMovement::new(id, kind, (total, available), &reason, p.user_id)
+        };
+        if !repo::move_stock(&mut tx, &movement).await? {
+            return Err(ServiceError::internal("return refused by the stock check"));
+        }
     }
     let updated = repo::allocation(&mut tx, req.allocation_id)
         .await?
@@ -634,15 +598,14 @@ pub async fn adjust(
     let moved = repo::move_stock(
         &mut tx,
         &NewMovement {
-            asset_id: id,
-            kind: input.kind.unwrap_or(MovementKind::Adjustment),
-            total_delta: delta,
-            available_delta: delta,
-            reason: &input.reason,
-            allocation_id: None,
-            po_line_id: None,
             serials: &input.serials,
-            actor_id: Some(p.user_id),
+            ..NewMovement::new(
+                id,
+                input.kind.unwrap_or(MovementKind::Adjustment),
+                (delta, delta),
+                &input.reason,
+                p.user_id,
+            )
         },
     )
     .await?;

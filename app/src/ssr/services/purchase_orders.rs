@@ -6,7 +6,7 @@ use super::{check_version, require};
 use crate::ssr::repo::inventory::{self as inventory, NewMovement};
 use crate::ssr::repo::purchasing::{self as repo, NewPo, PoListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::asset::{MovementKind, Tracking, suggested_order_quantity};
+use domain::asset::{MovementKind, Tracking, reorder_need};
 use domain::page::Cursor;
 use domain::purchase_order::{
     DraftSuggestedInput, PoLineInput, PoSortKey, PoStatus, PurchaseOrder, PurchaseOrderInput,
@@ -308,15 +308,15 @@ pub async fn receive(
         let moved = inventory::move_stock(
             &mut tx,
             &NewMovement {
-                asset_id: r.asset_id,
-                kind: MovementKind::Receipt,
-                total_delta: r.quantity,
-                available_delta: r.quantity,
-                reason: &reason,
-                allocation_id: None,
                 po_line_id: Some(r.line_id),
                 serials: &r.serials,
-                actor_id: Some(p.user_id),
+                ..NewMovement::new(
+                    r.asset_id,
+                    MovementKind::Receipt,
+                    (r.quantity, r.quantity),
+                    &reason,
+                    p.user_id,
+                )
             },
         )
         .await?;
@@ -358,17 +358,15 @@ pub async fn suggested(ctx: &AppCtx, actor: &Actor) -> Result<Vec<SuggestedOrder
     let rows = inventory::reorder_candidates(&ctx.db).await?;
     let mut out: Vec<SuggestedOrder> = Vec::new();
     for r in rows {
-        let quantity = suggested_order_quantity(
+        // Already covered by what is on order: nothing to suggest.
+        let Some(quantity) = reorder_need(
             i64::from(r.available_quantity),
             r.on_order,
             i64::from(r.reorder_point),
             i64::from(r.reorder_quantity),
-            0,
-        );
-        // Already covered by what is on order: nothing to suggest.
-        if i64::from(r.available_quantity) + r.on_order > i64::from(r.reorder_point) {
+        ) else {
             continue;
-        }
+        };
         let line = SuggestedLine {
             asset_id: AssetId(r.asset_id),
             sku: r.sku,
