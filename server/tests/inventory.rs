@@ -905,3 +905,105 @@ async fn depreciation_schedule_valuation_and_maintenance(db: PgPool) {
     let (_, list) = w.app.get(&format!("{base}/maintenance"), &w.sales).await;
     assert_eq!(list["data"].as_array().map(Vec::len), Some(1));
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn units_of_production_follows_recorded_usage(db: PgPool) {
+    let w = world(db).await;
+    let a = w
+        .asset(json!({"sku": "PRN-1", "name": "Printer", "kind": "software", "total_quantity": 1,
+            "purchase_price": "1100.00", "salvage_value": "100.00", "useful_life_months": 12,
+            "purchase_date": "2026-01-01", "depreciation_method": "units_of_production", "lifetime_units": "10000"}))
+        .await;
+    let base = format!("/api/v1/assets/{}", id(&a));
+    // Bad input names its fields; a sales user may read but not record usage.
+    let (status, p) = w
+        .app
+        .post(&format!("{base}/usage"), &w.inv, json!({"units": "-1"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&p), ["month", "units"]);
+    let (status, _) = w
+        .app
+        .post(
+            &format!("{base}/usage"),
+            &w.sales,
+            json!({"month": "2026-01-01", "units": "10"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // 2,500 units in January (any day of the month counts for the month), 500 in February.
+    for (month, units) in [("2026-01-15", "2500"), ("2026-02-01", "500")] {
+        let (status, body) = w
+            .app
+            .post(
+                &format!("{base}/usage"),
+                &w.inv,
+                json!({"month": month, "units": units}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    }
+    let (_, dep) = w
+        .app
+        .get(&format!("{base}/depreciation?as_of=2026-03-01"), &w.inv)
+        .await;
+    assert_eq!(dep["schedule"][0]["depreciation"], "250.00");
+    assert_eq!(dep["schedule"][1]["depreciation"], "50.00");
+    assert_eq!(dep["schedule"][2]["depreciation"], "0.00");
+    assert_eq!(dep["book_value"], "800.00");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn sales_cannot_order_receive_or_log_maintenance(db: PgPool) {
+    let w = world(db).await;
+    let v = w.vendor("Acme Supply").await;
+    let a = w
+        .asset(json!({"sku": "PAPER", "name": "Paper", "kind": "software"}))
+        .await;
+    let order = json!({"vendor_id": id(&v), "lines": [{"asset_id": id(&a), "quantity": 5}]});
+    let (status, _) = w
+        .app
+        .post("/api/v1/purchase-orders", &w.sales, order.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.count("purchase_orders").await, 0);
+    let (status, po) = w
+        .app
+        .post(
+            "/api/v1/purchase-orders",
+            &w.inv,
+            json!({"vendor_id": id(&v), "status": "ordered",
+        "lines": [{"asset_id": id(&a), "quantity": 5}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{po}");
+    let receive = json!({"lines": [{"line_id": po["lines"][0]["id"], "quantity": 5}]});
+    let (status, _) = w
+        .app
+        .post(
+            &format!("/api/v1/purchase-orders/{}/receive", id(&po)),
+            &w.sales,
+            receive,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(w.stock(&id(&a)).await, (0, 0), "nothing received");
+    let (status, _) = w
+        .app
+        .post(
+            &format!("/api/v1/assets/{}/maintenance", id(&a)),
+            &w.sales,
+            json!({"description": "Check", "performed_at": "2026-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.count("maintenance").await, 0);
+    // Sales still read orders.
+    assert_eq!(
+        w.app
+            .get(&format!("/api/v1/purchase-orders/{}", id(&po)), &w.sales)
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
