@@ -35,6 +35,11 @@ pub mod asset;
 pub mod purchase_order;
 pub mod vendor;
 
+// Live events and who receives them (issue #6).
+pub mod live;
+// Role dashboards and the activity report (issue #6).
+pub mod dashboard;
+
 pub use ids::*;
 pub use page::{Cursor, Page, SortDir, SortSpec};
 pub use patch::Patch;

@@ -11,6 +11,9 @@ pub mod components;
 pub mod pages;
 #[cfg(feature = "csr")]
 mod root;
+// The live WebSocket connection (issue #6).
+#[cfg(feature = "csr")]
+pub mod live;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;

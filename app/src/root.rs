@@ -79,6 +79,15 @@ pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
     let toasts = provide_toasts();
+    // One live connection while signed in (reconnects on its own; closed on sign-out).
+    let live = crate::live::provide_live();
+    Effect::new(move |_| {
+        if session.is_signed_in() {
+            live.start();
+        } else {
+            live.stop();
+        }
+    });
 
     spawn_local(async move {
         match current_user().await {
@@ -101,7 +110,11 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="main" tabindex="-1">
                     <Routes fallback=pages::not_found::NotFoundPage>
                         <Route path=path!("/login") view=pages::login::LoginPage />
-                        <Route path=path!("/") view=|| view! { <Protected><Redirect path="/customers" /></Protected> } />
+                        <Route path=path!("/") view=|| view! { <Protected><HomeRedirect /></Protected> } />
+                        <Route
+                            path=path!("/dashboard")
+                            view=|| view! { <Protected><pages::dashboard::DashboardPage /></Protected> }
+                        />
                         <Route
                             path=path!("/customers")
                             view=|| view! { <Protected><pages::customers::CustomersPage /></Protected> }
@@ -265,4 +278,16 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
             view! { <Redirect path=target /> }.into_any()
         }
     }
+}
+
+/// `/`: the role's dashboard, or the customer list for a role without reports.
+#[component]
+fn HomeRedirect() -> impl IntoView {
+    let session = use_session();
+    let target = if session.can(Resource::Reports, Action::Read) {
+        "/dashboard"
+    } else {
+        "/customers"
+    };
+    view! { <Redirect path=target /> }
 }

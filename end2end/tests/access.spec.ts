@@ -14,6 +14,7 @@ test('a wrong password shows an error and stays on the login page', async ({ pag
 
 test('a viewer sees no "New customer" button and the server refuses the viewer\'s write', async ({ page }) => {
   await login(page, USERS.viewer);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Customers' })).toBeVisible();
   // The list has loaded (so the header is complete) before checking for the missing button.
   await expect(customerTable(page).locator('tbody tr').first()).toBeVisible();

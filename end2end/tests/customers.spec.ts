@@ -19,6 +19,7 @@ test('sales creates a customer, adds a contact, finds, edits and deletes it', as
   const email = `${id}@flow.example.com`;
 
   await login(page, USERS.sales);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Customers' })).toBeVisible();
   // The team's demo customers are listed before anything is searched.
   await expect(customerTable(page).locator('tbody tr').nth(1)).toBeVisible();

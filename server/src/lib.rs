@@ -7,6 +7,7 @@ pub mod db;
 pub mod extract;
 pub mod openapi;
 pub mod partitions;
+pub mod pdf_table;
 pub mod problem;
 pub mod routes;
 pub mod rpc;
@@ -20,6 +21,7 @@ pub mod state;
 use crate::config::Config;
 use crate::sessions::{AnyStore, PostgresStore, RedisStore};
 use crate::state::AppState;
+use app::ssr::live::EventHub;
 use app::ssr::security::JwtKeys;
 use app::ssr::{AppCtx, Settings};
 use axum::Router;
@@ -51,10 +53,21 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         JwtKeys::new(jwt_secret.as_bytes()),
         Settings::default(),
     );
+    let events = match &config.redis_url {
+        // Every node on this database shares the channel (and nodes of another database on the same Redis
+        // never see these events).
+        Some(url) => {
+            let database: String = sqlx::query_scalar("SELECT current_database()")
+                .fetch_one(&db)
+                .await?;
+            EventHub::redis(url, format!("crm-ims:events:{database}")).await?
+        }
+        None => EventHub::local(),
+    };
     let state = AppState {
-        ctx,
+        ctx: ctx.with_events(events.clone()),
         config: Arc::new(config),
-        events: app::ssr::outbox::event_hub(),
+        events,
     };
 
     let store = match &state.config.redis_url {
@@ -118,11 +131,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let (router, state) = build(config, db.clone()).await?;
     // The job worker (task reminders): polls every second, stopped after the server has drained.
     let (stop_jobs, jobs_worker) = app::ssr::jobs::spawn_worker(db.clone(), Duration::from_secs(1));
-    // The outbox dispatcher (notifications for allocations and low stock): polls every 500 ms.
+    // The outbox dispatcher (notifications, live events): woken by each committed event, polls every 2 s.
     let (stop_outbox, outbox_worker) = app::ssr::outbox::spawn_dispatcher(
         db.clone(),
         state.events.clone(),
-        Duration::from_millis(500),
+        Duration::from_secs(2),
     );
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");

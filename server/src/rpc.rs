@@ -52,6 +52,9 @@ pub fn register() {
     register_explicit::<app::api::notifications::UnreadNotifications>();
     register_explicit::<app::api::notifications::MarkNotificationRead>();
     register_explicit::<app::api::notifications::MarkAllNotificationsRead>();
+    // Dashboards and the activity report.
+    register_explicit::<app::api::dashboard::LoadDashboard>();
+    register_explicit::<app::api::dashboard::LoadActivityReport>();
     {
         use app::api::interactions as i;
         register_explicit::<i::ListInteractions>();

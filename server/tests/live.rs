@@ -33,6 +33,43 @@ async fn connect(app: &TestApp, token: &str, in_query: bool) -> Socket {
         .0
 }
 
+/// Runs the dispatcher until nothing is pending (a notification is an event of its own, written while its
+/// cause is handled); returns how many events were published.
+async fn dispatch_all(app: &TestApp) -> usize {
+    let mut total = 0;
+    loop {
+        let n = app::ssr::outbox::dispatch_pending(&app.db, 50, Some(&app.events))
+            .await
+            .expect("dispatch");
+        if n == 0 {
+            return total;
+        }
+        total += n;
+    }
+}
+
+/// Every message that arrives within `wait` of the previous one.
+async fn drain(socket: &mut Socket, wait: Duration) -> Vec<Value> {
+    let mut out = Vec::new();
+    while let Some(e) = next_event(socket, wait).await {
+        out.push(e);
+    }
+    out
+}
+
+fn types(events: &[Value]) -> Vec<&str> {
+    events.iter().filter_map(|e| e["type"].as_str()).collect()
+}
+
+async fn connect_after(app: &TestApp, token: &str, last: &Value) -> Socket {
+    let ws = app.base.replace("http://", "ws://");
+    let url = format!("{ws}/api/v1/ws?access_token={token}&last_event_id={last}");
+    tokio_tungstenite::connect_async(url)
+        .await
+        .expect("upgraded")
+        .0
+}
+
 /// The next JSON text message, or `None` after `wait` without one.
 async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + wait;
@@ -112,9 +149,7 @@ async fn a_committed_allocation_reaches_connected_sockets_and_a_rolled_back_one_
         .post(&path, &inv, json!({"quantity": 1, "user_id": sales.id}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    app::ssr::outbox::dispatch_pending(&app.db, 50, Some(&app.events))
-        .await
-        .expect("dispatch");
+    dispatch_all(&app).await;
     let mut kinds = Vec::new();
     while let Some(e) = next_event(&mut sales_socket, Duration::from_millis(500)).await {
         if e["type"] == "notification" {
@@ -164,4 +199,270 @@ async fn the_socket_needs_a_login(db: PgPool) {
     }
     let bad = tokio_tungstenite::connect_async(format!("{ws}/api/v1/ws?access_token=nope")).await;
     assert!(bad.is_err());
+}
+
+async fn new_asset(app: &TestApp, user: &common::TestUser, sku: &str, quantity: i64) -> String {
+    let (status, asset) = app
+        .post(
+            "/api/v1/assets",
+            user,
+            json!({"sku": sku, "name": sku, "kind": "software", "total_quantity": quantity}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{asset}");
+    format!(
+        "/api/v1/assets/{}/allocate",
+        asset["id"].as_str().expect("id")
+    )
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn reconnecting_with_the_last_event_id_replays_what_was_missed(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let inv = app.user(Role::Inventory, None).await;
+    let path = new_asset(&app, &inv, "REPLAY-1", 10).await;
+    let mut socket = connect(&app, &inv.token, true).await;
+    app.post(&path, &inv, json!({"quantity": 1, "user_id": inv.id}))
+        .await;
+    dispatch_all(&app).await;
+    let first = next_event(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("live event");
+    drop(socket);
+
+    // Two allocations while disconnected.
+    for q in [2, 3] {
+        let (status, _) = app
+            .post(&path, &inv, json!({"quantity": q, "user_id": inv.id}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    dispatch_all(&app).await;
+    let mut socket = connect_after(&app, &inv.token, &first["seq"]).await;
+    let missed = drain(&mut socket, Duration::from_millis(500)).await;
+    let quantities: Vec<_> = missed
+        .iter()
+        .filter(|e| e["type"] == "asset.allocated")
+        .map(|e| e["data"]["quantity"].as_i64().unwrap_or(0))
+        .collect();
+    assert_eq!(quantities, [2, 3], "{missed:?}");
+    assert!(missed.iter().all(|e| e["event_id"] != first["event_id"]));
+
+    // Live events keep coming after the replay.
+    app.post(&path, &inv, json!({"quantity": 4, "user_id": inv.id}))
+        .await;
+    dispatch_all(&app).await;
+    let next = next_event(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("live after replay");
+    assert_eq!(next["data"]["quantity"], 4);
+
+    // An id the server does not know (purged, or from another database): resync.
+    let mut socket = connect_after(&app, &inv.token, &json!(987_654_321)).await;
+    let msg = next_event(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("resync");
+    assert_eq!(msg["type"], "resync");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn deal_and_ticket_events_reach_only_those_who_may_see_the_record(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let rep = app.user(Role::Sales, None).await;
+    let other_rep = app.user(Role::Sales, None).await;
+    let manager = app.user(Role::Manager, None).await;
+    let support = app.user(Role::Support, None).await;
+    let agent = app.user(Role::Support, None).await;
+    let (status, customer) = app
+        .post("/api/v1/customers", &rep, json!({"name": "Live Deals Ltd"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{customer}");
+    let (status, opp) = app
+        .post(
+            "/api/v1/opportunities",
+            &rep,
+            json!({"name": "Big deal", "customer_id": customer["id"], "amount": "5000", "stage": "negotiation"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{opp}");
+    dispatch_all(&app).await;
+    let mut rep_socket = connect(&app, &rep.token, false).await;
+    let mut other_socket = connect(&app, &other_rep.token, false).await;
+    let mut manager_socket = connect(&app, &manager.token, false).await;
+    let mut agent_socket = connect(&app, &agent.token, false).await;
+
+    let (status, won) = app
+        .patch(
+            &format!("/api/v1/opportunities/{}", opp["id"].as_str().expect("id")),
+            &rep,
+            json!({"stage": "won"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{won}");
+    let (status, ticket) = app
+        .post(
+            "/api/v1/tickets",
+            &support,
+            json!({"subject": "Printer on fire", "customer_id": customer["id"], "priority": "urgent", "assignee_id": agent.id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    dispatch_all(&app).await;
+
+    let rep_got = drain(&mut rep_socket, Duration::from_millis(500)).await;
+    assert!(types(&rep_got).contains(&"opportunity.won"), "{rep_got:?}");
+    assert!(types(&rep_got).contains(&"opportunity.stage_changed"));
+    assert!(
+        types(&rep_got).contains(&"ticket.created"),
+        "the rep sees tickets of their customer"
+    );
+    let won_event = rep_got
+        .iter()
+        .find(|e| e["type"] == "opportunity.won")
+        .expect("won");
+    assert_eq!(won_event["entity"], "opportunity");
+    assert_eq!(won_event["id"], opp["id"]);
+    assert_eq!(won_event["data"]["from_stage"], "negotiation");
+    // The rep won it themselves: no notification for them.
+    assert!(!types(&rep_got).contains(&"notification"), "{rep_got:?}");
+
+    let manager_got = drain(&mut manager_socket, Duration::from_millis(300)).await;
+    assert!(types(&manager_got).contains(&"opportunity.won"));
+    let note = manager_got
+        .iter()
+        .find(|e| e["type"] == "notification")
+        .expect("deal won notification");
+    assert!(
+        note["data"]["title"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Deal won"),
+        "{note}"
+    );
+
+    let other_got = drain(&mut other_socket, Duration::from_millis(300)).await;
+    assert!(
+        other_got
+            .iter()
+            .all(|e| e["entity"] != "opportunity" && e["entity"] != "ticket"),
+        "another rep sees nothing of this customer: {other_got:?}"
+    );
+
+    let agent_got = drain(&mut agent_socket, Duration::from_millis(300)).await;
+    assert!(types(&agent_got).contains(&"ticket.created"));
+    let assigned = agent_got
+        .iter()
+        .find(|e| e["type"] == "notification")
+        .expect("assignment notification");
+    assert!(
+        assigned["data"]["title"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Printer on fire")
+    );
+    assert_eq!(
+        assigned["data"]["link"],
+        format!("/tickets/{}", ticket["id"].as_str().expect("id"))
+    );
+
+    // An internal note reaches staff only; a public comment everyone who sees the ticket.
+    let comments = format!(
+        "/api/v1/tickets/{}/comments",
+        ticket["id"].as_str().expect("id")
+    );
+    let (status, _) = app
+        .post(
+            &comments,
+            &agent,
+            json!({"body": "internal", "internal": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    dispatch_all(&app).await;
+    let agent_got = drain(&mut agent_socket, Duration::from_millis(300)).await;
+    assert!(types(&agent_got).contains(&"ticket.commented"));
+    let rep_got = drain(&mut rep_socket, Duration::from_millis(300)).await;
+    assert!(
+        !types(&rep_got).contains(&"ticket.commented"),
+        "sales do not read internal notes"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_running_dispatcher_delivers_what_was_committed_before_it_started(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let inv = app.user(Role::Inventory, None).await;
+    let path = new_asset(&app, &inv, "CRASH-1", 5).await;
+    let mut socket = connect(&app, &inv.token, false).await;
+    // Committed while no dispatcher runs (as if the process died right after the commit).
+    let (status, _) = app
+        .post(&path, &inv, json!({"quantity": 1, "user_id": inv.id}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(
+        next_event(&mut socket, Duration::from_millis(300))
+            .await
+            .is_none()
+    );
+    // On restart the dispatcher finds it; a later commit wakes it at once (NOTIFY), well before its poll.
+    let (stop, handle) = app::ssr::outbox::spawn_dispatcher(
+        app.db.clone(),
+        app.events.clone(),
+        Duration::from_secs(30),
+    );
+    let e = next_event(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("delivered on restart");
+    assert_eq!(e["data"]["quantity"], 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, _) = app
+        .post(&path, &inv, json!({"quantity": 2, "user_id": inv.id}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let e = next_event(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("woken by the commit");
+    assert_eq!(e["data"]["quantity"], 2);
+    let _ = stop.send(true);
+    handle.await.expect("stopped");
+}
+
+/// Two app nodes on one database and one Redis: a change made through node A reaches a socket on node B.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn with_redis_a_socket_on_another_node_sees_the_change(db: PgPool) {
+    let env_url = std::env::var("TEST_REDIS_URL")
+        .or_else(|_| std::env::var("REDIS_URL"))
+        .ok();
+    let url = env_url
+        .clone()
+        .unwrap_or_else(|| "redis://127.0.0.1:6379".into());
+    if redis::Client::open(url.as_str())
+        .and_then(|c| c.get_connection())
+        .is_err()
+    {
+        assert!(
+            env_url.is_none(),
+            "REDIS_URL is set but {url} does not answer"
+        );
+        eprintln!("SKIPPED with_redis_a_socket_on_another_node_sees_the_change: no Redis at {url}");
+        return;
+    }
+    let mut config = common::config();
+    config.redis_url = Some(url);
+    let node_a = TestApp::spawn_with(db.clone(), config.clone()).await;
+    let node_b = TestApp::spawn_with(db, config).await;
+    let inv = node_a.user(Role::Inventory, None).await;
+    let path = new_asset(&node_a, &inv, "FANOUT-1", 3).await;
+    let mut on_b = connect(&node_b, &inv.token, false).await;
+    let mut on_a = connect(&node_a, &inv.token, false).await;
+    let (status, _) = node_a
+        .post(&path, &inv, json!({"quantity": 1, "user_id": inv.id}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Node A's dispatcher publishes; both nodes' sockets get the event once.
+    dispatch_all(&node_a).await;
+    for socket in [&mut on_b, &mut on_a] {
+        let got = drain(socket, Duration::from_millis(700)).await;
+        assert_eq!(types(&got), ["asset.allocated"], "{got:?}");
+    }
 }

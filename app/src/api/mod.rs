@@ -18,3 +18,5 @@ pub mod tickets;
 pub mod opportunities;
 // Inventory and purchasing (issue #5).
 pub mod inventory;
+// Role dashboards and the activity report (issue #6).
+pub mod dashboard;

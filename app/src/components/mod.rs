@@ -1,5 +1,7 @@
 //! Shared widgets: dialogs, form fields, list states, paging, toasts and small helpers.
 
+// ECharts charts with table fallbacks (issue #6).
+pub mod chart;
 pub mod confirm;
 pub mod field;
 pub mod form;

@@ -38,6 +38,7 @@ pub fn AppHeader() -> impl IntoView {
                 <nav id="main-nav" class="main-nav" class:is-open=move || menu_open.get() aria-label="Main">
                     <NavLinks />
                 </nav>
+                <crate::live::LiveStatus />
                 <super::notification_bell::NotificationBell />
                 <UserMenu />
             </header>
@@ -54,6 +55,9 @@ fn NavLinks() -> impl IntoView {
     let audit = move || can_read(Resource::AuditLogs);
     view! {
         <ul class="nav-list">
+            <Show when=move || can_read(Resource::Reports)>
+                <li><A href="/dashboard">"Dashboard"</A></li>
+            </Show>
             <Show when=move || can_read(Resource::Customers)>
                 <li><A href="/customers">"Customers"</A></li>
             </Show>

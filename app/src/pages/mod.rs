@@ -14,6 +14,7 @@ pub mod customer_form;
 pub mod customer_table;
 pub mod customer_timeline;
 pub mod customers;
+pub mod dashboard;
 pub mod interaction_detail;
 pub mod interaction_form;
 pub mod interactions;

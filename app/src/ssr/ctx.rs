@@ -1,5 +1,6 @@
 //! What every service call receives: shared state and who is asking.
 
+use super::live::EventHub;
 use super::security::JwtKeys;
 use domain::Principal;
 use sqlx::PgPool;
@@ -35,6 +36,9 @@ pub struct AppCtx {
     pub db: PgPool,
     pub jwt: Arc<JwtKeys>,
     pub settings: Arc<Settings>,
+    /// Committed events for this node's live clients (see `super::live`).
+    pub events: EventHub,
+    pub started: std::time::Instant,
 }
 
 impl AppCtx {
@@ -43,7 +47,15 @@ impl AppCtx {
             db,
             jwt: Arc::new(jwt),
             settings: Arc::new(settings),
+            events: EventHub::local(),
+            started: std::time::Instant::now(),
         }
+    }
+
+    /// The same context publishing through `events` (Redis fan-out).
+    pub fn with_events(mut self, events: EventHub) -> Self {
+        self.events = events;
+        self
     }
 }
 

@@ -5,7 +5,9 @@ pub mod ctx;
 pub mod error;
 // The durable job worker (task reminders).
 pub mod jobs;
-// The outbox dispatcher (domain events → notifications).
+// Fan-out of committed events to every node's WebSocket clients (in process, or Redis pub/sub).
+pub mod live;
+// The outbox dispatcher (domain events → notifications, live clients).
 pub mod outbox;
 // The polling loop of the background workers.
 pub mod poll;

@@ -1,4 +1,5 @@
 use crate::extract::{ApiQuery, Caller};
+use crate::pdf_table::Column;
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use app::ssr::services::audit;
@@ -10,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use domain::audit::{AuditEntry, AuditFilter, AuditQuery};
 use domain::{Page, Problem};
 
-/// The audit trail, newest first (admins and managers). `?format=csv` streams every matching row as CSV.
+/// The audit trail, newest first (admins and managers). `?format=csv` streams every matching row as CSV;
+/// `?format=pdf` prints the newest 10,000 matching rows as a PDF (landscape A4).
 #[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
@@ -18,8 +20,10 @@ pub async fn list(
     Caller(a): Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Response> {
-    if q.format.as_deref() != Some("csv") {
-        return Ok(Json(audit::list(&s.ctx, &a, q).await?).into_response());
+    match q.format.as_deref() {
+        Some("csv") => {}
+        Some("pdf") => return pdf(&s, &a, q).await,
+        _ => return Ok(Json(audit::list(&s.ctx, &a, q).await?).into_response()),
     }
     let mut f = audit::filter(&a, q)?;
     f.limit = 1000;
@@ -93,4 +97,121 @@ async fn next_chunk(
         None
     };
     Some((Ok(bytes.into()), next))
+}
+
+/// The most rows one PDF holds (about 190 pages); the CSV export has no limit.
+pub const PDF_LIMIT: usize = 10_000;
+
+async fn pdf(s: &AppState, a: &app::ssr::Actor, q: AuditQuery) -> ApiResult<Response> {
+    let mut f = audit::filter(a, q)?;
+    f.limit = 1000;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut truncated = false;
+    loop {
+        let page = audit::page(&s.ctx, &f).await?;
+        let limit = usize::try_from(f.limit).unwrap_or(1000);
+        let more = page.len() > limit;
+        for r in page.iter().take(limit) {
+            if rows.len() == PDF_LIMIT {
+                truncated = true;
+                break;
+            }
+            rows.push(vec![
+                r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                r.actor_email.clone().unwrap_or_default(),
+                r.action.clone(),
+                r.entity.clone(),
+                r.entity_id.map(|e| e.to_string()).unwrap_or_default(),
+                summary(&r.changes),
+                r.ip.clone().unwrap_or_default(),
+            ]);
+        }
+        if truncated || !more {
+            break;
+        }
+        f.before_id = page.get(limit - 1).map(|r| r.id);
+    }
+    let columns = [
+        Column {
+            title: "at (UTC)",
+            width: 19,
+        },
+        Column {
+            title: "actor",
+            width: 26,
+        },
+        Column {
+            title: "action",
+            width: 22,
+        },
+        Column {
+            title: "entity",
+            width: 14,
+        },
+        Column {
+            title: "entity id",
+            width: 36,
+        },
+        Column {
+            title: "changes",
+            width: 54,
+        },
+        Column {
+            title: "ip",
+            width: 15,
+        },
+    ];
+    let mut subtitle = format!(
+        "Exported {} by {} - {} entries{}",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        a.principal.email,
+        rows.len(),
+        if truncated {
+            " (the newest 10,000; the CSV export has all)"
+        } else {
+            ""
+        },
+    );
+    for (k, v) in [("entity", f.entity.clone()), ("action", f.action.clone())] {
+        if let Some(v) = v {
+            subtitle.push_str(&format!(", {k} {v}"));
+        }
+    }
+    if let Some(from) = f.from {
+        subtitle.push_str(&format!(", from {}", from.format("%Y-%m-%d %H:%M")));
+    }
+    if let Some(to) = f.to {
+        subtitle.push_str(&format!(", to {}", to.format("%Y-%m-%d %H:%M")));
+    }
+    let body = crate::pdf_table::render("CRM-IMS audit log", &subtitle, &columns, &rows);
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"audit-log.pdf\""),
+    );
+    Ok(res)
+}
+
+/// `field: from → to; …` of an entry's changes, for the printed log.
+fn summary(changes: &serde_json::Value) -> String {
+    let Some(map) = changes.as_object() else {
+        return String::new();
+    };
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "-".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    map.iter()
+        .map(|(k, v)| match (v.get("from"), v.get("to")) {
+            (None, None) => format!("{k}: {}", show(Some(v))),
+            (from, to) => format!("{k}: {} > {}", show(from), show(to)),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -167,6 +167,8 @@ pub fn api() -> Router<AppState> {
         .route("/reports/sales-pipeline", get(reports::sales_pipeline))
         // Inventory and purchasing.
         .route("/reports/stock-levels", get(reports::stock_levels))
+        .route("/reports/activity", get(reports::activity))
+        .route("/dashboard", get(reports::dashboard))
         .route("/reports/valuation", get(reports::valuation))
         .route("/reports/demand-planning", get(reports::demand_planning))
         .route("/assets", get(assets::list).post(assets::create))

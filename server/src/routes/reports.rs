@@ -1,7 +1,7 @@
 use crate::extract::{ApiQuery, Caller};
 use crate::problem::ApiResult;
 use crate::state::AppState;
-use app::ssr::services::{assets, sales_report};
+use app::ssr::services::{assets, dashboard, sales_report};
 use axum::Json;
 use axum::extract::State;
 use domain::opportunity::report::{PipelineQuery, PipelineReport};
@@ -116,4 +116,94 @@ pub async fn demand_planning(
 ) -> ApiResult<Json<crate::routes::customers::Data<domain::asset::DemandPlan>>> {
     let data = assets::demand_overview(&s.ctx, &a).await?;
     Ok(Json(crate::routes::customers::Data { data }))
+}
+
+/// Interactions (calls, e-mails, meetings, notes) per rep per ISO week in `from`–`to` (8 weeks to today by
+/// default, at most 366 days): sales see their own, team managers their team's, others everyone's or one
+/// `team`'s. `?format=csv` exports the rows.
+#[utoipa::path(get, path = "/api/v1/reports/activity", tag = "reports", params(ActivityParams),
+    responses((status = 200, body = domain::dashboard::ActivityReport), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn activity(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    ApiQuery(q): ApiQuery<ActivityParams>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let query = domain::dashboard::DashboardQuery {
+        view: None,
+        from: q.from,
+        to: q.to,
+        team: q.team,
+    };
+    let report = dashboard::activity_report(&s.ctx, &a, query).await?;
+    if q.format.as_deref() != Some("csv") {
+        return Ok(Json(report).into_response());
+    }
+    let csv_failed = |_| Problem::internal();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "week",
+        "user_id",
+        "user_name",
+        "calls",
+        "emails",
+        "meetings",
+        "notes",
+        "total",
+    ])
+    .map_err(csv_failed)?;
+    for r in &report.data {
+        w.write_record([
+            r.week.to_string(),
+            r.user_id.map(|u| u.to_string()).unwrap_or_default(),
+            r.user_name.clone(),
+            r.calls.to_string(),
+            r.emails.to_string(),
+            r.meetings.to_string(),
+            r.notes.to_string(),
+            r.total.to_string(),
+        ])
+        .map_err(csv_failed)?;
+    }
+    let body = w.into_inner().map_err(|_| Problem::internal())?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"activity.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityParams {
+    /// First day (`YYYY-MM-DD`); 8 weeks before `to` by default.
+    from: Option<String>,
+    /// Last day, inclusive; today by default.
+    to: Option<String>,
+    /// Only reps of this team (a team manager always sees their own).
+    team: Option<String>,
+    /// `csv` for a CSV file.
+    format: Option<String>,
+}
+
+/// The caller's role dashboard (or, for admins, any `view`): each section's data for the window `from`–`to`
+/// (8 weeks to today by default). Sales: own pipeline, forecast, tasks due, recent and weekly activity.
+/// Manager: pipeline, win rates and days in stage per rep, activity per rep, tickets by status and priority
+/// with SLA breaches, stock alerts. Support: tickets, tasks, activity. Inventory: stock alerts, allocations
+/// and returns per week, open purchase orders (overdue first), top allocated assets. Admin: users by role,
+/// sessions, sign-ins per day (failures apart), audit activity, system health.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "reports", params(domain::dashboard::DashboardQuery),
+    responses((status = 200, body = domain::dashboard::Dashboard), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn dashboard(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    ApiQuery(q): ApiQuery<domain::dashboard::DashboardQuery>,
+) -> ApiResult<Json<domain::dashboard::Dashboard>> {
+    Ok(Json(dashboard::dashboard(&s.ctx, &a, q).await?))
 }

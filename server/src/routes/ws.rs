@@ -1,83 +1,160 @@
 //! `GET /api/v1/ws`: committed domain events, live, for the connected user. Authenticated like every API call
 //! (the session cookie, or `Authorization: Bearer` / `?access_token=` for API clients). Each event reaches only
-//! users who may read the record it is about (the permission matrix the REST API uses). A heartbeat ping goes
-//! out every 25 s; a client too slow to keep up (the node's buffer overtook it) gets a `resync` message and is
-//! disconnected rather than slowing anyone else down.
+//! users who may read the record it is about (`domain::live::may_receive`, the REST API's permission matrix and
+//! record scope). A heartbeat ping goes out every 25 s.
 //!
-//! Today: in-process fan-out of the events the outbox dispatcher handles on this node. Redis fan-out across
-//! nodes and replay from a last event id are issue #6.
+//! - `?last_event_id=<seq>` replays what was published after that event (at most [`REPLAY_LIMIT`] events of
+//!   the last day); beyond that window the client gets `{"type":"resync"}` and should fetch afresh.
+//! - Events are at-least-once: around a replay or a reconnect a client may see an event twice (same
+//!   `event_id`).
+//! - A client too slow to keep up (the node's buffer overtook it, or a send blocks for 10 s) gets `resync`
+//!   and is disconnected rather than slowing anyone else down.
 
 use crate::extract::Caller;
 use crate::problem::ApiResult;
 use crate::state::AppState;
-use app::ssr::outbox::LiveEvent;
-use axum::extract::State;
+use app::ssr::live::LiveEvent;
+use app::ssr::repo::outbox as repo;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
 use axum::response::Response;
-use domain::{Action, Principal, Resource};
+use domain::Principal;
+use std::collections::HashSet;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
-/// May this user see an event about this kind of record? Unknown kinds are never sent.
+/// Most events one reconnect replays; further behind, the client resyncs.
+pub const REPLAY_LIMIT: i64 = 1000;
+const HEARTBEAT: Duration = Duration::from_secs(25);
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// May this user see this event? (Unknown kinds of record are never sent.)
 pub fn may_receive(p: &Principal, event: &LiveEvent) -> bool {
-    // A notification is for its recipient alone.
-    if event.kind == "notification" {
-        return event.data.get("user_id").and_then(|v| v.as_str())
-            == Some(p.user_id.to_string().as_str());
-    }
-    let resource = match event.entity.as_str() {
-        "asset" => Resource::Assets,
-        "purchase_order" => Resource::PurchaseOrders,
-        "vendor" => Resource::Vendors,
-        _ => return false,
-    };
-    p.can(resource, Action::Read)
+    domain::live::may_receive(p, &event.kind, &event.entity, &event.data)
 }
 
-#[utoipa::path(get, path = "/api/v1/ws", tag = "events",
-    responses((status = 101, description = "WebSocket of JSON events {type, entity, id, at, data, seq, event_id}"), (status = 401, body = domain::Problem)),
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct WsQuery {
+    /// The `seq` of the last event this client received: what was published after it is sent first.
+    last_event_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/ws", tag = "events", params(WsQuery),
+    responses((status = 101, description = "WebSocket of JSON events {type, entity, id, at, data, seq, event_id}; {type: resync} after a gap that cannot be replayed"), (status = 401, body = domain::Problem)),
     security(("bearer" = [])))]
 pub async fn connect(
     State(s): State<AppState>,
     Caller(a): Caller,
+    Query(q): Query<WsQuery>,
     upgrade: WebSocketUpgrade,
 ) -> ApiResult<Response> {
+    // Subscribe before reading the replay, so nothing published in between is lost (duplicates are dropped).
     let events = s.events.subscribe();
     let principal = a.principal;
-    Ok(upgrade.on_upgrade(move |socket| serve_socket(socket, principal, events)))
+    let db = s.ctx.db.clone();
+    Ok(upgrade.on_upgrade(move |socket| async move {
+        let mut conn = Conn {
+            socket,
+            p: principal,
+        };
+        let replayed = match q.last_event_id {
+            Some(after) => conn.replay(&db, after).await,
+            None => Some(HashSet::new()),
+        };
+        if let Some(replayed) = replayed {
+            conn.live(events, replayed).await;
+        }
+    }))
 }
 
-async fn serve_socket(
-    mut socket: WebSocket,
+struct Conn {
+    socket: WebSocket,
     p: Principal,
-    mut events: tokio::sync::broadcast::Receiver<LiveEvent>,
-) {
-    let mut heartbeat = tokio::time::interval(Duration::from_secs(25));
-    heartbeat.tick().await;
-    loop {
-        tokio::select! {
-            received = events.recv() => match received {
-                Ok(event) if may_receive(&p, &event) => {
-                    let Ok(text) = serde_json::to_string(&event) else { continue };
-                    if socket.send(Message::Text(text.into())).await.is_err() {
+}
+
+impl Conn {
+    /// Sends one message; `false` when the client is gone or too slow.
+    async fn send(&mut self, text: String) -> bool {
+        matches!(
+            tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text.into()))).await,
+            Ok(Ok(()))
+        )
+    }
+
+    async fn send_event(&mut self, event: &LiveEvent) -> bool {
+        if !may_receive(&self.p, event) {
+            return true;
+        }
+        match serde_json::to_string(event) {
+            Ok(text) => self.send(text).await,
+            Err(_) => true,
+        }
+    }
+
+    async fn resync(&mut self, reason: &str) -> bool {
+        self.send(LiveEvent::resync(reason).to_string()).await
+    }
+
+    /// Sends what was published after `after`; the ids sent (to drop their live duplicates), or `None` when the
+    /// client went away.
+    async fn replay(&mut self, db: &sqlx::PgPool, after: i64) -> Option<HashSet<uuid::Uuid>> {
+        let missed = match db.acquire().await {
+            Ok(mut c) => repo::replay(&mut c, after, REPLAY_LIMIT + 1).await,
+            Err(e) => Err(e),
+        };
+        let mut sent = HashSet::new();
+        let ok = match missed {
+            Ok(Some(events)) if events.len() as i64 <= REPLAY_LIMIT => {
+                for e in &events {
+                    let live = LiveEvent::from(e);
+                    if !self.send_event(&live).await {
+                        return None;
+                    }
+                    sent.insert(live.event_id);
+                }
+                true
+            }
+            Ok(Some(_)) => self.resync("too far behind").await,
+            Ok(None) => self.resync("unknown last_event_id").await,
+            Err(error) => {
+                tracing::warn!(%error, "websocket replay failed");
+                self.resync("replay unavailable").await
+            }
+        };
+        ok.then_some(sent)
+    }
+
+    async fn live(
+        &mut self,
+        mut events: tokio::sync::broadcast::Receiver<LiveEvent>,
+        replayed: HashSet<uuid::Uuid>,
+    ) {
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        heartbeat.tick().await;
+        loop {
+            tokio::select! {
+                received = events.recv() => match received {
+                    // The fan-out was interrupted (Redis reconnected): events may be missing.
+                    Ok(e) if e.kind == domain::live::RESYNC => {
+                        if !self.resync("fan-out interrupted").await { break }
+                    }
+                    Ok(e) if replayed.contains(&e.event_id) => {}
+                    Ok(e) => if !self.send_event(&e).await { break },
+                    Err(RecvError::Lagged(_)) => {
+                        let _ = self.resync("too slow").await;
                         break;
                     }
-                }
-                Ok(_) => {}
-                Err(RecvError::Lagged(missed)) => {
-                    let text = serde_json::json!({"type": "resync", "missed": missed}).to_string();
-                    let _ = socket.send(Message::Text(text.into())).await;
-                    break;
-                }
-                Err(RecvError::Closed) => break,
-            },
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                Some(Ok(_)) => {}
-            },
-            _ = heartbeat.tick() => {
-                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
-                    break;
+                    Err(RecvError::Closed) => break,
+                },
+                incoming = self.socket.recv() => match incoming {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => {}
+                },
+                _ = heartbeat.tick() => {
+                    let ping = self.socket.send(Message::Ping(Vec::new().into()));
+                    if !matches!(tokio::time::timeout(SEND_TIMEOUT, ping).await, Ok(Ok(()))) {
+                        break;
+                    }
                 }
             }
         }

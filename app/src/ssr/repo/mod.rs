@@ -23,6 +23,8 @@ pub mod sales_report;
 // Inventory and purchasing.
 pub mod inventory;
 pub mod outbox;
+// The role dashboards' aggregates.
+pub mod dashboard;
 pub mod purchasing;
 
 use sqlx::{Postgres, QueryBuilder};

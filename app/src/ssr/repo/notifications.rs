@@ -1,5 +1,6 @@
 //! Notifications of one user: insert once (by `dedupe_key`), list newest first, count and mark read.
 
+use super::outbox::{self, NewEvent};
 use domain::notification::{Notification, NotificationFilter, link_for};
 use domain::{NotificationId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -17,23 +18,50 @@ pub struct NewNotification<'a> {
     pub dedupe_key: Option<&'a str>,
 }
 
-/// Inserts the notification unless one with the same `dedupe_key` exists; `true` when it was inserted.
+/// Inserts the notification unless one with the same `dedupe_key` exists; `true` when it was inserted. A new
+/// notification also gets its live `notification` event (for the recipient's open sockets) in the same
+/// transaction.
 pub async fn insert(conn: &mut PgConnection, n: NewNotification<'_>) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query!(
+    let id = NotificationId::new();
+    let r = sqlx::query(
         "INSERT INTO notifications (id, user_id, kind, title, body, entity, entity_id, dedupe_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING",
-        NotificationId::new().0,
-        n.user_id.0,
-        n.kind,
-        n.title,
-        n.body,
-        n.entity,
-        n.entity_id,
-        n.dedupe_key,
     )
-    .execute(conn)
+    .bind(id.0)
+    .bind(n.user_id.0)
+    .bind(n.kind)
+    .bind(n.title)
+    .bind(n.body)
+    .bind(n.entity)
+    .bind(n.entity_id)
+    .bind(n.dedupe_key)
+    .execute(&mut *conn)
     .await?;
-    Ok(r.rows_affected() == 1)
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let data = serde_json::json!({
+        "user_id": n.user_id,
+        "notification_id": id,
+        "kind": n.kind,
+        "title": n.title,
+        "body": n.body,
+        "entity": n.entity,
+        "entity_id": n.entity_id,
+        "link": link_for(n.entity, n.entity_id),
+    });
+    outbox::insert(
+        conn,
+        NewEvent {
+            r#type: domain::live::NOTIFICATION,
+            entity: "notification",
+            entity_id: id.0,
+            data,
+            actor_id: None,
+        },
+    )
+    .await?;
+    Ok(true)
 }
 
 #[derive(sqlx::FromRow)]

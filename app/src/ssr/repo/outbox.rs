@@ -81,3 +81,81 @@ pub async fn users_with_role(
         .fetch_all(conn)
         .await
 }
+
+/// Managers who hear about their team's deals: those of `team`, or every manager when the owner has no team.
+pub async fn team_managers(
+    conn: &mut PgConnection,
+    team: Option<&str>,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE role = 'manager' AND is_active AND ($1::text IS NULL OR team = $1)
+         ORDER BY id LIMIT 1000",
+    )
+    .bind(team)
+    .fetch_all(conn)
+    .await
+}
+
+/// The team of a record's owner (written into events for record-level visibility).
+pub async fn team_of(
+    conn: &mut PgConnection,
+    user: Option<Uuid>,
+) -> Result<Option<String>, sqlx::Error> {
+    let Some(user) = user else { return Ok(None) };
+    Ok(sqlx::query_scalar("SELECT team FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(conn)
+        .await?
+        .flatten())
+}
+
+/// What a client that last saw event `after` missed: up to `limit` events published after it, in publishing
+/// order. `None` when `after` is not (or no longer) known — the client must resync.
+pub async fn replay(
+    conn: &mut PgConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Option<Vec<Event>>, sqlx::Error> {
+    let Some(at) = sqlx::query_scalar::<_, Option<chrono::DateTime<chrono::Utc>>>(
+        "SELECT handled_at FROM outbox WHERE id = $1",
+    )
+    .bind(after)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten() else {
+        return Ok(None);
+    };
+    let events = sqlx::query_as::<_, Event>(
+        "SELECT id, event_id, type, entity, entity_id, data, actor_id, attempts, created_at FROM outbox
+         WHERE handled_at IS NOT NULL AND (handled_at, id) > ($1, $2) ORDER BY handled_at, id LIMIT $3",
+    )
+    .bind(at)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(Some(events))
+}
+
+/// The newest published event's seq (a client that has seen nothing yet starts from here).
+pub async fn last_published(conn: &mut PgConnection) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM outbox WHERE handled_at IS NOT NULL ORDER BY handled_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Deletes handled events published more than `keep` ago (the replay window); failed ones stay for inspection.
+pub async fn purge_handled(
+    conn: &mut PgConnection,
+    keep: chrono::Duration,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM outbox WHERE handled_at < now() - $1::interval")
+            .bind(format!("{} seconds", keep.num_seconds()))
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -334,7 +334,7 @@ async fn low_stock_event(
         outbox::insert(
             conn,
             NewEvent {
-                r#type: "stock.low",
+                r#type: domain::live::STOCK_LOW,
                 entity: "asset",
                 entity_id: after.id.0,
                 data: json!({"sku": after.sku, "name": after.name, "available_quantity": after.available_quantity,
@@ -450,7 +450,7 @@ pub async fn allocate(
     outbox::insert(
         &mut tx,
         NewEvent {
-            r#type: "asset.allocated",
+            r#type: domain::live::ASSET_ALLOCATED,
             entity: "asset",
             entity_id: id.0,
             data,
@@ -546,7 +546,7 @@ pub async fn return_items(
     outbox::insert(
         &mut tx,
         NewEvent {
-            r#type: "asset.returned",
+            r#type: domain::live::ASSET_RETURNED,
             entity: "asset",
             entity_id: id.0,
             data: json!({"allocation_id": req.allocation_id, "quantity": req.quantity,

@@ -20,6 +20,8 @@ pub mod tickets;
 // opportunities (pipeline) and the sales-pipeline report
 pub mod opportunities;
 pub mod sales_report;
+// Role dashboards and the activity report.
+pub mod dashboard;
 // Inventory and purchasing.
 pub mod assets;
 pub mod purchase_orders;

@@ -7,10 +7,12 @@ use super::records::{
 };
 use super::{require, visible};
 use crate::ssr::repo::opportunities::{self as repo, After, ListParams, NewStageChange};
+use crate::ssr::repo::outbox::{self, NewEvent};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::services::customers::ensure_visible;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::customer::BulkResult;
+use domain::live;
 use domain::opportunity::{
     Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput, OpportunityPatch,
     OpportunityQuery, OpportunitySortKey, Stage, StageChange, StageError, check_transition,
@@ -214,6 +216,7 @@ pub async fn insert_one(
     let created = visible_or_internal(conn, id).await?;
     enter_stage(conn, actor, &created, None).await?;
     audit_create(conn, actor, &created).await?;
+    emit(conn, actor, live::OPPORTUNITY_CREATED, &created, None).await?;
     Ok(created)
 }
 
@@ -222,6 +225,45 @@ async fn visible_or_internal(conn: &mut PgConnection, id: OpportunityId) -> Resu
         .await?
         .ok_or_else(|| ServiceError::internal("written opportunity vanished"))?
         .opportunity)
+}
+
+/// Writes a live event about the opportunity on the caller's transaction; its `data` carries the owner and the
+/// owner's team, so only those who may see the opportunity receive it.
+async fn emit(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kind: &str,
+    o: &Opportunity,
+    from: Option<Stage>,
+) -> Result<()> {
+    let owner = o.owner_id.map(|u| u.0);
+    let team = outbox::team_of(conn, owner).await?;
+    let data = serde_json::json!({
+        "name": o.name,
+        "customer_id": o.customer_id,
+        "customer_name": o.customer_name,
+        "stage": o.stage,
+        "from_stage": from,
+        "amount": o.amount,
+        "currency": o.currency,
+        "probability": o.probability,
+        "expected_close_date": o.expected_close_date,
+        "owner_name": o.owner_name,
+        live::OWNER_ID: owner,
+        live::OWNER_TEAM: team,
+    });
+    outbox::insert(
+        conn,
+        NewEvent {
+            r#type: kind,
+            entity: "opportunity",
+            entity_id: o.id.0,
+            data,
+            actor_id: Some(actor.principal.user_id.0),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The history row of `o` entering its current stage.
@@ -312,10 +354,43 @@ async fn update_in(
     }
     repo::update(conn, id, &merged).await?;
     let updated = visible_or_internal(conn, id).await?;
+    audit_update(conn, actor, &current, &updated).await?;
     if updated.stage != current.stage {
         enter_stage(conn, actor, &updated, Some(current.stage)).await?;
+        emit(
+            conn,
+            actor,
+            live::OPPORTUNITY_STAGE_CHANGED,
+            &updated,
+            Some(current.stage),
+        )
+        .await?;
+        match updated.stage {
+            Stage::Won => {
+                emit(
+                    conn,
+                    actor,
+                    live::OPPORTUNITY_WON,
+                    &updated,
+                    Some(current.stage),
+                )
+                .await?
+            }
+            Stage::Lost => {
+                emit(
+                    conn,
+                    actor,
+                    live::OPPORTUNITY_LOST,
+                    &updated,
+                    Some(current.stage),
+                )
+                .await?
+            }
+            _ => {}
+        }
+    } else {
+        emit(conn, actor, live::OPPORTUNITY_UPDATED, &updated, None).await?;
     }
-    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 

@@ -6,10 +6,12 @@ use super::records::{
     self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
 use super::{record, require, visible};
+use crate::ssr::repo::outbox::{self, NewEvent};
 use crate::ssr::repo::tickets::{self as repo, ListParams, TicketRecord, TicketWrite};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::customer::BulkResult;
+use domain::live;
 use domain::page::Cursor;
 use domain::ticket::{
     COMMENT_SORT, Ticket, TicketBulkAction, TicketBulkRequest, TicketComment, TicketCommentInput,
@@ -173,16 +175,61 @@ async fn insert_one(
     check_links(conn, &input, customer, prefix).await?;
     let id = TicketId::new();
     repo::insert(conn, id, &input, customer, chrono::Utc::now()).await?;
-    let created = reload(conn, id).await?;
-    audit_create(conn, actor, &created).await?;
-    Ok(created)
+    let rec = reload(conn, id).await?;
+    audit_create(conn, actor, &rec.ticket).await?;
+    emit(
+        conn,
+        actor,
+        live::TICKET_CREATED,
+        &rec,
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(rec.ticket)
 }
 
-async fn reload(conn: &mut PgConnection, id: TicketId) -> Result<Ticket> {
-    Ok(repo::by_id(conn, id, false)
+async fn reload(conn: &mut PgConnection, id: TicketId) -> Result<TicketRecord> {
+    repo::by_id(conn, id, false)
         .await?
-        .ok_or_else(|| ServiceError::internal("written ticket vanished"))?
-        .ticket)
+        .ok_or_else(|| ServiceError::internal("written ticket vanished").into())
+}
+
+/// Writes a live event about the ticket on the caller's transaction. Its `data` carries the customer's owner and
+/// team, so only those who may see the ticket receive it.
+async fn emit(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kind: &str,
+    rec: &TicketRecord,
+    mut extra: serde_json::Value,
+) -> Result<()> {
+    let t = &rec.ticket;
+    let mut data = serde_json::json!({
+        "number": t.number,
+        "subject": t.subject,
+        "status": t.status,
+        "priority": t.priority,
+        "customer_id": t.customer_id,
+        "assignee_id": t.assignee_id,
+        "sla_due_at": t.sla_due_at,
+        live::OWNER_ID: rec.owner_id,
+        live::OWNER_TEAM: rec.owner_team,
+    });
+    if let (Some(data), Some(extra)) = (data.as_object_mut(), extra.as_object_mut()) {
+        data.append(extra);
+    }
+    outbox::insert(
+        conn,
+        NewEvent {
+            r#type: kind,
+            entity: "ticket",
+            entity_id: t.id.0,
+            data,
+            actor_id: Some(actor.principal.user_id.0),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: TicketInput) -> Result<Ticket> {
@@ -250,9 +297,14 @@ async fn update_in(
         closed_at,
     };
     repo::update(conn, id, write).await?;
-    let updated = reload(conn, id).await?;
-    audit_update(conn, actor, &current, &updated).await?;
-    Ok(updated)
+    let rec = reload(conn, id).await?;
+    audit_update(conn, actor, &current, &rec.ticket).await?;
+    let changed = serde_json::json!({
+        "previous_status": current.status,
+        "assignee_changed": rec.ticket.assignee_id != current.assignee_id,
+    });
+    emit(conn, actor, live::TICKET_UPDATED, &rec, changed).await?;
+    Ok(rec.ticket)
 }
 
 pub async fn delete(
@@ -324,7 +376,8 @@ pub async fn add_comment(
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let mut tx = ctx.db.begin().await?;
-    let ticket = visible_record(&mut tx, p, id, true).await?.ticket;
+    let rec = visible_record(&mut tx, p, id, true).await?;
+    let ticket = &rec.ticket;
     require(p, R, Action::Update)?;
     let input = input.clean()?;
     let comment_id = TicketCommentId::new();
@@ -348,6 +401,12 @@ pub async fn add_comment(
         }),
     )
     .await?;
+    let about = serde_json::json!({
+        "comment_id": comment_id.0,
+        "internal": input.internal,
+        "author_id": p.user_id,
+    });
+    emit(&mut tx, actor, live::TICKET_COMMENTED, &rec, about).await?;
     tx.commit().await?;
     Ok(comment)
 }
