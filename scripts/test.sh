@@ -212,20 +212,25 @@ server_bin_current() {
 
 E2E_DB=""
 E2E_PID=""
+E2E_PID2=""
 E2E_DATA=""
+stop_server() { # stop_server PID
+    local pid="$1" i
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    log "stopping crm-ims serve (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 40; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
 e2e_cleanup() {
-    if [ -n "$E2E_PID" ] && kill -0 "$E2E_PID" 2>/dev/null; then
-        log "stopping crm-ims serve (pid $E2E_PID)"
-        kill -TERM "$E2E_PID" 2>/dev/null || true
-        local i
-        for ((i = 0; i < 40; i++)); do
-            kill -0 "$E2E_PID" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -KILL "$E2E_PID" 2>/dev/null || true
-        wait "$E2E_PID" 2>/dev/null || true
-    fi
+    stop_server "$E2E_PID"
+    stop_server "$E2E_PID2"
     E2E_PID=""
+    E2E_PID2=""
     if [ -n "$E2E_DB" ]; then
         log "dropping database $E2E_DB"
         psql_admin "DROP DATABASE IF EXISTS \"$E2E_DB\" WITH (FORCE)" || warn "could not drop database $E2E_DB"
@@ -250,6 +255,24 @@ EOF
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_ready() { # wait_ready URL PID LOG: until URL/readyz answers 200 (dies when the server exits or after 120 s)
+    local url="$1" pid="$2" log_file="$3" i status=000
+    for ((i = 0; i < 240; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 50 "$log_file" >&2 || true
+            die "crm-ims serve exited before it was ready"
+        fi
+        status="$(http_status "$url/readyz")"
+        [ "$status" = "200" ] && break
+        sleep 0.5
+    done
+    if [ "$status" != "200" ]; then
+        tail -n 50 "$log_file" >&2 || true
+        die "$url/readyz did not answer 200 within 120 s (last: $status)"
+    fi
+    log "ready: $url/readyz"
 }
 
 phase_e2e() {
@@ -288,31 +311,28 @@ phase_e2e() {
     log "crm-ims seed --demo (output in $seed_file)"
     "$SERVER_BIN" seed --demo | tee "$seed_file"
 
-    log "crm-ims serve on $url (log: $log_file)"
+    # With Redis, a second node on the same database and Redis serves the two-node browser test (BASE_URL_2):
+    # events committed through one node reach sockets on the other.
+    local url2="" port2 log_file2="$E2E_WORK/server2.log"
+    if [ -z "${REDIS_URL:-}" ] && port_open 127.0.0.1 6379; then export REDIS_URL="redis://127.0.0.1:6379"; fi
+    log "crm-ims serve on $url (log: $log_file; REDIS_URL=${REDIS_URL:-<unset>})"
     "$SERVER_BIN" serve >"$log_file" 2>&1 &
     E2E_PID=$!
-
-    local i status=000
-    for ((i = 0; i < 240; i++)); do
-        if ! kill -0 "$E2E_PID" 2>/dev/null; then
-            tail -n 50 "$log_file" >&2 || true
-            die "crm-ims serve exited before it was ready"
-        fi
-        status="$(http_status "$url/readyz")"
-        [ "$status" = "200" ] && break
-        sleep 0.5
-    done
-    if [ "$status" != "200" ]; then
-        tail -n 50 "$log_file" >&2 || true
-        die "$url/readyz did not answer 200 within 120 s (last: $status)"
+    wait_ready "$url" "$E2E_PID" "$log_file"
+    if [ -n "${REDIS_URL:-}" ]; then
+        port2="$(free_port)"
+        url2="http://127.0.0.1:$port2"
+        log "second node: crm-ims serve on $url2 (log: $log_file2)"
+        BIND_ADDR="127.0.0.1:$port2" "$SERVER_BIN" serve >"$log_file2" 2>&1 &
+        E2E_PID2=$!
+        wait_ready "$url2" "$E2E_PID2" "$log_file2"
     fi
-    log "ready: $url/readyz"
 
     local rc=0 select=()
     if [ -n "${E2E_GREP:-}" ]; then select=(--grep "$E2E_GREP"); fi
     (
         cd end2end
-        BASE_URL="$url" SEED_OUTPUT="$seed_file" E2E_OUTPUT_DIR="$E2E_WORK/test-results" \
+        BASE_URL="$url" BASE_URL_2="$url2" SEED_OUTPUT="$seed_file" E2E_OUTPUT_DIR="$E2E_WORK/test-results" \
             npx --no-install playwright test "${select[@]}" 2>&1 | tee "$TEST_LOGS/e2e.log"
     ) || rc=$?
     if [ "$rc" -ne 0 ]; then

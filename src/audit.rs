@@ -78,7 +78,7 @@ pub struct AuditQuery {
     pub to: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
-    /// `csv` for a streamed CSV export.
+    /// `csv` for a streamed CSV export, `pdf` for a printable PDF (the newest 10,000 entries).
     pub format: Option<String>,
 }
 
@@ -119,11 +119,11 @@ impl AuditQuery {
         if let Some(f) = self
             .format
             .as_deref()
-            .filter(|f| !f.is_empty() && *f != "json" && *f != "csv")
+            .filter(|f| !f.is_empty() && !["json", "csv", "pdf"].contains(f))
         {
             p.field::<()>(
                 "format",
-                Err(format!("\"{f}\" is not a format; use json or csv")),
+                Err(format!("\"{f}\" is not a format; use json, csv or pdf")),
             );
         }
         p.finish(filter)

@@ -193,6 +193,67 @@ pub struct ActivityReport {
     pub data: Vec<ActivityRow>,
 }
 
+/// One rep's results in a window: deals closed (by expected close date) and interactions logged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PerformanceRow {
+    pub user_id: Option<Uuid>,
+    pub user_name: String,
+    pub won: i64,
+    pub lost: i64,
+    /// won / (won + lost); `None` before anything closed.
+    pub win_rate: Option<f64>,
+    pub activities: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PerformanceReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub data: Vec<PerformanceRow>,
+}
+
+/// Joins the win rates per owner with the activity per author: one row per person, busiest first.
+pub fn performance_rows(
+    wins: &[crate::opportunity::report::OwnerWinRate],
+    activity: &[ActivityRow],
+) -> Vec<PerformanceRow> {
+    let mut rows: Vec<PerformanceRow> = wins
+        .iter()
+        .map(|w| PerformanceRow {
+            user_id: w.owner_id.map(|u| u.0),
+            user_name: w
+                .owner_name
+                .clone()
+                .unwrap_or_else(|| "(unassigned)".into()),
+            won: w.won,
+            lost: w.lost,
+            win_rate: w.rate,
+            activities: 0,
+        })
+        .collect();
+    for a in activity {
+        match rows.iter_mut().find(|r| r.user_id == a.user_id) {
+            Some(r) => r.activities += a.total,
+            None => rows.push(PerformanceRow {
+                user_id: a.user_id,
+                user_name: a.user_name.clone(),
+                won: 0,
+                lost: 0,
+                win_rate: None,
+                activities: a.total,
+            }),
+        }
+    }
+    rows.sort_by(|a, b| {
+        (b.won, b.activities)
+            .cmp(&(a.won, a.activities))
+            .then_with(|| a.user_name.cmp(&b.user_name))
+    });
+    rows
+}
+
 /// A labelled count (a bar, a pie slice, a table row).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -315,8 +376,12 @@ pub struct Dashboard {
     pub top_allocated: Option<Vec<TopAsset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users_by_role: Option<Vec<Count>>,
+    /// Unexpired browser sessions (absent when they live in Redis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_sessions: Option<i64>,
+    /// Active users who signed in within the last 12 hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_recently: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logins: Option<Vec<LoginDay>>,
     /// Audit entries per day in the window.
@@ -381,6 +446,51 @@ mod tests {
         assert!(DashboardView::Manager.refreshes_on("opportunity.won"));
         assert!(DashboardView::Manager.refreshes_on("stock.low"));
         assert!(!DashboardView::Admin.refreshes_on("notification"));
+    }
+
+    #[test]
+    fn performance_joins_wins_and_activity_per_person() {
+        use crate::opportunity::report::OwnerWinRate;
+        let ann = Uuid::from_u128(1);
+        let bob = Uuid::from_u128(2);
+        let wins = [OwnerWinRate {
+            owner_id: Some(crate::UserId(ann)),
+            owner_name: Some("Ann".into()),
+            won: 3,
+            lost: 1,
+            rate: Some(0.75),
+        }];
+        let act = |user: Uuid, name: &str, week: &str, total: i64| ActivityRow {
+            week: day(week),
+            user_id: Some(user),
+            user_name: name.into(),
+            calls: total,
+            emails: 0,
+            meetings: 0,
+            notes: 0,
+            total,
+        };
+        let rows = performance_rows(
+            &wins,
+            &[
+                act(ann, "Ann", "2026-11-23", 4),
+                act(bob, "Bob", "2026-11-23", 9),
+                act(ann, "Ann", "2026-11-30", 2),
+            ],
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].user_name.as_str(), rows[0].won, rows[0].activities),
+            ("Ann", 3, 6)
+        );
+        assert_eq!(
+            (
+                rows[1].user_name.as_str(),
+                rows[1].win_rate,
+                rows[1].activities
+            ),
+            ("Bob", None, 9)
+        );
     }
 
     #[test]

@@ -11,6 +11,22 @@ pub fn max_amount() -> Decimal {
     Decimal::new(99_999_999_999_999, 2)
 }
 
+/// A whole amount with thousands separators, for figures on dashboards: `1234567.89` → `1,234,568`.
+pub fn grouped(v: Decimal) -> String {
+    let whole = v.round().abs().to_string();
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v.round().is_sign_negative() && !v.round().is_zero() {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// garde check for an amount: not negative, at most two decimal places, fits `numeric(14, 2)`.
 pub fn amount(value: &Decimal, _: &()) -> garde::Result {
     check_amount(*value).map_err(garde::Error::new)
@@ -67,6 +83,16 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn grouped_amounts() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(grouped(d("1234567.89")), "1,234,568");
+        assert_eq!(grouped(d("999")), "999");
+        assert_eq!(grouped(d("1000")), "1,000");
+        assert_eq!(grouped(d("0.4")), "0");
+        assert_eq!(grouped(d("-12345")), "-12,345");
     }
 
     #[test]

@@ -51,7 +51,10 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
     let ctx = AppCtx::new(
         db.clone(),
         JwtKeys::new(jwt_secret.as_bytes()),
-        Settings::default(),
+        Settings {
+            sessions_in_redis: config.redis_url.is_some(),
+            ..Settings::default()
+        },
     );
     let events = match &config.redis_url {
         // Every node on this database shares the channel (and nodes of another database on the same Redis

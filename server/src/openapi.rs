@@ -42,7 +42,7 @@ use utoipa::{Modify, OpenApi};
         routes::reports::sales_pipeline,
         // Inventory and purchasing.
         routes::reports::stock_levels, routes::reports::valuation, routes::reports::demand_planning,
-        routes::reports::activity, routes::reports::dashboard,
+        routes::reports::activity, routes::reports::performance, routes::reports::dashboard,
         routes::assets::list, routes::assets::create, routes::assets::bulk_create, routes::assets::get,
         routes::assets::update, routes::assets::delete, routes::assets::allocate, routes::assets::return_items,
         routes::assets::adjust, routes::assets::movements, routes::assets::allocations,

@@ -1,5 +1,6 @@
-//! The notification bell in the header: the unread count (polled every 15 s until real-time push arrives),
-//! a panel with the latest notifications (click → mark read and open its record) and "Mark all read".
+//! The notification bell in the header: the unread count (patched by each `notification` pushed over the live
+//! socket, counted afresh after a resync and, as a fallback, every minute), a panel with the latest
+//! notifications (click → mark read and open its record) and "Mark all read".
 
 use crate::api::notifications::{
     list_notifications, mark_all_notifications_read, mark_notification_read, unread_notifications,
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 /// The window event that tells the bell to count again (a notification was read elsewhere).
 const CHANGED: &str = "crm-notifications-changed";
-const POLL: Duration = Duration::from_secs(15);
+const POLL: Duration = Duration::from_secs(60);
 
 /// Tells the bell that unread notifications changed.
 pub fn unread_changed() {
@@ -57,6 +58,17 @@ pub fn NotificationBell() -> impl IntoView {
             }
         });
     };
+    // A new notification for me: one more unread, at once (no refetch); after a gap, count again.
+    crate::live::use_live().on(move |m| {
+        if m.is_resync() {
+            refresh();
+        } else if m.kind == domain::live::NOTIFICATION {
+            count.update(|c| *c += 1);
+            if open.get_untracked() {
+                load_latest();
+            }
+        }
+    });
     let location = use_location();
     Effect::new(move |_| {
         location.pathname.track();

@@ -48,13 +48,13 @@ impl AuditFilters {
         }
     }
 
-    /// The CSV export of the same filters (served by the REST API; the session cookie authenticates it).
-    fn csv_href(&self) -> String {
+    /// The CSV or PDF export of the same filters (served by the REST API; the session cookie authenticates it).
+    fn export_href(&self, format: &str) -> String {
         let q = self.query(None);
         format!(
             "/api/v1/audit-logs{}",
             query_string(&[
-                ("format", Some("csv".to_owned())),
+                ("format", Some(format.to_owned())),
                 ("entity", q.entity),
                 ("entity_id", q.entity_id),
                 ("actor_id", q.actor_id),
@@ -100,9 +100,14 @@ fn AuditLog() -> impl IntoView {
         <section class="page">
             <header class="page-header">
                 <h1>"Audit log"</h1>
-                <a class="btn btn-secondary" href=move || filters.csv_href() rel="external" download="audit-log.csv">
-                    "Download CSV"
-                </a>
+                <div class="page-actions">
+                    <a class="btn btn-secondary" href=move || filters.export_href("csv") rel="external" download="audit-log.csv">
+                        "Download CSV"
+                    </a>
+                    <a class="btn btn-secondary" href=move || filters.export_href("pdf") rel="external" download="audit-log.pdf">
+                        "Download PDF"
+                    </a>
+                </div>
             </header>
             <form class="filters filters-inline" role="search" on:submit=|ev| ev.prevent_default()>
                 <div on:change=move |_| filters.entity.set(entity_text.get_untracked().trim().to_lowercase())>

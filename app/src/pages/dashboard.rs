@@ -10,6 +10,7 @@ use crate::components::{ErrorState, Forbidden, Loading, SelectField, TextField};
 use crate::live::use_live;
 use crate::root::use_session;
 use domain::dashboard::{Dashboard, DashboardQuery, DashboardView};
+use domain::money::grouped;
 use domain::opportunity::Stage;
 use domain::{Action, Resource, Role};
 use leptos::prelude::*;
@@ -110,7 +111,7 @@ fn DashboardBody() -> impl IntoView {
                     </p>
                 </div>
             </header>
-            <div class="filters" role="search" aria-label="Dashboard filters">
+            <div class="filters filters-inline" role="search" aria-label="Dashboard filters">
                 <Show when=move || role == Role::Admin>
                     <SelectField label="View" value=view_name options=views />
                 </Show>
@@ -169,9 +170,10 @@ fn Card(
             .to_lowercase()
             .replace(|c: char| !c.is_alphanumeric(), "-")
     );
+    let heading = id.clone();
     view! {
-        <section class="card dashboard-card" class:dashboard-card-wide=wide aria-labelledby=id.clone()>
-            <h2 id=id class="card-title">{title}</h2>
+        <section class="card dashboard-card" class:dashboard-card-wide=wide aria-labelledby=id>
+            <h2 id=heading class="card-title">{title}</h2>
             {children()}
         </section>
     }
@@ -317,6 +319,7 @@ fn RepWidgets(dash: RwSignal<Dashboard>) -> impl IntoView {
     view! {
         <Card title="Win rate per rep">
             <Chart data=win label="Bar chart of win rate, won and lost deals per rep" />
+            <p class="muted"><a href="/api/v1/reports/performance?format=csv" rel="external" download="performance.csv">"Export performance per rep (CSV)"</a></p>
         </Card>
         <Card title="Time in stage">
             <Chart data=days label="Bar chart of the average days opportunities spend in each stage" />
@@ -386,7 +389,7 @@ fn ActivityWidget(dash: RwSignal<Dashboard>) -> impl IntoView {
     view! {
         <Card title="Activities per week" wide=true>
             <Chart data=chart label="Stacked bar chart of logged calls, e-mails, meetings and notes per week" />
-            <p class="muted"><A href="/api/v1/reports/activity?format=csv" attr:download="activity.csv">"Export activity (CSV)"</A></p>
+            <p class="muted"><a href="/api/v1/reports/activity?format=csv" rel="external" download="activity.csv">"Export activity (CSV)"</a></p>
         </Card>
     }
 }
@@ -608,6 +611,9 @@ fn AdminWidgets(dash: RwSignal<Dashboard>) -> impl IntoView {
             let mut out = Vec::new();
             let users: i64 = d.users_by_role.iter().flatten().map(|c| c.count).sum();
             out.push(("Active users", users.to_string()));
+            if let Some(n) = d.signed_in_recently {
+                out.push(("Signed in (12 h)", n.to_string()));
+            }
             if let Some(s) = d.active_sessions {
                 out.push(("Sessions", s.to_string()));
             }

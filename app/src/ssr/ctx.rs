@@ -16,6 +16,8 @@ pub struct Settings {
     /// Failed logins allowed per client IP within `login_window_secs` before 429.
     pub login_max_failures_per_ip: i64,
     pub login_window_secs: i64,
+    /// Browser sessions live in Redis (not countable from PostgreSQL).
+    pub sessions_in_redis: bool,
 }
 
 impl Default for Settings {
@@ -26,6 +28,7 @@ impl Default for Settings {
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 50,
             login_window_secs: 15 * 60,
+            sessions_in_redis: false,
         }
     }
 }

@@ -168,6 +168,7 @@ pub fn api() -> Router<AppState> {
         // Inventory and purchasing.
         .route("/reports/stock-levels", get(reports::stock_levels))
         .route("/reports/activity", get(reports::activity))
+        .route("/reports/performance", get(reports::performance))
         .route("/dashboard", get(reports::dashboard))
         .route("/reports/valuation", get(reports::valuation))
         .route("/reports/demand-planning", get(reports::demand_planning))

@@ -129,31 +129,13 @@ pub async fn activity(
     ApiQuery(q): ApiQuery<ActivityParams>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let query = domain::dashboard::DashboardQuery {
-        view: None,
-        from: q.from,
-        to: q.to,
-        team: q.team,
-    };
-    let report = dashboard::activity_report(&s.ctx, &a, query).await?;
-    if q.format.as_deref() != Some("csv") {
+    let csv = q.format.as_deref() == Some("csv");
+    let report = dashboard::activity_report(&s.ctx, &a, q.query()).await?;
+    if !csv {
         return Ok(Json(report).into_response());
     }
-    let csv_failed = |_| Problem::internal();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "week",
-        "user_id",
-        "user_name",
-        "calls",
-        "emails",
-        "meetings",
-        "notes",
-        "total",
-    ])
-    .map_err(csv_failed)?;
-    for r in &report.data {
-        w.write_record([
+    let rows = report.data.iter().map(|r| {
+        vec![
             r.week.to_string(),
             r.user_id.map(|u| u.to_string()).unwrap_or_default(),
             r.user_name.clone(),
@@ -162,17 +144,85 @@ pub async fn activity(
             r.meetings.to_string(),
             r.notes.to_string(),
             r.total.to_string(),
-        ])
-        .map_err(csv_failed)?;
+        ]
+    });
+    csv_file(
+        "activity.csv",
+        &[
+            "week",
+            "user_id",
+            "user_name",
+            "calls",
+            "emails",
+            "meetings",
+            "notes",
+            "total",
+        ],
+        rows,
+    )
+}
+
+/// Per rep: deals won and lost (expected close in `from`–`to`; 8 weeks to today by default), the win rate and
+/// the interactions logged in the window; the caller's scope as for `reports/activity`. `?format=csv` exports.
+#[utoipa::path(get, path = "/api/v1/reports/performance", tag = "reports", params(ActivityParams),
+    responses((status = 200, body = domain::dashboard::PerformanceReport), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn performance(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    ApiQuery(q): ApiQuery<ActivityParams>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let csv = q.format.as_deref() == Some("csv");
+    let report = dashboard::performance_report(&s.ctx, &a, q.query()).await?;
+    if !csv {
+        return Ok(Json(report).into_response());
+    }
+    let rows = report.data.iter().map(|r| {
+        vec![
+            r.user_id.map(|u| u.to_string()).unwrap_or_default(),
+            r.user_name.clone(),
+            r.won.to_string(),
+            r.lost.to_string(),
+            r.win_rate.map(|x| format!("{x:.4}")).unwrap_or_default(),
+            r.activities.to_string(),
+        ]
+    });
+    csv_file(
+        "performance.csv",
+        &[
+            "user_id",
+            "user_name",
+            "won",
+            "lost",
+            "win_rate",
+            "activities",
+        ],
+        rows,
+    )
+}
+
+/// A CSV attachment of `header` and `rows`.
+fn csv_file(
+    name: &'static str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let csv_failed = |_| Problem::internal();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(csv_failed)?;
+    for r in rows {
+        w.write_record(r).map_err(csv_failed)?;
     }
     let body = w.into_inner().map_err(|_| Problem::internal())?;
+    let disposition = format!("attachment; filename=\"{name}\"");
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"activity.csv\"",
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
             ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
         ],
         body,
     )
@@ -190,6 +240,17 @@ pub struct ActivityParams {
     team: Option<String>,
     /// `csv` for a CSV file.
     format: Option<String>,
+}
+
+impl ActivityParams {
+    fn query(&self) -> domain::dashboard::DashboardQuery {
+        domain::dashboard::DashboardQuery {
+            view: None,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            team: self.team.clone(),
+        }
+    }
 }
 
 /// The caller's role dashboard (or, for admins, any `view`): each section's data for the window `from`–`to`

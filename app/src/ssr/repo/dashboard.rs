@@ -10,32 +10,42 @@ use uuid::Uuid;
 
 type Time = chrono::DateTime<chrono::Utc>;
 
-/// Interactions per author per ISO week in `[from, to)`, for authors among `authors` (all when `None`) and
-/// of `team` (all when `None`).
+/// Interactions per author per ISO week in the days `[from, to]`, for authors among `authors` (all when `None`)
+/// and of `team` (all when `None`) — from the daily rollup (`interaction_daily_rollup`).
 pub async fn activity(
     db: &PgPool,
-    (from, to): (Time, Time),
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
     authors: Option<&[Uuid]>,
     team: Option<&str>,
 ) -> Result<Vec<ActivityRow>, sqlx::Error> {
-    let rows: Vec<(chrono::NaiveDate, Option<Uuid>, Option<String>, i64, i64, i64, i64, i64)> =
-        sqlx::query_as(
-            "SELECT date_trunc('week', i.occurred_at AT TIME ZONE 'UTC')::date AS week, i.author_id, u.name,
-                    count(*) FILTER (WHERE i.kind = 'call'), count(*) FILTER (WHERE i.kind = 'email'),
-                    count(*) FILTER (WHERE i.kind = 'meeting'), count(*) FILTER (WHERE i.kind = 'note'),
-                    count(*)
-             FROM interactions i LEFT JOIN users u ON u.id = i.author_id
-             WHERE i.occurred_at >= $1 AND i.occurred_at < $2
-               AND ($3::uuid[] IS NULL OR i.author_id = ANY($3))
+    let rows: Vec<(
+        chrono::NaiveDate,
+        Option<Uuid>,
+        Option<String>,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    )> = sqlx::query_as(
+        "SELECT date_trunc('week', r.day::timestamp)::date AS week, r.author_id, u.name,
+                    coalesce(sum(r.n) FILTER (WHERE r.kind = 'call'), 0)::bigint,
+                    coalesce(sum(r.n) FILTER (WHERE r.kind = 'email'), 0)::bigint,
+                    coalesce(sum(r.n) FILTER (WHERE r.kind = 'meeting'), 0)::bigint,
+                    coalesce(sum(r.n) FILTER (WHERE r.kind = 'note'), 0)::bigint,
+                    sum(r.n)::bigint
+             FROM interaction_daily_rollup r LEFT JOIN users u ON u.id = r.author_id
+             WHERE r.day BETWEEN $1 AND $2
+               AND ($3::uuid[] IS NULL OR r.author_id = ANY($3))
                AND ($4::text IS NULL OR u.team = $4)
-             GROUP BY 1, 2, 3 ORDER BY 1, 3 NULLS LAST",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(authors)
-        .bind(team)
-        .fetch_all(db)
-        .await?;
+             GROUP BY 1, 2, 3 HAVING sum(r.n) > 0 ORDER BY 1, 3 NULLS LAST",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(authors)
+    .bind(team)
+    .fetch_all(db)
+    .await?;
     Ok(rows
         .into_iter()
         .map(
@@ -253,6 +263,16 @@ pub async fn active_sessions(db: &PgPool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM sessions WHERE expires_at > now()")
         .fetch_one(db)
         .await
+}
+
+/// Active users who signed in within `window` (the session lifetime).
+pub async fn signed_in_since(db: &PgPool, window: chrono::Duration) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM users WHERE is_active AND last_login_at > now() - $1::interval",
+    )
+    .bind(format!("{} seconds", window.num_seconds()))
+    .fetch_one(db)
+    .await
 }
 
 /// Sign-ins per day in the window, failures apart (from the audit trail).

@@ -9,6 +9,7 @@ use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::asset::AssetQuery;
 use domain::dashboard::{
     ActivityReport, Dashboard, DashboardFilter, DashboardQuery, DashboardView, Health,
+    PerformanceReport, performance_rows,
 };
 use domain::opportunity::report::PipelineQuery;
 use domain::{Action, Principal, Problem, Resource, Role};
@@ -47,11 +48,40 @@ pub async fn activity_report(
     require(p, Resource::Reports, Action::Read)?;
     let f = query.parse(chrono::Utc::now().date_naive())?;
     let (authors, team) = activity_scope(ctx, p, &f).await?;
-    let data = repo::activity(&ctx.db, f.range(), authors.as_deref(), team.as_deref()).await?;
+    let data = repo::activity(&ctx.db, (f.from, f.to), authors.as_deref(), team.as_deref()).await?;
     Ok(ActivityReport {
         from: f.from,
         to: f.to,
         data,
+    })
+}
+
+/// `reports/performance`: per rep, deals won and lost (expected close in the window) and interactions logged.
+pub async fn performance_report(
+    ctx: &AppCtx,
+    actor: &Actor,
+    query: DashboardQuery,
+) -> Result<PerformanceReport> {
+    let p = &actor.principal;
+    require(p, Resource::Reports, Action::Read)?;
+    let f = query.parse(chrono::Utc::now().date_naive())?;
+    let (authors, team) = activity_scope(ctx, p, &f).await?;
+    let pipeline = PipelineQuery {
+        from: Some(f.from.to_string()),
+        to: Some(f.to.to_string()),
+        ..Default::default()
+    };
+    let (report, activity) =
+        tokio::try_join!(sales_report::sales_pipeline(ctx, actor, pipeline), async {
+            Ok(
+                repo::activity(&ctx.db, (f.from, f.to), authors.as_deref(), team.as_deref())
+                    .await?,
+            )
+        },)?;
+    Ok(PerformanceReport {
+        from: f.from,
+        to: f.to,
+        data: performance_rows(&report.win_rate_by_owner, &activity),
     })
 }
 
@@ -77,6 +107,7 @@ pub async fn dashboard(ctx: &AppCtx, actor: &Actor, query: DashboardQuery) -> Re
     require(p, Resource::Reports, Action::Read)?;
     let db = &ctx.db;
     let range = f.range();
+    let days = (f.from, f.to);
     let me = p.user_id.0;
     let mut d = Dashboard {
         view: Some(view),
@@ -90,14 +121,13 @@ pub async fn dashboard(ctx: &AppCtx, actor: &Actor, query: DashboardQuery) -> Re
                 Some(sales_report::sales_pipeline(ctx, actor, pipeline_query(Some(me))).await?);
             d.tasks_due = Some(repo::tasks_due(db, me, 7).await?);
             d.recent_activity = Some(repo::recent_activity(db, me).await?);
-            d.activity = Some(repo::activity(db, range, Some(&[me]), None).await?);
+            d.activity = Some(repo::activity(db, days, Some(&[me]), None).await?);
         }
         DashboardView::Manager => {
             d.pipeline =
                 Some(sales_report::sales_pipeline(ctx, actor, pipeline_query(None)).await?);
             let (authors, team) = activity_scope(ctx, p, &f).await?;
-            d.activity =
-                Some(repo::activity(db, range, authors.as_deref(), team.as_deref()).await?);
+            d.activity = Some(repo::activity(db, days, authors.as_deref(), team.as_deref()).await?);
             if p.can(Resource::Tickets, Action::Read) {
                 let customers = owners(&visible(db, p, Resource::Customers).await?);
                 d.tickets = Some(repo::ticket_stats(db, customers.as_deref()).await?);
@@ -125,7 +155,11 @@ pub async fn dashboard(ctx: &AppCtx, actor: &Actor, query: DashboardQuery) -> Re
         DashboardView::Admin => {
             require(p, Resource::AuditLogs, Action::Read)?;
             d.users_by_role = Some(repo::users_by_role(db).await?);
-            d.active_sessions = Some(repo::active_sessions(db).await?);
+            d.signed_in_recently =
+                Some(repo::signed_in_since(db, chrono::Duration::hours(12)).await?);
+            if !ctx.settings.sessions_in_redis {
+                d.active_sessions = Some(repo::active_sessions(db).await?);
+            }
             d.logins = Some(repo::logins(db, range).await?);
             d.audit_activity = Some(repo::audit_per_day(db, range).await?);
             d.health = Some(health(ctx).await?);
