@@ -202,13 +202,13 @@ fn PipelineWidgets(dash: RwSignal<Dashboard>) -> impl IntoView {
             let t = &p.totals;
             vec![
                 ("Open deals", t.open_count.to_string()),
-                ("Open amount", format!("{c} {}", t.open_amount.round_dp(0))),
+                ("Open amount", format!("{c} {}", grouped(t.open_amount))),
                 (
                     "Weighted forecast",
-                    format!("{c} {}", t.weighted_amount.round_dp(0)),
+                    format!("{c} {}", grouped(t.weighted_amount)),
                 ),
-                ("Won", format!("{c} {}", t.won_amount.round_dp(0))),
-                ("Lost", format!("{c} {}", t.lost_amount.round_dp(0))),
+                ("Won", format!("{c} {}", grouped(t.won_amount))),
+                ("Lost", format!("{c} {}", grouped(t.lost_amount))),
             ]
         })
     });

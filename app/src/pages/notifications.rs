@@ -24,6 +24,12 @@ pub fn NotificationsPage() -> impl IntoView {
         unread_only.track();
         list.reload();
     });
+    // New notifications pushed over the live socket show up without a reload (a burst reloads once).
+    crate::live::use_live().on_debounced(
+        |m| m.kind == domain::live::NOTIFICATION,
+        std::time::Duration::from_millis(500),
+        move || list.reload(),
+    );
     let read_all = move |_| {
         spawn_local(async move {
             match mark_all_notifications_read().await {

@@ -9,6 +9,17 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 type Time = chrono::DateTime<chrono::Utc>;
+/// week, author, author's name, calls, e-mails, meetings, notes, total.
+type ActivityTuple = (
+    chrono::NaiveDate,
+    Option<Uuid>,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
 /// Interactions per author per ISO week in the days `[from, to]`, for authors among `authors` (all when `None`)
 /// and of `team` (all when `None`) — from the daily rollup (`interaction_daily_rollup`).
@@ -18,16 +29,7 @@ pub async fn activity(
     authors: Option<&[Uuid]>,
     team: Option<&str>,
 ) -> Result<Vec<ActivityRow>, sqlx::Error> {
-    let rows: Vec<(
-        chrono::NaiveDate,
-        Option<Uuid>,
-        Option<String>,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    )> = sqlx::query_as(
+    let rows: Vec<ActivityTuple> = sqlx::query_as(
         "SELECT date_trunc('week', r.day::timestamp)::date AS week, r.author_id, u.name,
                     coalesce(sum(r.n) FILTER (WHERE r.kind = 'call'), 0)::bigint,
                     coalesce(sum(r.n) FILTER (WHERE r.kind = 'email'), 0)::bigint,

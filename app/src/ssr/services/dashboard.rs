@@ -56,7 +56,22 @@ pub async fn activity_report(
     })
 }
 
-/// `reports/performance`: per rep, deals won and lost (expected close in the window) and interactions logged.
+/// The whole months around a window: deals are counted by expected close month, which the pipeline rollups
+/// answer in milliseconds (a window of arbitrary days would aggregate the live tables).
+fn whole_months(f: &DashboardFilter) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let first = f.from.with_day(1).unwrap_or(f.from);
+    let next = if f.to.month() == 12 {
+        chrono::NaiveDate::from_ymd_opt(f.to.year() + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(f.to.year(), f.to.month() + 1, 1)
+    };
+    let last = next.and_then(|n| n.pred_opt()).unwrap_or(f.to);
+    (first, last)
+}
+
+/// `reports/performance`: per rep, deals won and lost (expected close in the months of the window) and
+/// interactions logged in the window.
 pub async fn performance_report(
     ctx: &AppCtx,
     actor: &Actor,
@@ -66,9 +81,10 @@ pub async fn performance_report(
     require(p, Resource::Reports, Action::Read)?;
     let f = query.parse(chrono::Utc::now().date_naive())?;
     let (authors, team) = activity_scope(ctx, p, &f).await?;
+    let (first, last) = whole_months(&f);
     let pipeline = PipelineQuery {
-        from: Some(f.from.to_string()),
-        to: Some(f.to.to_string()),
+        from: Some(first.to_string()),
+        to: Some(last.to_string()),
         ..Default::default()
     };
     let (report, activity) =
@@ -98,7 +114,7 @@ pub async fn dashboard(ctx: &AppCtx, actor: &Actor, query: DashboardQuery) -> Re
     let f = query.parse(chrono::Utc::now().date_naive())?;
     let view = f.view.unwrap_or(DashboardView::for_role(p.role));
     if !view.allowed(p.role) {
-        return Err(Problem::forbidden(&format!(
+        return Err(Problem::forbidden(format!(
             "The {} dashboard is not available to your role.",
             view.as_str()
         ))

@@ -191,7 +191,7 @@ async fn insert_one(
 async fn reload(conn: &mut PgConnection, id: TicketId) -> Result<TicketRecord> {
     repo::by_id(conn, id, false)
         .await?
-        .ok_or_else(|| ServiceError::internal("written ticket vanished").into())
+        .ok_or_else(|| ServiceError::internal("written ticket vanished"))
 }
 
 /// Writes a live event about the ticket on the caller's transaction. Its `data` carries the customer's owner and
