@@ -17,7 +17,7 @@ BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
 DATABASE_URL="$(db_url_with_name "$BASE" crm_ims_bench_live)"
 export DATABASE_URL
 if [ "${BENCH_REDIS:-1}" = "0" ]; then unset REDIS_URL; fi
-SQLX_OFFLINE=true cargo build --release -p server --example live_bench -q
+SQLX_OFFLINE=true cargo build --release -p server --bins --example live_bench -q
 BIN="${BENCH_BIN:-target/release/crm-ims}"
 # 10,000 sockets need as many descriptors on each side.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

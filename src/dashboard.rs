@@ -254,6 +254,16 @@ pub fn performance_rows(
     rows
 }
 
+/// How long one rep's opportunities stay in a stage before moving on (completed stays).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepStageDays {
+    pub user_id: Option<Uuid>,
+    pub user_name: String,
+    pub stage: String,
+    pub days: f64,
+}
+
 /// A labelled count (a bar, a pie slice, a table row).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -364,6 +374,9 @@ pub struct Dashboard {
     pub recent_activity: Option<Vec<RecentActivity>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Vec<ActivityRow>>,
+    /// Manager: average days in each stage per rep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_in_stage_by_rep: Option<Vec<RepStageDays>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tickets: Option<TicketStats>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -18,6 +18,7 @@ pub const OPPORTUNITY_UPDATED: &str = "opportunity.updated";
 pub const OPPORTUNITY_STAGE_CHANGED: &str = "opportunity.stage_changed";
 pub const OPPORTUNITY_WON: &str = "opportunity.won";
 pub const OPPORTUNITY_LOST: &str = "opportunity.lost";
+pub const PURCHASE_ORDER_RECEIVED: &str = "purchase_order.received";
 /// A new notification, for its recipient (`data.user_id`) alone.
 pub const NOTIFICATION: &str = "notification";
 /// Sent by the server, never stored: "you may have missed events, fetch again" (after a gap too big to replay).

@@ -225,6 +225,36 @@ async fn each_role_gets_its_dashboard_and_only_admins_open_the_others(db: PgPool
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&problem), ["view"]);
 
+    // Manager: a deal that moved through a stage shows its days in that stage for its rep.
+    let manager = app.user(Role::Manager, None).await;
+    let c = app.customer(&rep, json!({"name": "Stage Time"})).await;
+    let (_, opp) = app
+        .post(
+            "/api/v1/opportunities",
+            &rep,
+            json!({"name": "Timed", "customer_id": c["id"], "amount": "10"}),
+        )
+        .await;
+    let (status, _) = app
+        .patch(
+            &format!("/api/v1/opportunities/{}", opp["id"].as_str().unwrap()),
+            &rep,
+            json!({"stage": "proposal"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, d) = app.get("/api/v1/dashboard", &manager).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["view"], "manager");
+    let stays = d["time_in_stage_by_rep"].as_array().expect("time in stage");
+    assert!(
+        stays
+            .iter()
+            .any(|r| r["user_id"] == rep.id.as_str() && r["stage"] == "qualification"),
+        "{d}"
+    );
+    assert!(d["tickets"].is_object() && d["stock_alerts"].is_array() && d["activity"].is_array());
+
     let (status, d) = app.get("/api/v1/dashboard", &support).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(d["view"], "support");

@@ -699,6 +699,15 @@ async fn outbox_events_become_notifications_once(db: PgPool) {
             .expect("dispatch"),
         2
     );
+    // Each new notification is an event of its own (its recipient's live push), written by that run.
+    let notifications = w.app.count("notifications").await;
+    assert!(notifications >= 2);
+    assert_eq!(
+        app::ssr::outbox::dispatch_pending(&w.app.db, 50, None)
+            .await
+            .expect("dispatch"),
+        usize::try_from(notifications).expect("count")
+    );
     assert_eq!(
         app::ssr::outbox::dispatch_pending(&w.app.db, 50, None)
             .await

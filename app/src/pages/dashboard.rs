@@ -316,7 +316,30 @@ fn RepWidgets(dash: RwSignal<Dashboard>) -> impl IntoView {
             ))
         })
     });
+    let rep_days = Signal::derive(move || {
+        dash.with(|d| {
+            let rows = d.time_in_stage_by_rep.clone().unwrap_or_default();
+            let mut reps: Vec<String> = rows.iter().map(|r| r.user_name.clone()).collect();
+            reps.dedup();
+            let mut data = ChartData::new(ChartKind::Bar, "Rep", reps.clone());
+            for stage in Stage::OPEN {
+                let days = reps
+                    .iter()
+                    .map(|rep| {
+                        rows.iter()
+                            .find(|r| r.user_name == *rep && r.stage == stage.as_str())
+                            .map_or(0.0, |r| (r.days * 10.0).round() / 10.0)
+                    })
+                    .collect();
+                data = data.series(Series::new(stage.label(), days));
+            }
+            data
+        })
+    });
     view! {
+        <Card title="Days in stage per rep">
+            <Chart data=rep_days label="Bar chart of the average days each rep's opportunities spend in each open stage" />
+        </Card>
         <Card title="Win rate per rep">
             <Chart data=win label="Bar chart of win rate, won and lost deals per rep" />
             <p class="muted"><a href="/api/v1/reports/performance?format=csv" rel="external" download="performance.csv">"Export performance per rep (CSV)"</a></p>

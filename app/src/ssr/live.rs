@@ -12,6 +12,7 @@
 use super::Result;
 use super::repo::outbox::Event;
 use futures::StreamExt;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -53,10 +54,28 @@ impl LiveEvent {
     }
 }
 
+/// An event as fanned out to a node's sockets: encoded once, shared by every socket (a socket checks the
+/// permission on `event` and sends `text` as it is).
+#[derive(Debug)]
+pub struct Published {
+    pub event: LiveEvent,
+    pub text: axum::extract::ws::Utf8Bytes,
+}
+
+impl Published {
+    fn new(event: LiveEvent) -> Option<Arc<Self>> {
+        let text = serde_json::to_string(&event).ok()?;
+        Some(Arc::new(Published {
+            event,
+            text: text.into(),
+        }))
+    }
+}
+
 /// Where the dispatcher publishes and where sockets subscribe.
 #[derive(Clone)]
 pub struct EventHub {
-    local: broadcast::Sender<LiveEvent>,
+    local: broadcast::Sender<Arc<Published>>,
     redis: Option<RedisFanout>,
 }
 
@@ -99,7 +118,7 @@ impl EventHub {
         Ok(hub)
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.local.subscribe()
     }
 
@@ -132,7 +151,7 @@ impl EventHub {
                 }
             }
         }
-        for e in events {
+        for e in events.into_iter().filter_map(Published::new) {
             // No receiver is fine: nobody is connected to this node.
             let _ = self.local.send(e);
         }
@@ -154,7 +173,7 @@ async fn forward(
     client: redis::Client,
     channel: String,
     mut pubsub: redis::aio::PubSub,
-    local: broadcast::Sender<LiveEvent>,
+    local: broadcast::Sender<Arc<Published>>,
 ) {
     let mut backoff = Duration::from_millis(250);
     loop {
@@ -165,9 +184,11 @@ async fn forward(
                 let Ok(text) = msg.get_payload::<String>() else {
                     continue;
                 };
+                // The message is the event's JSON as sockets get it: decoded for the permission check, sent as is.
                 match serde_json::from_str::<LiveEvent>(&text) {
-                    Ok(e) => {
-                        let _ = local.send(e);
+                    Ok(event) => {
+                        let text = text.into();
+                        let _ = local.send(Arc::new(Published { event, text }));
                     }
                     Err(error) => tracing::warn!(%error, "ignored a malformed event from redis"),
                 }
@@ -190,8 +211,8 @@ async fn forward(
 }
 
 /// A marker event (seq 0) telling this node's sockets that events may have been missed.
-pub fn gap_marker() -> LiveEvent {
-    LiveEvent {
+fn gap_marker() -> Arc<Published> {
+    let event = LiveEvent {
         seq: 0,
         event_id: uuid::Uuid::nil(),
         kind: domain::live::RESYNC.to_owned(),
@@ -199,5 +220,7 @@ pub fn gap_marker() -> LiveEvent {
         id: uuid::Uuid::nil(),
         at: chrono::Utc::now(),
         data: serde_json::json!({ "reason": "fan-out interrupted" }),
-    }
+    };
+    let text = LiveEvent::resync("fan-out interrupted").to_string().into();
+    Arc::new(Published { event, text })
 }

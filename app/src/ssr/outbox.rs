@@ -166,10 +166,16 @@ pub async fn run_dispatcher(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut listener = wake_listener(&db).await;
+    let mut listener_tried = tokio::time::Instant::now();
     let mut last_purge: Option<tokio::time::Instant> = None;
     loop {
         if *stop.borrow() {
             break;
+        }
+        // Lost wake-ups (the listening connection failed to come back): try again every 30 s, poll meanwhile.
+        if listener.is_none() && listener_tried.elapsed() > Duration::from_secs(30) {
+            listener_tried = tokio::time::Instant::now();
+            listener = wake_listener(&db).await;
         }
         let busy = match dispatch_pending(&db, BATCH, Some(&hub)).await {
             Ok(n) => n as i64 == BATCH,
@@ -197,8 +203,9 @@ pub async fn run_dispatcher(
             changed = stop.changed() => if changed.is_err() { break },
             () = tokio::time::sleep(every) => {}
             r = woken => if let Err(error) = r {
-                tracing::warn!(%error, "outbox wake-ups lost: polling only");
+                tracing::warn!(%error, "outbox wake-ups lost: polling until the listener is back");
                 listener = None;
+                listener_tried = tokio::time::Instant::now();
             },
         }
     }

@@ -28,17 +28,26 @@ pub async fn list(
     let mut f = audit::filter(&a, q)?;
     f.limit = 1000;
     let body = Body::from_stream(futures::stream::unfold(Some((s, f, true)), next_chunk));
-    let mut res = body.into_response();
+    Ok(attachment(
+        body.into_response(),
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"audit-log.csv\"",
+    ))
+}
+
+/// `res` as a download: its content type and file name.
+fn attachment(
+    mut res: Response,
+    content_type: &'static str,
+    disposition: &'static str,
+) -> Response {
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"audit-log.csv\""),
+        HeaderValue::from_static(disposition),
     );
-    Ok(res)
+    res
 }
 
 type Chunk = Result<bytes::Bytes, std::io::Error>;
@@ -184,17 +193,11 @@ async fn pdf(s: &AppState, a: &app::ssr::Actor, q: AuditQuery) -> ApiResult<Resp
         subtitle.push_str(&format!(", to {}", to.format("%Y-%m-%d %H:%M")));
     }
     let body = crate::pdf_table::render("CRM-IMS audit log", &subtitle, &columns, &rows);
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"audit-log.pdf\""),
-    );
-    Ok(res)
+    Ok(attachment(
+        body.into_response(),
+        "application/pdf",
+        "attachment; filename=\"audit-log.pdf\"",
+    ))
 }
 
 /// `field: from → to; …` of an entry's changes, for the printed log.

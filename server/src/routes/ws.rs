@@ -10,16 +10,17 @@
 //! - A client too slow to keep up (the node's buffer overtook it, or a send blocks for 10 s) gets `resync`
 //!   and is disconnected rather than slowing anyone else down.
 
-use crate::extract::Caller;
+use crate::extract::{ApiQuery, Caller};
 use crate::problem::ApiResult;
 use crate::state::AppState;
-use app::ssr::live::LiveEvent;
+use app::ssr::live::{LiveEvent, Published};
 use app::ssr::repo::outbox as repo;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::State;
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use domain::Principal;
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -45,13 +46,19 @@ pub struct WsQuery {
 pub async fn connect(
     State(s): State<AppState>,
     Caller(a): Caller,
-    Query(q): Query<WsQuery>,
+    ApiQuery(q): ApiQuery<WsQuery>,
     upgrade: WebSocketUpgrade,
 ) -> ApiResult<Response> {
     // Subscribe before reading the replay, so nothing published in between is lost (duplicates are dropped).
     let events = s.events.subscribe();
     let principal = a.principal;
     let db = s.ctx.db.clone();
+    // Clients send nothing but control frames: small buffers keep an idle socket cheap (the defaults are
+    // 128 KiB each way).
+    let upgrade = upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(64 * 1024);
     Ok(upgrade.on_upgrade(move |socket| async move {
         let mut conn = Conn {
             socket,
@@ -74,11 +81,16 @@ struct Conn {
 
 impl Conn {
     /// Sends one message; `false` when the client is gone or too slow.
-    async fn send(&mut self, text: String) -> bool {
+    async fn send(&mut self, text: Utf8Bytes) -> bool {
         matches!(
-            tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text.into()))).await,
+            tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await,
             Ok(Ok(()))
         )
+    }
+
+    /// Sends an event this user may see (encoded once per node, shared by every socket).
+    async fn send_published(&mut self, e: &Published) -> bool {
+        !may_receive(&self.p, &e.event) || self.send(e.text.clone()).await
     }
 
     async fn send_event(&mut self, event: &LiveEvent) -> bool {
@@ -86,13 +98,14 @@ impl Conn {
             return true;
         }
         match serde_json::to_string(event) {
-            Ok(text) => self.send(text).await,
+            Ok(text) => self.send(text.into()).await,
             Err(_) => true,
         }
     }
 
     async fn resync(&mut self, reason: &str) -> bool {
-        self.send(LiveEvent::resync(reason).to_string()).await
+        self.send(LiveEvent::resync(reason).to_string().into())
+            .await
     }
 
     /// Sends what was published after `after`; the ids sent (to drop their live duplicates), or `None` when the
@@ -126,7 +139,7 @@ impl Conn {
 
     async fn live(
         &mut self,
-        mut events: tokio::sync::broadcast::Receiver<LiveEvent>,
+        mut events: tokio::sync::broadcast::Receiver<Arc<Published>>,
         replayed: HashSet<uuid::Uuid>,
     ) {
         let mut heartbeat = tokio::time::interval(HEARTBEAT);
@@ -135,11 +148,11 @@ impl Conn {
             tokio::select! {
                 received = events.recv() => match received {
                     // The fan-out was interrupted (Redis reconnected): events may be missing.
-                    Ok(e) if e.kind == domain::live::RESYNC => {
-                        if !self.resync("fan-out interrupted").await { break }
+                    Ok(e) if e.event.kind == domain::live::RESYNC => {
+                        if !self.send(e.text.clone()).await { break }
                     }
-                    Ok(e) if replayed.contains(&e.event_id) => {}
-                    Ok(e) => if !self.send_event(&e).await { break },
+                    Ok(e) if replayed.contains(&e.event.event_id) => {}
+                    Ok(e) => if !self.send_published(&e).await { break },
                     Err(RecvError::Lagged(_)) => {
                         let _ = self.resync("too slow").await;
                         break;

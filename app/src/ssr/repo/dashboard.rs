@@ -2,8 +2,8 @@
 //! tickets, open orders); the pipeline comes from the sales report's rollups.
 
 use domain::dashboard::{
-    ActivityRow, Count, LoginDay, MovementWeek, OpenOrder, RecentActivity, TaskDue, TicketStats,
-    TopAsset,
+    ActivityRow, Count, LoginDay, MovementWeek, OpenOrder, RecentActivity, RepStageDays, TaskDue,
+    TicketStats, TopAsset,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -62,6 +62,32 @@ pub async fn activity(
                 total,
             },
         )
+        .collect())
+}
+
+/// Average days per stage per owner among `owners` (all when `None`), from the pipeline history rollup.
+pub async fn time_in_stage_by_rep(
+    db: &PgPool,
+    owners: Option<&[Uuid]>,
+) -> Result<Vec<RepStageDays>, sqlx::Error> {
+    let rows: Vec<(Option<Uuid>, Option<String>, String, f64)> = sqlx::query_as(
+        "SELECT r.owner_id, u.name, r.to_stage, (sum(r.secs) / sum(r.stays) / 86400)::float8
+         FROM pipeline_history_rollup r LEFT JOIN users u ON u.id = r.owner_id
+         WHERE r.stays > 0 AND r.to_stage IN ('qualification', 'proposal', 'negotiation')
+           AND ($1::uuid[] IS NULL OR r.owner_id = ANY($1))
+         GROUP BY 1, 2, 3 HAVING sum(r.stays) > 0 ORDER BY 2 NULLS LAST, 3",
+    )
+    .bind(owners)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, name, stage, days)| RepStageDays {
+            user_id,
+            user_name: name.unwrap_or_else(|| "(unassigned)".into()),
+            stage,
+            days,
+        })
         .collect())
 }
 

@@ -142,6 +142,8 @@ pub async fn dashboard(ctx: &AppCtx, actor: &Actor, query: DashboardQuery) -> Re
         DashboardView::Manager => {
             d.pipeline =
                 Some(sales_report::sales_pipeline(ctx, actor, pipeline_query(None)).await?);
+            let reps = owners(&visible(db, p, Resource::Opportunities).await?);
+            d.time_in_stage_by_rep = Some(repo::time_in_stage_by_rep(db, reps.as_deref()).await?);
             let (authors, team) = activity_scope(ctx, p, &f).await?;
             d.activity = Some(repo::activity(db, days, authors.as_deref(), team.as_deref()).await?);
             if p.can(Resource::Tickets, Action::Read) {

@@ -4,6 +4,7 @@
 use super::records::{Change, audit};
 use super::{check_version, require};
 use crate::ssr::repo::inventory::{self as inventory, NewMovement};
+use crate::ssr::repo::outbox;
 use crate::ssr::repo::purchasing::{self as repo, NewPo, PoListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::asset::{MovementKind, Tracking, reorder_need};
@@ -348,6 +349,22 @@ pub async fn receive(
         id: id.0,
     };
     audit(&mut tx, actor, change, Some(&current), Some(&updated)).await?;
+    // For live clients (inventory dashboards: open orders, stock received).
+    outbox::insert(
+        &mut tx,
+        outbox::NewEvent {
+            r#type: domain::live::PURCHASE_ORDER_RECEIVED,
+            entity: "purchase_order",
+            entity_id: id.0,
+            data: serde_json::json!({
+                "number": updated.number,
+                "status": updated.status,
+                "vendor_id": updated.vendor_id,
+            }),
+            actor_id: Some(actor.principal.user_id.0),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(updated)
 }
