@@ -362,3 +362,54 @@ async fn the_audit_log_prints_as_pdf_for_auditors_only(db: PgPool) {
     let (status, _) = app.get("/api/v1/audit-logs?format=pdf", &rep).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_sales_pipeline_report_exports_every_section_as_csv(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let rep = app.user(Role::Sales, None).await;
+    let c = app.customer(&rep, json!({"name": "Csv Pipeline"})).await;
+    let (status, _) = app
+        .post("/api/v1/opportunities", &rep, json!({"name": "Csv deal", "customer_id": c["id"], "amount": "1234.50", "stage": "proposal", "probability": 40, "expected_close_date": "2027-03-15"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let res = app
+        .send(
+            Method::GET,
+            "/api/v1/reports/sales-pipeline?format=csv",
+            Some(&rep.token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("sales-pipeline.csv")
+    );
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "section,key,count,amount,weighted_amount,won,lost,rate,days"
+    );
+    assert!(
+        lines.contains(&"stage,proposal,1,1234.50,493.80,,,,"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"forecast,2027-03,1,1234.50,493.80,,,,"),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("totals,USD,1,1234.50,493.80,")),
+        "{csv}"
+    );
+    let (status, problem) = app
+        .get("/api/v1/reports/sales-pipeline?format=xml", &rep)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&problem), ["format"]);
+}

@@ -154,6 +154,9 @@ pub struct PipelineQuery {
     pub from: Option<String>,
     /// Expected close on or before this date.
     pub to: Option<String>,
+    /// `csv` for a CSV file of every section (REST only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -216,6 +219,7 @@ mod tests {
             owner_id: Some("x".into()),
             from: Some("2026-13-01".into()),
             to: Some("2026-12-31".into()),
+            format: None,
         }
         .parse()
         .unwrap_err();

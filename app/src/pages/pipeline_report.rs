@@ -38,6 +38,7 @@ fn ReportView() -> impl IntoView {
             owner_id: some(owner.get()),
             from: some(from.get()),
             to: some(to.get()),
+            format: None,
         };
         async move {
             let result = sales_pipeline_report(query).await;
@@ -48,6 +49,18 @@ fn ReportView() -> impl IntoView {
         }
     });
     let retry = Callback::new(move |()| report.refetch());
+    // The same filters as a CSV file (the REST API; the session cookie authenticates it).
+    let csv_href = move || {
+        format!(
+            "/api/v1/reports/sales-pipeline{}",
+            crate::components::format::query_string(&[
+                ("format", Some("csv".to_owned())),
+                ("owner_id", some(owner.get())),
+                ("from", some(from.get())),
+                ("to", some(to.get())),
+            ])
+        )
+    };
     view! {
         <section class="page">
             <header class="page-header">
@@ -55,6 +68,7 @@ fn ReportView() -> impl IntoView {
                     <h1>"Sales pipeline"</h1>
                     <p class="page-sub">"Amounts in the base currency; weighted = amount × probability."</p>
                 </div>
+                <a class="btn btn-secondary" href=csv_href rel="external" download="sales-pipeline.csv">"Download CSV"</a>
             </header>
             <div class="filters" role="search">
                 <SelectField label="Owner" value=owner options=users.options("Everyone") />

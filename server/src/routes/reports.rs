@@ -9,15 +9,147 @@ use domain::{Page, Problem};
 
 /// Counts and amounts per stage in the base currency (rates from `exchange_rates`; currencies without a rate
 /// are listed in `unconverted_currencies` and left out), weighted = amount × probability / 100, plus the
-/// monthly forecast, win rates and days in stage. Only opportunities the caller may see.
+/// monthly forecast, win rates and days in stage. Only opportunities the caller may see. `?format=csv` exports
+/// every section as rows of `section,key,count,amount,weighted_amount,won,lost,rate,days`.
 #[utoipa::path(get, path = "/api/v1/reports/sales-pipeline", tag = "reports", params(PipelineQuery),
     responses((status = 200, body = PipelineReport), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn sales_pipeline(
     State(s): State<AppState>,
     Caller(a): Caller,
     ApiQuery(q): ApiQuery<PipelineQuery>,
-) -> ApiResult<Json<PipelineReport>> {
-    Ok(Json(sales_report::sales_pipeline(&s.ctx, &a, q).await?))
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let csv = match q.format.as_deref() {
+        None | Some("" | "json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(Problem::invalid_field(
+                "format",
+                format!("\"{other}\" is not a format; use json or csv"),
+            )
+            .into());
+        }
+    };
+    let r = sales_report::sales_pipeline(&s.ctx, &a, q).await?;
+    if !csv {
+        return Ok(Json(r).into_response());
+    }
+    let row = |section: &str, key: String, cells: [String; 7]| {
+        let mut v = vec![section.to_owned(), key];
+        v.extend(cells);
+        v
+    };
+    let blank = String::new;
+    let rate = |x: Option<f64>| x.map(|x| format!("{x:.4}")).unwrap_or_default();
+    let mut rows = Vec::new();
+    for st in &r.stages {
+        rows.push(row(
+            "stage",
+            st.stage.to_string(),
+            [
+                st.count.to_string(),
+                st.amount.to_string(),
+                st.weighted_amount.to_string(),
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+            ],
+        ));
+    }
+    let t = &r.totals;
+    rows.push(row(
+        "totals",
+        r.base_currency.clone(),
+        [
+            t.open_count.to_string(),
+            t.open_amount.to_string(),
+            t.weighted_amount.to_string(),
+            t.won_amount.to_string(),
+            t.lost_amount.to_string(),
+            blank(),
+            blank(),
+        ],
+    ));
+    for m in &r.forecast {
+        rows.push(row(
+            "forecast",
+            m.month.clone(),
+            [
+                m.count.to_string(),
+                m.amount.to_string(),
+                m.weighted_amount.to_string(),
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+            ],
+        ));
+    }
+    for w in &r.win_rate_by_stage {
+        rows.push(row(
+            "win_rate_by_stage",
+            w.stage.to_string(),
+            [
+                w.entered.to_string(),
+                blank(),
+                blank(),
+                w.won.to_string(),
+                blank(),
+                rate(w.rate),
+                blank(),
+            ],
+        ));
+    }
+    for w in &r.win_rate_by_owner {
+        let who = w
+            .owner_name
+            .clone()
+            .unwrap_or_else(|| "(unassigned)".into());
+        rows.push(row(
+            "win_rate_by_owner",
+            who,
+            [
+                blank(),
+                blank(),
+                blank(),
+                w.won.to_string(),
+                w.lost.to_string(),
+                rate(w.rate),
+                blank(),
+            ],
+        ));
+    }
+    for d in &r.avg_days_in_stage {
+        rows.push(row(
+            "days_in_stage",
+            d.stage.to_string(),
+            [
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+                format!("{:.2}", d.days),
+            ],
+        ));
+    }
+    csv_file(
+        "sales-pipeline.csv",
+        &[
+            "section",
+            "key",
+            "count",
+            "amount",
+            "weighted_amount",
+            "won",
+            "lost",
+            "rate",
+            "days",
+        ],
+        rows.into_iter(),
+    )
 }
 
 /// Stock per asset with allocated and on-order quantities; the asset list's filters (`category` includes
