@@ -263,7 +263,7 @@ impl World {
                 sql: "o.expected_close_date <= '2026-02-28'".into(),
             },
             Case {
-                label: "admin, days inside months (the live fallback)",
+                label: "admin, days inside months (day rollups)",
                 user: 0,
                 query: "from=2026-01-10&to=2026-03-15".into(),
                 sql: "o.expected_close_date BETWEEN '2026-01-10' AND '2026-03-15'".into(),

@@ -9,17 +9,13 @@
 //! tables (numeric sums are exact; the averages divide the same sums). The caller's visible owners and the
 //! owner filter read the rollups' unique index (owner first); the whole company sums a few hundred rows.
 //!
-//! The rollups are per month, so a `from` that is not the first of a month or a `to` that is not the last day
-//! of one falls back to the live tables (`opportunities_close_idx`, slow for a wide range at 500k
-//! opportunities: 120–680 ms per section for the whole company; one report at a time, see the service).
-//! Per-day rollups would serve any range but hold ~30× the rows. The report page's date pickers allow any day:
-//! the next step is to answer such a range from the rollups for its whole months plus the live rows of its
-//! two partial edge months (`opportunities_close_idx`).
+//! The rollups key on the expected close day (migration `20261202000003`; the column is still called
+//! `close_month`), so any `from`/`to` range is answered from them; the forecast groups the days by month.
 //!
 //! Measured (EXPLAIN ANALYZE, 2 cores, 500k opportunities, 900k history rows): see docs/benchmarks.md, CRM core.
 
 use super::customers::Visible;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::UserId;
 use domain::opportunity::Stage;
 use domain::opportunity::report::{
@@ -36,44 +32,9 @@ pub struct ReportScope {
     pub to: Option<NaiveDate>,
 }
 
-/// Where a section reads: the rollups (with the close-date range as first days of months, inclusive), or the
-/// live tables when the range does not fall on month boundaries.
-#[derive(Clone, Copy)]
-enum Source {
-    Rollup {
-        from_month: Option<NaiveDate>,
-        to_month: Option<NaiveDate>,
-    },
-    Live,
-}
-
 impl ReportScope {
-    fn source(&self) -> Source {
-        let from_month = match self.from {
-            Some(d) if d.day() != 1 => return Source::Live,
-            d => d,
-        };
-        let to_month = match self.to {
-            None => None,
-            // The last day of its month: the next day is a first.
-            Some(d) => match d.succ_opt() {
-                Some(next) if next.day() == 1 => d.with_day(1),
-                _ => return Source::Live,
-            },
-        };
-        Source::Rollup {
-            from_month,
-            to_month,
-        }
-    }
-
-    /// Whether the report aggregates the live tables (slow at scale: the service runs one such report at a time).
-    pub fn reads_live_tables(&self) -> bool {
-        matches!(self.source(), Source::Live)
-    }
-
-    /// The `AND …` conditions on `o` (opportunities, or a rollup: both have `owner_id`).
-    fn push(&self, qb: &mut QueryBuilder<'_, Postgres>, source: Source) {
+    /// The `AND …` conditions on `o` (a rollup row).
+    fn push(&self, qb: &mut QueryBuilder<'_, Postgres>) {
         if let Visible::OwnedBy(ids) = &self.visible {
             qb.push(" AND o.owner_id = ANY(")
                 .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
@@ -82,24 +43,17 @@ impl ReportScope {
         if let Some(o) = self.owner_id {
             qb.push(" AND o.owner_id = ").push_bind(o.0);
         }
-        let (from, to, column) = match source {
-            Source::Rollup {
-                from_month,
-                to_month,
-            } => (from_month, to_month, "o.close_month"),
-            Source::Live => (self.from, self.to, "o.expected_close_date"),
-        };
-        if let Some(d) = from {
-            qb.push(format!(" AND {column} >= ")).push_bind(d);
+        if let Some(d) = self.from {
+            qb.push(" AND o.close_month >= ").push_bind(d);
         }
-        if let Some(d) = to {
-            qb.push(format!(" AND {column} <= ")).push_bind(d);
+        if let Some(d) = self.to {
+            qb.push(" AND o.close_month <= ").push_bind(d);
         }
     }
 
-    fn query<'a>(&self, source: Source, head: &str, tail: &str) -> QueryBuilder<'a, Postgres> {
+    fn query<'a>(&self, head: &str, tail: &str) -> QueryBuilder<'a, Postgres> {
         let mut qb = QueryBuilder::new(head);
-        self.push(&mut qb, source);
+        self.push(&mut qb);
         qb.push(tail);
         qb
     }
@@ -117,31 +71,20 @@ enum Key {
 /// live rows), then each currency's sums are converted once (exact: numeric is distributive). Currencies
 /// without a rate count for nothing and are listed per key (the last column), so the report needs no extra
 /// scan to name them.
-fn converted(key: Key, source: Source) -> (String, String) {
+fn converted(key: Key) -> (String, String) {
     const OPEN: &str = " AND o.stage IN ('qualification', 'proposal', 'negotiation')";
-    let (k, filter) = match (key, source) {
-        (Key::Stage, _) => ("o.stage", String::new()),
-        (Key::OpenCloseMonth, Source::Rollup { .. }) => (
+    let (k, filter) = match key {
+        Key::Stage => ("o.stage", String::new()),
+        Key::OpenCloseMonth => (
             "to_char(o.close_month, 'YYYY-MM')",
             format!("{OPEN} AND o.close_month IS NOT NULL"),
         ),
-        (Key::OpenCloseMonth, Source::Live) => (
-            "to_char(o.expected_close_date, 'YYYY-MM')",
-            format!("{OPEN} AND o.expected_close_date IS NOT NULL"),
-        ),
     };
-    let inner = match source {
-        // n = 0: a key emptied by updates or deletes (kept, not deleted, by the triggers).
-        Source::Rollup { .. } => format!(
-            "SELECT {k} AS k, o.currency, sum(o.n) AS n, sum(o.amount) AS amount, sum(o.weighted) AS weighted
-             FROM pipeline_stage_rollup o WHERE o.n > 0{filter}"
-        ),
-        Source::Live => format!(
-            "SELECT {k} AS k, o.currency, count(*) AS n, sum(o.amount) AS amount,
-                    sum(o.amount * o.probability) AS weighted
-             FROM opportunities o WHERE true{filter}"
-        ),
-    };
+    // n = 0: a key emptied by updates or deletes (kept, not deleted, by the triggers).
+    let inner = format!(
+        "SELECT {k} AS k, o.currency, sum(o.n) AS n, sum(o.amount) AS amount, sum(o.weighted) AS weighted
+         FROM pipeline_stage_rollup o WHERE o.n > 0{filter}"
+    );
     (
         format!(
             "SELECT t.k, coalesce(sum(t.n) FILTER (WHERE r.rate IS NOT NULL), 0)::bigint,
@@ -171,13 +114,8 @@ pub async fn stage_totals(
     db: &PgPool,
     s: &ReportScope,
 ) -> Result<(Vec<StageTotal>, Vec<String>), sqlx::Error> {
-    let source = s.source();
-    let (head, tail) = converted(Key::Stage, source);
-    let rows: Vec<ConvertedRow> = s
-        .query(source, &head, &tail)
-        .build_query_as()
-        .fetch_all(db)
-        .await?;
+    let (head, tail) = converted(Key::Stage);
+    let rows: Vec<ConvertedRow> = s.query(&head, &tail).build_query_as().fetch_all(db).await?;
     let mut unconverted: Vec<String> = rows.iter().flat_map(|r| r.4.clone()).collect();
     unconverted.sort();
     unconverted.dedup();
@@ -195,13 +133,8 @@ pub async fn stage_totals(
 
 /// Open opportunities by expected close month.
 pub async fn forecast(db: &PgPool, s: &ReportScope) -> Result<Vec<ForecastMonth>, sqlx::Error> {
-    let source = s.source();
-    let (head, tail) = converted(Key::OpenCloseMonth, source);
-    let rows: Vec<ConvertedRow> = s
-        .query(source, &head, &tail)
-        .build_query_as()
-        .fetch_all(db)
-        .await?;
+    let (head, tail) = converted(Key::OpenCloseMonth);
+    let rows: Vec<ConvertedRow> = s.query(&head, &tail).build_query_as().fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .filter(|r| r.1 > 0)
@@ -219,23 +152,13 @@ pub async fn win_rate_by_stage(
     db: &PgPool,
     s: &ReportScope,
 ) -> Result<Vec<StageWinRate>, sqlx::Error> {
-    let source = s.source();
-    let (head, tail) = match source {
-        Source::Rollup { .. } => (
+    let rows: Vec<(String, i64, i64)> = s
+        .query(
             "SELECT o.to_stage, sum(o.entered)::bigint,
                     coalesce(sum(o.entered) FILTER (WHERE o.outcome = 'won'), 0)::bigint
              FROM pipeline_history_rollup o WHERE o.outcome IN ('won', 'lost')",
             " GROUP BY o.to_stage HAVING sum(o.entered) > 0",
-        ),
-        Source::Live => (
-            "SELECT h.to_stage, count(DISTINCT o.id), count(DISTINCT o.id) FILTER (WHERE o.stage = 'won')
-             FROM opportunities o JOIN opportunity_stage_history h ON h.opportunity_id = o.id
-             WHERE o.stage IN ('won', 'lost')",
-            " GROUP BY h.to_stage",
-        ),
-    };
-    let rows: Vec<(String, i64, i64)> = s
-        .query(source, head, tail)
+        )
         .build_query_as()
         .fetch_all(db)
         .await?;
@@ -256,25 +179,14 @@ pub async fn win_rate_by_owner(
     db: &PgPool,
     s: &ReportScope,
 ) -> Result<Vec<OwnerWinRate>, sqlx::Error> {
-    let source = s.source();
-    let (head, tail) = match source {
-        Source::Rollup { .. } => (
+    let rows: Vec<(Option<Uuid>, Option<String>, i64, i64)> = s
+        .query(
             "SELECT o.owner_id, u.name, coalesce(sum(o.n) FILTER (WHERE o.stage = 'won'), 0)::bigint,
                     coalesce(sum(o.n) FILTER (WHERE o.stage = 'lost'), 0)::bigint
              FROM pipeline_stage_rollup o LEFT JOIN users u ON u.id = o.owner_id
              WHERE o.stage IN ('won', 'lost') AND o.n > 0",
             " GROUP BY o.owner_id, u.name ORDER BY u.name NULLS LAST, o.owner_id",
-        ),
-        Source::Live => (
-            "SELECT o.owner_id, u.name, count(*) FILTER (WHERE o.stage = 'won'),
-                    count(*) FILTER (WHERE o.stage = 'lost')
-             FROM opportunities o LEFT JOIN users u ON u.id = o.owner_id
-             WHERE o.stage IN ('won', 'lost')",
-            " GROUP BY o.owner_id, u.name ORDER BY u.name NULLS LAST, o.owner_id",
-        ),
-    };
-    let rows: Vec<(Option<Uuid>, Option<String>, i64, i64)> = s
-        .query(source, head, tail)
+        )
         .build_query_as()
         .fetch_all(db)
         .await?;
@@ -297,22 +209,12 @@ pub async fn avg_days_in_stage(
     db: &PgPool,
     s: &ReportScope,
 ) -> Result<Vec<StageDuration>, sqlx::Error> {
-    let source = s.source();
-    let (head, tail) = match source {
-        Source::Rollup { .. } => (
+    let rows: Vec<(String, f64)> = s
+        .query(
             "SELECT o.to_stage, (sum(o.secs) / sum(o.stays) / 86400)::float8
              FROM pipeline_history_rollup o WHERE o.stays > 0",
             " GROUP BY o.to_stage",
-        ),
-        Source::Live => (
-            "SELECT h.to_stage, (avg(extract(epoch FROM h.left_at - h.changed_at)) / 86400)::float8
-             FROM opportunities o JOIN opportunity_stage_history h ON h.opportunity_id = o.id
-             WHERE h.left_at IS NOT NULL",
-            " GROUP BY h.to_stage",
-        ),
-    };
-    let rows: Vec<(String, f64)> = s
-        .query(source, head, tail)
+        )
         .build_query_as()
         .fetch_all(db)
         .await?;

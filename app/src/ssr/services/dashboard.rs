@@ -56,22 +56,8 @@ pub async fn activity_report(
     })
 }
 
-/// The whole months around a window: deals are counted by expected close month, which the pipeline rollups
-/// answer in milliseconds (a window of arbitrary days would aggregate the live tables).
-fn whole_months(f: &DashboardFilter) -> (chrono::NaiveDate, chrono::NaiveDate) {
-    use chrono::Datelike;
-    let first = f.from.with_day(1).unwrap_or(f.from);
-    let next = if f.to.month() == 12 {
-        chrono::NaiveDate::from_ymd_opt(f.to.year() + 1, 1, 1)
-    } else {
-        chrono::NaiveDate::from_ymd_opt(f.to.year(), f.to.month() + 1, 1)
-    };
-    let last = next.and_then(|n| n.pred_opt()).unwrap_or(f.to);
-    (first, last)
-}
-
-/// `reports/performance`: per rep, deals won and lost (expected close in the months of the window) and
-/// interactions logged in the window.
+/// `reports/performance`: per rep, deals won and lost (expected close in the window) and interactions logged
+/// in it — both from rollups.
 pub async fn performance_report(
     ctx: &AppCtx,
     actor: &Actor,
@@ -81,10 +67,9 @@ pub async fn performance_report(
     require(p, Resource::Reports, Action::Read)?;
     let f = query.parse(chrono::Utc::now().date_naive())?;
     let (authors, team) = activity_scope(ctx, p, &f).await?;
-    let (first, last) = whole_months(&f);
     let pipeline = PipelineQuery {
-        from: Some(first.to_string()),
-        to: Some(last.to_string()),
+        from: Some(f.from.to_string()),
+        to: Some(f.to.to_string()),
         ..Default::default()
     };
     let (report, activity) =

@@ -6,14 +6,7 @@ use crate::ssr::{Actor, AppCtx, Result};
 use domain::opportunity::report::{PipelineQuery, PipelineReport, complete_stages};
 use domain::{Action, Resource};
 
-/// Reports over the live tables computed at the same time on this node (a close-date range that is not whole
-/// months: the rollups cannot answer it, and the report aggregates ~0.5–0.9 s at 500k opportunities). One report
-/// runs its five sections on five pool connections; more such at once would take the whole pool and answer
-/// every other request 503. Waiting callers queue (bounded by the request timeout). Reports read from the
-/// rollups (milliseconds) do not wait.
-static RUNNING_LIVE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
-
-/// Each section is one aggregate query (over the rollups when the filters allow); they run concurrently on the
+/// Each section is one aggregate query over the rollups (any close-date range); they run concurrently on the
 /// pool.
 pub async fn sales_pipeline(
     ctx: &AppCtx,
@@ -29,16 +22,6 @@ pub async fn sales_pipeline(
         owner_id: f.owner_id,
         from: f.from,
         to: f.to,
-    };
-    let _permit = if scope.reads_live_tables() {
-        Some(
-            RUNNING_LIVE
-                .acquire()
-                .await
-                .map_err(|_| crate::ssr::ServiceError::internal("report limiter closed"))?,
-        )
-    } else {
-        None
     };
     let db = &ctx.db;
     let ((found, unconverted_currencies), forecast, win_rate_by_stage, win_rate_by_owner, avg_days) =
