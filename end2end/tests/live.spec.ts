@@ -54,6 +54,12 @@ test('the manager dashboard shows charts with tables and updates live when stock
   const manager = await openManagerDashboard(page);
   await expect(page.getByRole('img', { name: /Funnel of open opportunity amounts/ })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Tickets', exact: true })).toContainText('SLA breached');
+  // The activity export covers the dashboard's window.
+  const exportLink = page.getByRole('link', { name: 'Export activity (CSV)' });
+  await expect(exportLink).toHaveAttribute('href', /^\/api\/v1\/reports\/activity\?format=csv&from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+  const csv = await page.request.get((await exportLink.getAttribute('href')) ?? '');
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toMatch(/^week,user_id,user_name,calls,emails,meetings,notes,total\n/);
   const before = await unread(page);
   const sku = `LIVE-${uid().toUpperCase()}`;
   await allocateBelowReorder(request, sku, manager.id);

@@ -157,6 +157,19 @@ fn DashboardBody() -> impl IntoView {
     }
 }
 
+/// The CSV export of a report over the dashboard's window (the REST API; the session cookie authenticates it).
+fn export_href(dash: RwSignal<Dashboard>, report: &str) -> String {
+    let (from, to) = dash.with(|d| (d.from, d.to));
+    format!(
+        "/api/v1/reports/{report}{}",
+        crate::components::format::query_string(&[
+            ("format", Some("csv".to_owned())),
+            ("from", from.map(|d| d.to_string())),
+            ("to", to.map(|d| d.to_string())),
+        ])
+    )
+}
+
 /// A card with a heading (its id labels the section).
 #[component]
 fn Card(
@@ -342,7 +355,7 @@ fn RepWidgets(dash: RwSignal<Dashboard>) -> impl IntoView {
         </Card>
         <Card title="Win rate per rep">
             <Chart data=win label="Bar chart of win rate, won and lost deals per rep" />
-            <p class="muted"><a href="/api/v1/reports/performance?format=csv" rel="external" download="performance.csv">"Export performance per rep (CSV)"</a></p>
+            <p class="muted"><a href=move || export_href(dash, "performance") rel="external" download="performance.csv">"Export performance per rep (CSV)"</a></p>
         </Card>
         <Card title="Time in stage">
             <Chart data=days label="Bar chart of the average days opportunities spend in each stage" />
@@ -412,7 +425,7 @@ fn ActivityWidget(dash: RwSignal<Dashboard>) -> impl IntoView {
     view! {
         <Card title="Activities per week" wide=true>
             <Chart data=chart label="Stacked bar chart of logged calls, e-mails, meetings and notes per week" />
-            <p class="muted"><a href="/api/v1/reports/activity?format=csv" rel="external" download="activity.csv">"Export activity (CSV)"</a></p>
+            <p class="muted"><a href=move || export_href(dash, "activity") rel="external" download="activity.csv">"Export activity (CSV)"</a></p>
         </Card>
     }
 }
