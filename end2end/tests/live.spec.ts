@@ -99,3 +99,32 @@ test('the dashboard refuses a view the role may not open and names a bad filter'
   expect(bad.status()).toBe(422);
   expect((await bad.json()).errors[0].field).toBe('from');
 });
+
+test('a dropped socket shows "Reconnecting", comes back and loses no notification', async ({ page, request }) => {
+  // Every socket of this page goes through the route, which forwards to the real server until the test drops it.
+  let current: { close: () => Promise<void> } | undefined;
+  let connections = 0;
+  await page.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
+    connections += 1;
+    ws.connectToServer();
+    current = ws;
+  });
+  const manager = await openManagerDashboard(page);
+  const status = page.getByRole('status').filter({ hasText: /Live|Reconnecting|Offline|Connecting/ });
+  await expect(status).toHaveText(/Live/);
+  const before = await unread(page);
+
+  // A first event gives the page a position in the stream.
+  await allocateBelowReorder(request, `DROP-A-${uid().toUpperCase()}`, manager.id);
+  await expect(page.getByRole('button', { name: `Notifications, ${before + 1} unread` })).toBeVisible();
+
+  // The connection drops: the header says so, and an allocation happens while it is down.
+  await current?.close();
+  await expect(status).toHaveText(/Reconnecting/);
+  await allocateBelowReorder(request, `DROP-B-${uid().toUpperCase()}`, manager.id);
+
+  // It reconnects by itself (replaying from its last event) and the bell counts the missed notification.
+  await expect(status).toHaveText(/Live/, { timeout: 15_000 });
+  expect(connections).toBeGreaterThanOrEqual(2);
+  await expect(page.getByRole('button', { name: `Notifications, ${before + 2} unread` })).toBeVisible();
+});
