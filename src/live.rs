@@ -3,6 +3,7 @@
 //! Record-level facts (the owner and the owner's team) travel in the event's `data`, written with the change.
 
 use crate::UserId;
+use crate::opportunity::Stage;
 use crate::permissions::{Action, Principal, Resource};
 use crate::ticket::sees_internal_notes;
 use serde_json::Value;
@@ -23,6 +24,17 @@ pub const PURCHASE_ORDER_RECEIVED: &str = "purchase_order.received";
 pub const NOTIFICATION: &str = "notification";
 /// Sent by the server, never stored: "you may have missed events, fetch again" (after a gap too big to replay).
 pub const RESYNC: &str = "resync";
+
+/// The events an opportunity's update emits: a stage change (and, on entering won or lost, that outcome too),
+/// or a plain update.
+pub fn opportunity_events(from: Stage, to: Stage) -> Vec<&'static str> {
+    match to {
+        _ if from == to => vec![OPPORTUNITY_UPDATED],
+        Stage::Won => vec![OPPORTUNITY_STAGE_CHANGED, OPPORTUNITY_WON],
+        Stage::Lost => vec![OPPORTUNITY_STAGE_CHANGED, OPPORTUNITY_LOST],
+        _ => vec![OPPORTUNITY_STAGE_CHANGED],
+    }
+}
 
 /// The `data` keys that carry record-level visibility.
 pub const OWNER_ID: &str = "owner_id";
@@ -73,6 +85,31 @@ mod tests {
             role,
             team: team.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn an_opportunity_update_names_its_stage_change_and_outcome() {
+        use Stage::*;
+        assert_eq!(
+            opportunity_events(Proposal, Proposal),
+            [OPPORTUNITY_UPDATED]
+        );
+        assert_eq!(
+            opportunity_events(Qualification, Proposal),
+            [OPPORTUNITY_STAGE_CHANGED]
+        );
+        assert_eq!(
+            opportunity_events(Negotiation, Won),
+            [OPPORTUNITY_STAGE_CHANGED, OPPORTUNITY_WON]
+        );
+        assert_eq!(
+            opportunity_events(Proposal, Lost),
+            [OPPORTUNITY_STAGE_CHANGED, OPPORTUNITY_LOST]
+        );
+        assert_eq!(
+            opportunity_events(Won, Negotiation),
+            [OPPORTUNITY_STAGE_CHANGED]
+        );
     }
 
     #[test]

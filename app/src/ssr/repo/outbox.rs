@@ -96,19 +96,6 @@ pub async fn team_managers(
     .await
 }
 
-/// The team of a record's owner (written into events for record-level visibility).
-pub async fn team_of(
-    conn: &mut PgConnection,
-    user: Option<Uuid>,
-) -> Result<Option<String>, sqlx::Error> {
-    let Some(user) = user else { return Ok(None) };
-    Ok(sqlx::query_scalar("SELECT team FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_optional(conn)
-        .await?
-        .flatten())
-}
-
 /// What a client that last saw event `after` missed: up to `limit` events published after it, in publishing
 /// order. `None` when `after` is not (or no longer) known — the client must resync.
 pub async fn replay(

@@ -6,7 +6,9 @@ use super::records::{
     self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
 use super::{require, visible};
-use crate::ssr::repo::opportunities::{self as repo, After, ListParams, NewStageChange};
+use crate::ssr::repo::opportunities::{
+    self as repo, After, ListParams, NewStageChange, OpportunityRecord,
+};
 use crate::ssr::repo::outbox::{self, NewEvent};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::services::customers::ensure_visible;
@@ -213,18 +215,18 @@ pub async fn insert_one(
     check_links(conn, p, &input, field_prefix).await?;
     let id = OpportunityId::new();
     repo::insert(conn, id, &input).await?;
-    let created = visible_or_internal(conn, id).await?;
-    enter_stage(conn, actor, &created, None).await?;
-    audit_create(conn, actor, &created).await?;
+    let created = reload(conn, id).await?;
+    enter_stage(conn, actor, &created.opportunity, None).await?;
+    audit_create(conn, actor, &created.opportunity).await?;
     emit(conn, actor, live::OPPORTUNITY_CREATED, &created, None).await?;
-    Ok(created)
+    Ok(created.opportunity)
 }
 
-async fn visible_or_internal(conn: &mut PgConnection, id: OpportunityId) -> Result<Opportunity> {
-    Ok(repo::by_id(conn, id, false)
+/// The record just written (with its owner's team, for the live event).
+async fn reload(conn: &mut PgConnection, id: OpportunityId) -> Result<OpportunityRecord> {
+    repo::by_id(conn, id, false)
         .await?
-        .ok_or_else(|| ServiceError::internal("written opportunity vanished"))?
-        .opportunity)
+        .ok_or_else(|| ServiceError::internal("written opportunity vanished"))
 }
 
 /// Writes a live event about the opportunity on the caller's transaction; its `data` carries the owner and the
@@ -233,11 +235,11 @@ async fn emit(
     conn: &mut PgConnection,
     actor: &Actor,
     kind: &str,
-    o: &Opportunity,
+    rec: &OpportunityRecord,
     from: Option<Stage>,
 ) -> Result<()> {
+    let o = &rec.opportunity;
     let owner = o.owner_id.map(|u| u.0);
-    let team = outbox::team_of(conn, owner).await?;
     let data = serde_json::json!({
         "name": o.name,
         "customer_id": o.customer_id,
@@ -250,7 +252,7 @@ async fn emit(
         "expected_close_date": o.expected_close_date,
         "owner_name": o.owner_name,
         live::OWNER_ID: owner,
-        live::OWNER_TEAM: team,
+        live::OWNER_TEAM: rec.owner_team,
     });
     outbox::insert(
         conn,
@@ -353,45 +355,17 @@ async fn update_in(
         check_links(conn, p, &merged, "").await?;
     }
     repo::update(conn, id, &merged).await?;
-    let updated = visible_or_internal(conn, id).await?;
-    audit_update(conn, actor, &current, &updated).await?;
+    let rec = reload(conn, id).await?;
+    let updated = &rec.opportunity;
+    audit_update(conn, actor, &current, updated).await?;
     if updated.stage != current.stage {
-        enter_stage(conn, actor, &updated, Some(current.stage)).await?;
-        emit(
-            conn,
-            actor,
-            live::OPPORTUNITY_STAGE_CHANGED,
-            &updated,
-            Some(current.stage),
-        )
-        .await?;
-        match updated.stage {
-            Stage::Won => {
-                emit(
-                    conn,
-                    actor,
-                    live::OPPORTUNITY_WON,
-                    &updated,
-                    Some(current.stage),
-                )
-                .await?
-            }
-            Stage::Lost => {
-                emit(
-                    conn,
-                    actor,
-                    live::OPPORTUNITY_LOST,
-                    &updated,
-                    Some(current.stage),
-                )
-                .await?
-            }
-            _ => {}
-        }
-    } else {
-        emit(conn, actor, live::OPPORTUNITY_UPDATED, &updated, None).await?;
+        enter_stage(conn, actor, updated, Some(current.stage)).await?;
     }
-    Ok(updated)
+    for kind in live::opportunity_events(current.stage, updated.stage) {
+        let from = (updated.stage != current.stage).then_some(current.stage);
+        emit(conn, actor, kind, &rec, from).await?;
+    }
+    Ok(rec.opportunity)
 }
 
 pub async fn delete(
