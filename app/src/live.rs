@@ -67,11 +67,6 @@ impl LiveMsg {
     pub fn is_resync(&self) -> bool {
         self.kind == domain::live::RESYNC
     }
-
-    /// A text field of `data`.
-    pub fn text(&self, key: &str) -> Option<&str> {
-        self.data.get(key).and_then(|v| v.as_str())
-    }
 }
 
 type Handler = Rc<dyn Fn(&LiveMsg)>;
