@@ -165,7 +165,6 @@ pub async fn stock_levels(
     if q.format.as_deref() != Some("csv") {
         return Ok(Json(assets::stock_levels(&s.ctx, &a, q).await?).into_response());
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "asset_id",
         "sku",
@@ -180,17 +179,16 @@ pub async fn stock_levels(
         "reorder_point",
         "below_reorder_point",
     ];
-    let csv_failed = |_| Problem::internal();
-    w.write_record(header).map_err(csv_failed)?;
     let mut query = domain::asset::AssetQuery {
         format: None,
         limit: Some("500".into()),
         ..q
     };
+    let mut rows = Vec::new();
     loop {
         let page = assets::stock_levels(&s.ctx, &a, query.clone()).await?;
-        for r in &page.data {
-            w.write_record([
+        rows.extend(page.data.iter().map(|r| {
+            vec![
                 r.asset_id.to_string(),
                 r.sku.clone(),
                 r.name.clone(),
@@ -203,26 +201,14 @@ pub async fn stock_levels(
                 r.on_order_quantity.to_string(),
                 r.reorder_point.to_string(),
                 r.below_reorder_point.to_string(),
-            ])
-            .map_err(csv_failed)?;
-        }
+            ]
+        }));
         match page.next_cursor {
             Some(c) => query.cursor = Some(c),
             None => break,
         }
     }
-    let body = w.into_inner().map_err(|_| Problem::internal())?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"stock-levels.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    csv_file("stock-levels.csv", &header, rows.into_iter())
 }
 
 /// Book value (at `as_of`, default today) and cost of the stock by top-level category.
