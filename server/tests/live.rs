@@ -466,3 +466,32 @@ async fn with_redis_a_socket_on_another_node_sees_the_change(db: PgPool) {
         assert_eq!(types(&got), ["asset.allocated"], "{got:?}");
     }
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_client_too_far_behind_is_told_to_resync_instead_of_replayed(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let inv = app.user(Role::Inventory, None).await;
+    // 1,002 published events: more than one replay may send after the first of them.
+    let first: i64 = sqlx::query_scalar(
+        "WITH ins AS (
+             INSERT INTO outbox (event_id, type, entity, entity_id, data, handled_at)
+             SELECT gen_random_uuid(), 'asset.allocated', 'asset', gen_random_uuid(), '{}', now()
+             FROM generate_series(1, 1002)
+             RETURNING id)
+         SELECT min(id) FROM ins",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("events");
+    let mut socket = connect_after(&app, &inv.token, &json!(first)).await;
+    let msg = next_event(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("a message");
+    assert_eq!(msg["type"], "resync", "{msg}");
+    assert_eq!(msg["reason"], "too far behind");
+    // Two events behind is replayed as usual.
+    let mut socket = connect_after(&app, &inv.token, &json!(first + 999)).await;
+    let got = drain(&mut socket, Duration::from_millis(500)).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().all(|e| e["type"] == "asset.allocated"));
+}
