@@ -19,7 +19,13 @@ M="${2:-0}"
 K="${3:-0}"
 PORT="${BENCH_PORT:-3998}"
 DURATION="${BENCH_DURATION:-10s}"
-BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
+# The database server: a cluster with production settings (scripts/bench-pg.sh) unless BENCH_PG=system, which
+# uses DATABASE_URL's server (or the default one) as it is configured.
+if [ "${BENCH_PG:-tuned}" = "system" ]; then
+    BASE="${DATABASE_URL:-$DEFAULT_DATABASE_URL}"
+else
+    BASE="$(bash scripts/bench-pg.sh)"
+fi
 DATABASE_URL="$(db_url_with_name "$BASE" crm_ims_bench)"
 export DATABASE_URL
 command -v wrk >/dev/null || { log "installing wrk"; if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi >/dev/null; }
@@ -94,6 +100,9 @@ run "filtered list"            get   "/api/v1/customers?limit=50&status=active&i
 run "search as you type"       get   "/api/v1/customers?limit=50&q=nakatomi%20heal"
 run "search by phone digits"   get   "/api/v1/customers?limit=50&q=555%208812"
 run "search with a typo"       get   "/api/v1/customers?limit=50&q=nakatmoi%20helth"
+run "search a word inside names" get  "/api/v1/customers?limit=50&q=health"
+EMAIL="$(psql_bench -c "SELECT email FROM customers WHERE email IS NOT NULL ORDER BY random() LIMIT 1")"
+run "search by e-mail address" get   "/api/v1/customers?limit=50&q=$EMAIL"
 run "create"                   create "/"
 if [ "$M" -gt 0 ]; then
     # The customer with the most interactions in a random sample: its timeline reads every source.
@@ -101,6 +110,9 @@ if [ "$M" -gt 0 ]; then
     run "customer timeline (20)"        get "/api/v1/customers/$BUSY/timeline?limit=20"
     run "customer interactions (50)"    get "/api/v1/customers/$BUSY/interactions?limit=50"
     run "interaction search"            get "/api/v1/interactions?limit=50&q=renewal%20budget"
+    run "interaction search, one word"  get "/api/v1/interactions?limit=50&q=procurement"
+    run "interaction search, rare"      get "/api/v1/interactions?limit=50&q=renewal%20hedy%20ceo"
+    run "interaction search, no match"  get "/api/v1/interactions?limit=50&q=budget%20friday"
     run "interactions of a kind, month" get "/api/v1/interactions?limit=50&kind=meeting&from=$(date -u -d '-60 days' +%F)&to=$(date -u -d '-30 days' +%F)"
 fi
 if [ "$K" -gt 0 ]; then

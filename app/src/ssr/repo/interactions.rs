@@ -43,6 +43,16 @@ struct Row {
     owner_team: Option<String>,
 }
 
+/// What a full-text walk found: how many rows it read, the page's keys in order, and per term how many of
+/// the rows read matched it.
+#[derive(sqlx::FromRow)]
+struct WalkSummary {
+    walked: i64,
+    ids: Option<Vec<Uuid>>,
+    ats: Option<Vec<Time>>,
+    term_hits: Vec<i64>,
+}
+
 impl From<Row> for InteractionRecord {
     fn from(r: Row) -> Self {
         Self {
@@ -203,6 +213,7 @@ pub async fn ensure_partition(db: &PgPool, month: chrono::NaiveDate) -> Result<b
     Ok(created)
 }
 
+#[derive(Clone)]
 pub struct ListParams {
     pub visible: Visible,
     pub tsquery: Option<String>,
@@ -222,24 +233,149 @@ pub struct ListParams {
 
 /// One keyset page. The page is chosen on `interactions` alone (customers are joined only for a team or own
 /// scope), then names are added to its rows.
+///
+/// Full-text search walks the rows in order first and, when a bounded walk does not fill the page, reads the
+/// matches of the rare terms through the GIN index window by window (as `customers::list` explains): a
+/// frequent word is found by walking, a rare one through the index, and one in between reads the matches of
+/// a month or two, not those of every partition.
 pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, sqlx::Error> {
-    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-        "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i"
-    ));
-    match p.visible {
+    let Some(tsq) = p.tsquery.clone() else {
+        return fetch(db, page_query(&p, Plan::Indexed)).await;
+    };
+    let budget = super::walk_budget(p.limit);
+    let walk: WalkSummary = page_query(&p, Plan::Walk(budget))
+        .build_query_as()
+        .fetch_one(db)
+        .await?;
+    let (ids, ats) = (walk.ids.unwrap_or_default(), walk.ats.unwrap_or_default());
+    if ids.len() as i64 > p.limit || walk.walked < budget {
+        let (col, dir) = order_of(&p);
+        // `occurred_at = ANY` prunes the partitions; the pairs pick the rows.
+        let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i WHERE i.occurred_at = ANY("
+        ));
+        qb.push_bind(ats.clone())
+            .push(") AND (i.id, i.occurred_at) IN (SELECT * FROM unnest(")
+            .push_bind(ids)
+            .push("::uuid[], ")
+            .push_bind(ats)
+            .push("::timestamptz[]))");
+        qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
+        return fetch(db, qb).await;
+    }
+    let text = super::TextFilter::for_index(&tsq, &walk.term_hits, walk.walked);
+    if p.sort != InteractionSortKey::OccurredAt {
+        return fetch(db, page_query(&p, Plan::Sorted(p.from, p.to, &text))).await;
+    }
+    // Windows of 1, 2, 4, … months in the order of the page, from the cursor (or the newest/oldest row).
+    let (lo, hi): (Option<Time>, Option<Time>) =
+        sqlx::query_as("SELECT min(occurred_at), max(occurred_at) FROM interactions")
+            .fetch_one(db)
+            .await?;
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return Ok(Vec::new());
+    };
+    let desc = p.dir == SortDir::Desc;
+    let tick = chrono::Duration::microseconds(1);
+    let mut lo = p.from.map_or(lo, |f| f.max(lo));
+    let mut hi = p.to.map_or(hi + tick, |t| t.min(hi + tick));
+    match &p.after {
+        Some(After::Time(t, _)) if desc => hi = hi.min(*t + tick),
+        Some(After::Time(t, _)) => lo = lo.max(*t),
+        _ => {}
+    }
+    let mut found: Vec<InteractionRecord> = Vec::new();
+    let mut months = 1;
+    let mut edge = if desc { hi } else { lo };
+    while found.len() as i64 <= p.limit && ((desc && edge > lo) || (!desc && edge < hi)) {
+        let span = chrono::Months::new(months);
+        let (from, to) = if desc {
+            (edge.checked_sub_months(span).unwrap_or(lo).max(lo), edge)
+        } else {
+            (edge, edge.checked_add_months(span).unwrap_or(hi).min(hi))
+        };
+        let window = ListParams {
+            limit: p.limit - found.len() as i64,
+            ..p.clone()
+        };
+        found.extend(
+            fetch(
+                db,
+                page_query(&window, Plan::Sorted(Some(from), Some(to), &text)),
+            )
+            .await?,
+        );
+        edge = if desc { from } else { to };
+        months = (months * 2).min(48);
+    }
+    Ok(found)
+}
+
+/// How a page is read: the planner's choice; a bounded walk in order testing the query and each of its
+/// terms per row, which returns a `WalkSummary`; or the matches inside `[from, to)` found by their indexes
+/// and sorted.
+#[derive(Clone, Copy)]
+enum Plan<'t> {
+    Indexed,
+    Walk(i64),
+    Sorted(Option<Time>, Option<Time>, &'t super::TextFilter),
+}
+
+async fn fetch(
+    db: &PgPool,
+    mut qb: QueryBuilder<'_, Postgres>,
+) -> Result<Vec<InteractionRecord>, sqlx::Error> {
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The sort column and direction of a list.
+fn order_of(p: &ListParams) -> (&'static str, &'static str) {
+    let col = match p.sort {
+        InteractionSortKey::OccurredAt => "occurred_at",
+        InteractionSortKey::CreatedAt => "created_at",
+    };
+    (
+        col,
+        if p.dir == SortDir::Desc {
+            "DESC"
+        } else {
+            "ASC"
+        },
+    )
+}
+
+fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres> {
+    let (col, dir) = order_of(p);
+    let mut qb: QueryBuilder<Postgres> = match plan {
+        Plan::Walk(_) => QueryBuilder::new(format!(
+            "WITH walk AS MATERIALIZED (SELECT i.id, i.occurred_at, i.{col} AS k"
+        )),
+        _ => QueryBuilder::new(format!("{NAMES} FROM (SELECT {COLUMNS}")),
+    };
+    if let (Plan::Walk(_), Some(tsq)) = (plan, &p.tsquery) {
+        super::walk_term_columns(&mut qb, "i.search", tsq);
+    }
+    qb.push(" FROM interactions i");
+    match &p.visible {
         Visible::All => {
             qb.push(" WHERE true");
         }
         Visible::OwnedBy(ids) => {
             qb.push(" JOIN customers vc ON vc.id = i.customer_id WHERE vc.owner_id = ANY(")
-                .push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>())
+                .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
                 .push(")");
         }
     }
-    if let Some(tsq) = p.tsquery {
-        qb.push(" AND i.search @@ to_tsquery('simple', ")
-            .push_bind(tsq)
-            .push(")");
+    match (plan, &p.tsquery) {
+        (Plan::Sorted(_, _, text), _) => text.push(&mut qb, "i.search"),
+        (Plan::Indexed, Some(tsq)) => super::TextFilter::new(tsq).push(&mut qb, "i.search"),
+        _ => {}
     }
     let ids = [
         ("i.customer_id", p.customer_id.map(|x| x.0)),
@@ -256,31 +392,41 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     if let Some(k) = p.kind {
         qb.push(" AND i.kind = ").push_bind(k.as_str());
     }
-    if let Some(t) = p.from {
+    let (from, to) = match plan {
+        Plan::Sorted(from, to, _) => (from, to),
+        _ => (p.from, p.to),
+    };
+    if let Some(t) = from {
         qb.push(" AND i.occurred_at >= ").push_bind(t);
     }
-    if let Some(t) = p.to {
+    if let Some(t) = to {
         qb.push(" AND i.occurred_at < ").push_bind(t);
     }
-    let col = match p.sort {
-        InteractionSortKey::OccurredAt => "occurred_at",
-        InteractionSortKey::CreatedAt => "created_at",
-    };
     let desc = p.dir == SortDir::Desc;
-    if let Some(after) = p.after {
+    if let Some(after) = p.after.clone() {
         after.push(&mut qb, &format!("i.{col}"), "i.id", desc);
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY i.{col} {dir}, i.id {dir} LIMIT "))
-        .push_bind(p.limit + 1);
+    let order = match plan {
+        Plan::Sorted(..) => super::Order::Sorted,
+        _ => super::Order::Indexed,
+    };
+    let key = order.key(&format!("i.{col}"), false);
+    qb.push(format!(" ORDER BY {key} {dir}, i.id {dir} LIMIT "));
+    if let Plan::Walk(budget) = plan {
+        qb.push_bind(budget);
+        qb.push(format!(
+            ") SELECT {}, h.ids, h.ats FROM (SELECT array_agg(id ORDER BY k {dir}, id {dir}) AS ids, \
+             array_agg(occurred_at ORDER BY k {dir}, id {dir}) AS ats \
+             FROM (SELECT id, occurred_at, k FROM walk WHERE hit ORDER BY k {dir}, id {dir} LIMIT ",
+            super::walk_counts(p.tsquery.as_deref().unwrap_or_default())
+        ));
+        qb.push_bind(p.limit + 1);
+        qb.push(") w) h");
+        return qb;
+    }
+    qb.push_bind(p.limit + 1);
     qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
-    Ok(qb
-        .build_query_as::<Row>()
-        .fetch_all(db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    qb
 }
 
 /// One raw timeline entry (the service adds links and labels).

@@ -72,6 +72,107 @@ impl After {
     }
 }
 
+/// How many rows a full-text list walks in sort order before it asks the GIN index instead: 40 per row of
+/// the page (a word in one row of 40 fills a page by walking), 1,000 to 10,000. See `customers::list`.
+pub(crate) fn walk_budget(limit: i64) -> i64 {
+    ((limit + 1) * 40).clamp(1_000, 10_000)
+}
+
+/// A full-text condition on a large table (customers, interactions): the whole query, or — for a plan that
+/// reads the matches through the GIN index — only its rare terms through the index, with the whole query
+/// checked on the rows they find (see `domain::search::index_terms`).
+#[derive(Clone, Debug)]
+pub(crate) struct TextFilter {
+    pub full: String,
+    /// The terms the index looks up, `&`-joined; `None`: all of them.
+    pub index: Option<String>,
+}
+
+impl TextFilter {
+    pub(crate) fn new(full: &str) -> Self {
+        Self {
+            full: full.to_owned(),
+            index: None,
+        }
+    }
+
+    /// The filter for the index plan, given the walk's term counts (`walk_term_columns` order).
+    pub(crate) fn for_index(full: &str, hits: &[i64], walked: i64) -> Self {
+        let terms = domain::search::tsquery_terms(full);
+        let chosen = domain::search::index_terms(hits, walked);
+        let index = (chosen.len() < terms.len()).then(|| {
+            chosen
+                .iter()
+                .map(|&i| terms[i].as_str())
+                .collect::<Vec<_>>()
+                .join(" & ")
+        });
+        Self {
+            full: full.to_owned(),
+            index,
+        }
+    }
+
+    /// ` AND <col> @@ …`: an index condition, plus the whole query as a check the planner cannot turn into
+    /// another index lookup (`ts_match_vq` is the function behind `@@`).
+    pub(crate) fn push(&self, qb: &mut QueryBuilder<'_, Postgres>, col: &str) {
+        let indexed = self.index.as_ref().unwrap_or(&self.full);
+        qb.push(format!(" AND {col} @@ to_tsquery('simple', "))
+            .push_bind(indexed.clone())
+            .push(")");
+        if self.index.is_some() {
+            qb.push(format!(" AND ts_match_vq({col}, to_tsquery('simple', "))
+                .push_bind(self.full.clone())
+                .push("))");
+        }
+    }
+}
+
+/// The columns a full-text walk adds per row: `hit` (the whole query) and `t1`, `t2`, … (each term), every
+/// query parsed once (an init plan), not once per row walked.
+pub(crate) fn walk_term_columns(qb: &mut QueryBuilder<'_, Postgres>, col: &str, full: &str) {
+    qb.push(format!(", {col} @@ (SELECT to_tsquery('simple', "))
+        .push_bind(full.to_owned())
+        .push(")) AS hit");
+    for (i, term) in domain::search::tsquery_terms(full).into_iter().enumerate() {
+        qb.push(format!(", {col} @@ (SELECT to_tsquery('simple', "))
+            .push_bind(term)
+            .push(format!(")) AS t{}", i + 1));
+    }
+}
+
+/// `count(*) AS walked, ARRAY[count(*) FILTER (WHERE t1), …] AS term_hits` over the CTE `walk`.
+pub(crate) fn walk_counts(full: &str) -> String {
+    let counts: Vec<String> = (1..=domain::search::tsquery_terms(full).len())
+        .map(|i| format!("count(*) FILTER (WHERE t{i})"))
+        .collect();
+    format!(
+        "(SELECT count(*) FROM walk) AS walked, (SELECT ARRAY[{}]::bigint[] FROM walk) AS term_hits",
+        counts.join(", ")
+    )
+}
+
+/// How a list is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// By the sort column, which the planner may read from its index in order.
+    Indexed,
+    /// By an expression of the sort column that no index provides, so that the planner finds the rows
+    /// through the filters' indexes (GIN for full text) and sorts them; the order is the same.
+    Sorted,
+}
+
+impl Order {
+    /// The ORDER BY key for `col` (`text`: the column is text, else a timestamp).
+    pub(crate) fn key(self, col: &str, text: bool) -> String {
+        match (self, text) {
+            (Order::Indexed, _) => col.to_owned(),
+            (Order::Sorted, true) => format!("({col} || '')"),
+            (Order::Sorted, false) => format!("({col} + interval '0 s')"),
+        }
+    }
+}
+
 /// Escapes `%`, `_` and `\\` for a LIKE pattern.
 pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")

@@ -46,10 +46,26 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
             // mode their cursor came from, so a result set never switches meaning half-way.
             let forced = f.cursor.as_ref().and_then(|c| c.mode.clone());
             let mut found = (Vec::new(), None);
+            let mut fuzzy: Option<Fuzzy> = None;
             for (name, search) in search_modes(q) {
                 if forced.as_deref().is_some_and(|m| m != name) {
                     continue;
                 }
+                let search = match search {
+                    Some(s) => Some(s),
+                    None => {
+                        if fuzzy.is_none() {
+                            fuzzy = Some(fuzzy_search(ctx, q).await?);
+                        }
+                        let f = fuzzy.as_ref().expect("just set");
+                        if name == "fuzzy_prefix" {
+                            f.prefix.clone()
+                        } else {
+                            f.text.clone()
+                        }
+                    }
+                };
+                let Some(search) = search else { continue };
                 params.search = Some(search);
                 let rows = repo::list(&ctx.db, &params).await?;
                 if !rows.is_empty() || forced.is_some() {
@@ -67,9 +83,10 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
 }
 
 /// How `q` is matched, in the order tried: the name starts with it (type-ahead), every word is a prefix of a
-/// word in name/e-mail/phone/website (full text), the name is similar (typos). Text without letters or digits
-/// is matched as a substring of the name.
-fn search_modes(q: &str) -> Vec<(&'static str, Search)> {
+/// word in name/e-mail/phone/website (full text), then the same two with typos corrected (`None` here: they
+/// need the dictionary, see `fuzzy_search`). Text without letters or digits is matched as a substring of the
+/// name.
+fn search_modes(q: &str) -> Vec<(&'static str, Option<Search>)> {
     match domain::search::prefix_tsquery(q) {
         Some(tsq) => {
             let prefix = q
@@ -80,14 +97,67 @@ fn search_modes(q: &str) -> Vec<(&'static str, Search)> {
             vec![
                 (
                     "prefix",
-                    Search::NamePrefix(crate::ssr::repo::like_escape(&prefix)),
+                    Some(Search::NamePrefix(crate::ssr::repo::like_escape(&prefix))),
                 ),
-                ("text", Search::FullText(tsq)),
-                ("fuzzy", Search::Fuzzy(q.to_owned())),
+                ("text", Some(Search::FullText(tsq))),
+                ("fuzzy_prefix", None),
+                ("fuzzy", None),
             ]
         }
-        None => vec![("substring", Search::Substring(q.to_owned()))],
+        None => vec![("substring", Some(Search::Substring(q.to_owned())))],
     }
+}
+
+/// The typo-tolerant searches: the name starts with the best corrections (`"nakatmoi hea"` → names starting
+/// with "nakatomi hea…", the fast type-ahead plan), and full text where each word may also be any of its
+/// corrections.
+struct Fuzzy {
+    prefix: Option<Search>,
+    text: Option<Search>,
+}
+
+/// Each word that could be misspelt is looked up among the words known from customer names
+/// (`customer_name_words`); `None`s when no word has a correction, so there is nothing new to search for.
+async fn fuzzy_search(ctx: &AppCtx, q: &str) -> Result<Fuzzy> {
+    let words = domain::search::query_words(q);
+    let lookup: Vec<String> = words
+        .iter()
+        .filter(|w| domain::search::correctable(w))
+        .cloned()
+        .collect();
+    let mut found = if lookup.is_empty() {
+        Vec::new()
+    } else {
+        repo::name_word_corrections(&ctx.db, &lookup).await?
+    }
+    .into_iter();
+    let corrections: Vec<Vec<String>> = words
+        .iter()
+        .map(|w| {
+            if domain::search::correctable(w) {
+                found.next().unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let Some(tsq) = domain::search::fuzzy_tsquery(&words, &corrections) else {
+        return Ok(Fuzzy {
+            prefix: None,
+            text: None,
+        });
+    };
+    let best: Vec<&str> = words
+        .iter()
+        .zip(&corrections)
+        .map(|(w, c)| c.first().map_or(w.as_str(), String::as_str))
+        .collect();
+    Ok(Fuzzy {
+        prefix: Some(Search::NamePrefix(crate::ssr::repo::like_escape(
+            &best.join(" "),
+        ))),
+        text: Some(Search::FullText(tsq)),
+    })
 }
 
 fn cursor_of(c: &Customer, key: CustomerSortKey, sort_text: &str) -> Cursor {

@@ -1,0 +1,267 @@
+//! Full-text and typo-tolerant search over more rows than one bounded walk reads (1,000 for a page of 50):
+//! every plan a search can take — the walk in sort order, the GIN index, the month windows of interactions —
+//! must give exactly the rows and order of the plain query, page after page.
+
+mod common;
+
+use common::TestApp;
+use domain::Role;
+use serde_json::Value;
+use sqlx::PgPool;
+
+/// Follows `next_cursor` to the end; the names (or subjects) of every page, in order.
+async fn all_pages(app: &TestApp, u: &common::TestUser, path: &str, field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..50 {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let url = match &cursor {
+            Some(c) => format!("{path}{sep}cursor={c}"),
+            None => path.to_owned(),
+        };
+        let (status, body) = app.get(&url, u).await;
+        assert_eq!(status, 200, "{url}: {body}");
+        for row in body["data"].as_array().unwrap() {
+            out.push(row[field].as_str().unwrap().to_owned());
+        }
+        match &body["next_cursor"] {
+            Value::String(c) => cursor = Some(c.clone()),
+            _ => return out,
+        }
+    }
+    panic!("more than 50 pages for {path}");
+}
+
+async fn names_in_order(db: &PgPool, condition: &str, order: &str) -> Vec<String> {
+    sqlx::query_scalar(&format!(
+        "SELECT name FROM customers WHERE {condition} ORDER BY {order}"
+    ))
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn customer_search_gives_the_plain_order_whichever_plan_answers(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let u = app.user(Role::Admin, None).await;
+    // 3,000 customers, newest first by created_at: every 3rd is "… Common …" (dense: the walk fills a page),
+    // 10 old ones are "Quasar …" (rare, and older than the first 1,000: only the GIN index finds them in
+    // time), and 120 spread over all ages carry the phone group 4242 (a page and more from the index).
+    sqlx::query(
+        "INSERT INTO customers (id, name, phone, created_at, updated_at)
+         SELECT gen_random_uuid(),
+                CASE WHEN n > 2990 THEN 'Quasar Labs ' || n
+                     WHEN n % 3 = 0 THEN 'Alpha Common ' || n ELSE 'Filler Works ' || n END,
+                CASE WHEN n % 25 = 0 THEN '+1 555 4242 ' || n ELSE '+1 555 0000 ' || n END,
+                now() - n * interval '1 hour', now() - n * interval '1 hour'
+         FROM generate_series(1, 3000) AS n",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+
+    // Dense word, default order (newest first), then by name descending.
+    assert_eq!(
+        all_pages(&app, &u, "/api/v1/customers?q=common&limit=50", "name").await,
+        names_in_order(&db, "name LIKE '%Common%'", "created_at DESC, id DESC").await
+    );
+    assert_eq!(
+        all_pages(
+            &app,
+            &u,
+            "/api/v1/customers?q=common&sort=-name&limit=200",
+            "name"
+        )
+        .await,
+        names_in_order(&db, "name LIKE '%Common%'", "name DESC, id DESC").await
+    );
+    // Rare and old: no row of the walk matches, the index finds all of them, in order.
+    let quasar = names_in_order(&db, "name LIKE 'Quasar%'", "created_at DESC, id DESC").await;
+    assert_eq!(quasar.len(), 10);
+    assert_eq!(
+        all_pages(&app, &u, "/api/v1/customers?q=labs%20quasar", "name").await,
+        quasar
+    );
+    // A phone group on 120 customers: pages of 50 from the index, then the cursor chain goes on.
+    let phone = names_in_order(&db, "phone LIKE '% 4242 %'", "created_at DESC, id DESC").await;
+    assert_eq!(phone.len(), 120);
+    assert_eq!(
+        all_pages(&app, &u, "/api/v1/customers?q=555%204242&limit=50", "name").await,
+        phone
+    );
+    // A frequent word with a less frequent one: the index looks up 4242 alone (on 4 % of the rows walked,
+    // "common" on a third), and the whole query then drops the 4242 rows without "common".
+    let both = names_in_order(
+        &db,
+        "name LIKE '%Common%' AND phone LIKE '% 4242 %'",
+        "created_at DESC, id DESC",
+    )
+    .await;
+    assert_eq!(both.len(), 39);
+    assert_eq!(
+        all_pages(
+            &app,
+            &u,
+            "/api/v1/customers?q=common%204242&limit=20",
+            "name"
+        )
+        .await,
+        both
+    );
+    // Filters narrow the walk and the index alike.
+    sqlx::query("UPDATE customers SET status = 'active' WHERE name LIKE '%5'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let active = names_in_order(
+        &db,
+        "phone LIKE '% 4242 %' AND status = 'active'",
+        "created_at DESC, id DESC",
+    )
+    .await;
+    assert_eq!(active.len(), 60);
+    assert_eq!(
+        all_pages(&app, &u, "/api/v1/customers?q=4242&status=active", "name").await,
+        names_in_order(
+            &db,
+            "phone LIKE '% 4242 %' AND status = 'active'",
+            "created_at DESC, id DESC"
+        )
+        .await
+    );
+    // Typos are corrected against the words of customer names, and the result is the corrected query's.
+    assert_eq!(
+        all_pages(&app, &u, "/api/v1/customers?q=qasar%20labz", "name").await,
+        quasar
+    );
+    let (_, none) = app.get("/api/v1/customers?q=zzzyx%20qqqwv", &u).await;
+    assert_eq!(none["data"], serde_json::json!([]));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_renamed_customer_teaches_the_typo_search_its_new_words(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let u = app.user(Role::Admin, None).await;
+    let c = app
+        .customer(&u, serde_json::json!({"name": "Initech"}))
+        .await;
+    let (_, found) = app.get("/api/v1/customers?q=initeck", &u).await;
+    assert_eq!(found["data"][0]["name"], "Initech");
+    let (_, none) = app.get("/api/v1/customers?q=globxo", &u).await;
+    assert_eq!(none["data"], serde_json::json!([]));
+    let (status, _) = app
+        .patch(
+            &format!("/api/v1/customers/{}", c["id"].as_str().unwrap()),
+            &u,
+            serde_json::json!({"name": "Globex Holdings"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, found) = app.get("/api/v1/customers?q=globxe%20holdngs", &u).await;
+    assert_eq!(found["data"][0]["name"], "Globex Holdings");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn interaction_search_gives_the_plain_order_across_month_windows(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let u = app.user(Role::Admin, None).await;
+    let c = app
+        .customer(&u, serde_json::json!({"name": "Timeline Corp"}))
+        .await;
+    let cid = c["id"].as_str().unwrap();
+    // 3,000 interactions, one every 8 hours back over ~33 months (partitions created for them), newest
+    // first: "renewal" on every 4th (dense), "escrow" on every 97th (sparse, in many month windows), and
+    // "zephyr" on three of the oldest.
+    sqlx::query(
+        "SELECT crm_ensure_interaction_partition(date_trunc('month', now() - n * interval '1 month')::date)
+         FROM generate_series(0, 36) AS n",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO interactions (id, customer_id, kind, subject, body, occurred_at)
+         SELECT gen_random_uuid(), $1::uuid, 'note',
+                'Note ' || n,
+                CASE WHEN n > 2997 THEN 'zephyr contract' WHEN n % 97 = 0 THEN 'escrow terms'
+                     WHEN n % 4 = 0 THEN 'renewal talk' ELSE 'general chat' END,
+                now() - n * interval '8 hours'
+         FROM generate_series(1, 3000) AS n",
+    )
+    .bind(cid)
+    .execute(&db)
+    .await
+    .unwrap();
+    let subjects = |condition: &'static str, order: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(&format!(
+                "SELECT subject FROM interactions WHERE {condition} ORDER BY {order}"
+            ))
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let newest = "occurred_at DESC, id DESC";
+    for (q, condition) in [
+        ("renewal", "body LIKE 'renewal%'"),
+        ("escrow", "body LIKE 'escrow%'"),
+        ("zephyr", "body LIKE 'zephyr%'"),
+    ] {
+        let want = subjects(condition, newest).await;
+        assert!(!want.is_empty());
+        assert_eq!(
+            all_pages(
+                &app,
+                &u,
+                &format!("/api/v1/interactions?q={q}&limit=20"),
+                "subject"
+            )
+            .await,
+            want,
+            "q={q}"
+        );
+    }
+    assert_eq!(subjects("body LIKE 'escrow%'", newest).await.len(), 30);
+    // Oldest first, and inside a date range.
+    assert_eq!(
+        all_pages(
+            &app,
+            &u,
+            "/api/v1/interactions?q=escrow&sort=occurred_at&limit=7",
+            "subject"
+        )
+        .await,
+        subjects("body LIKE 'escrow%'", "occurred_at ASC, id ASC").await
+    );
+    let (from, to): (String, String) = sqlx::query_as(
+        "SELECT to_char(now() - interval '600 days', 'YYYY-MM-DD'), to_char(now() - interval '200 days', 'YYYY-MM-DD')",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let in_range: Vec<String> = sqlx::query_scalar(
+        "SELECT subject FROM interactions WHERE body LIKE 'escrow%'
+           AND occurred_at >= ($1::date)::timestamp AT TIME ZONE 'UTC'
+           AND occurred_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
+         ORDER BY occurred_at DESC, id DESC",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert!(!in_range.is_empty());
+    assert_eq!(
+        all_pages(
+            &app,
+            &u,
+            &format!("/api/v1/interactions?q=escrow&from={from}&to={to}&limit=5"),
+            "subject"
+        )
+        .await,
+        in_range
+    );
+}
