@@ -60,6 +60,8 @@ async fn customer_search_gives_the_plain_order_whichever_plan_answers(db: PgPool
     .execute(&db)
     .await
     .unwrap();
+    // Table statistics, as autovacuum keeps them: the plan choice weighs the table's size.
+    sqlx::query("ANALYZE customers").execute(&db).await.unwrap();
 
     // Dense word, default order (newest first), then by name descending.
     assert_eq!(
@@ -137,6 +139,31 @@ async fn customer_search_gives_the_plain_order_whichever_plan_answers(db: PgPool
     );
     let (_, none) = app.get("/api/v1/customers?q=zzzyx%20qqqwv", &u).await;
     assert_eq!(none["data"], serde_json::json!([]));
+
+    // Two words on half the rows each but together on 2 %: a first walk finds ~40 of the 51 rows needed, and
+    // a second, longer walk (cheaper than the index reading half the table) fills the page.
+    sqlx::query(
+        "INSERT INTO customers (id, name, created_at, updated_at)
+         SELECT gen_random_uuid(),
+                CASE WHEN n % 50 = 0 THEN 'Orion Vega ' || n WHEN n % 2 = 0 THEN 'Orion Filler ' || n
+                     ELSE 'Vega Filler ' || n END,
+                now() - interval '1 minute' * n, now()
+         FROM generate_series(1, 30000) AS n",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE customers").execute(&db).await.unwrap();
+    assert_eq!(
+        all_pages(
+            &app,
+            &u,
+            "/api/v1/customers?q=vega%20orion&limit=50",
+            "name"
+        )
+        .await,
+        names_in_order(&db, "name LIKE 'Orion Vega%'", "created_at DESC, id DESC").await
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -193,6 +220,10 @@ async fn interaction_search_gives_the_plain_order_across_month_windows(db: PgPoo
     .execute(&db)
     .await
     .unwrap();
+    sqlx::query("ANALYZE interactions")
+        .execute(&db)
+        .await
+        .unwrap();
     let subjects = |condition: &'static str, order: &'static str| {
         let db = db.clone();
         async move {

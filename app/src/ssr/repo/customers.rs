@@ -1,6 +1,7 @@
 use super::After;
 use domain::customer::{Customer, CustomerInput, CustomerSortKey, CustomerStatus};
 use domain::page::SortDir;
+use domain::search::AfterWalk;
 use domain::{CustomerId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -199,21 +200,34 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
     let rows = match &p.search {
         Some(Search::NamePrefix(prefix)) => fetch(db, name_prefix_query(p, prefix)).await?,
         Some(Search::FullText(tsq)) => {
-            let budget = super::walk_budget(p.limit);
-            let walk: WalkSummary = walk_query(p, tsq, budget)
-                .build_query_as()
-                .fetch_one(db)
-                .await?;
-            let ids = walk.ids.unwrap_or_default();
-            if ids.len() as i64 > p.limit || walk.walked < budget {
-                let mut qb = QueryBuilder::new(SELECT);
-                qb.push(" WHERE c.id = ANY(").push_bind(ids).push(")");
-                let (col, dir) = (sort_column(p.sort), direction(p));
-                qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
-                fetch(db, qb).await?
-            } else {
-                let text = super::TextFilter::for_index(tsq, &walk.term_hits, walk.walked);
-                fetch(db, plain_query(p, super::Order::Sorted, Some(&text))).await?
+            let mut budget = super::walk_budget(p.limit);
+            loop {
+                let walk: WalkSummary = walk_query(p, tsq, budget)
+                    .build_query_as()
+                    .fetch_one(db)
+                    .await?;
+                let ids = walk.ids.unwrap_or_default();
+                if ids.len() as i64 > p.limit || walk.walked < budget {
+                    let mut qb = QueryBuilder::new(SELECT);
+                    qb.push(" WHERE c.id = ANY(").push_bind(ids).push(")");
+                    let (col, dir) = (sort_column(p.sort), direction(p));
+                    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
+                    break fetch(db, qb).await?;
+                }
+                let next = domain::search::after_walk(
+                    walk.walked,
+                    ids.len() as i64,
+                    p.limit + 1,
+                    &walk.term_hits,
+                    walk.table_rows,
+                );
+                match next {
+                    AfterWalk::Walk(rows) => budget = rows,
+                    AfterWalk::Index(terms) => {
+                        let text = super::TextFilter::for_terms(tsq, &terms);
+                        break fetch(db, plain_query(p, super::Order::Sorted, Some(&text))).await?;
+                    }
+                }
             }
         }
         _ => fetch(db, plain_query(p, super::Order::Indexed, None)).await?,
@@ -228,6 +242,8 @@ struct WalkSummary {
     walked: i64,
     ids: Option<Vec<Uuid>>,
     term_hits: Vec<i64>,
+    /// PostgreSQL's estimate of the table's rows (what a GIN lookup is relative to).
+    table_rows: f64,
 }
 
 async fn fetch(db: &PgPool, mut qb: QueryBuilder<'_, Postgres>) -> Result<Vec<Row>, sqlx::Error> {
@@ -292,7 +308,8 @@ fn walk_query<'a>(p: &ListParams<'a>, tsq: &str, budget: i64) -> QueryBuilder<'a
     qb.push(format!(" ORDER BY {col} {dir}, c.id {dir} LIMIT "))
         .push_bind(budget);
     qb.push(format!(
-        ") SELECT {}, (SELECT array_agg(id ORDER BY k {dir}, id {dir}) FROM (SELECT id, k FROM walk WHERE hit ORDER BY k {dir}, id {dir} LIMIT ",
+        ") SELECT {}, (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'customers'::regclass) AS table_rows, \
+         (SELECT array_agg(id ORDER BY k {dir}, id {dir}) FROM (SELECT id, k FROM walk WHERE hit ORDER BY k {dir}, id {dir} LIMIT ",
         super::walk_counts(tsq)
     ));
     qb.push_bind(p.limit + 1);

@@ -6,6 +6,7 @@ use domain::interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionSortKey, TimelineKind, TimelinePos,
 };
 use domain::page::SortDir;
+use domain::search::AfterWalk;
 use domain::{ContactId, CustomerId, InteractionId, OpportunityId, TicketId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -51,6 +52,8 @@ struct WalkSummary {
     ids: Option<Vec<Uuid>>,
     ats: Option<Vec<Time>>,
     term_hits: Vec<i64>,
+    /// The time between the first and the last row walked.
+    span_secs: f64,
 }
 
 impl From<Row> for InteractionRecord {
@@ -242,28 +245,43 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     let Some(tsq) = p.tsquery.clone() else {
         return fetch(db, page_query(&p, Plan::Indexed)).await;
     };
-    let budget = super::walk_budget(p.limit);
-    let walk: WalkSummary = page_query(&p, Plan::Walk(budget))
-        .build_query_as()
-        .fetch_one(db)
-        .await?;
-    let (ids, ats) = (walk.ids.unwrap_or_default(), walk.ats.unwrap_or_default());
-    if ids.len() as i64 > p.limit || walk.walked < budget {
-        let (col, dir) = order_of(&p);
-        // `occurred_at = ANY` prunes the partitions; the pairs pick the rows.
-        let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-            "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i WHERE i.occurred_at = ANY("
-        ));
-        qb.push_bind(ats.clone())
-            .push(") AND (i.id, i.occurred_at) IN (SELECT * FROM unnest(")
-            .push_bind(ids)
-            .push("::uuid[], ")
-            .push_bind(ats)
-            .push("::timestamptz[]))");
-        qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
-        return fetch(db, qb).await;
-    }
-    let text = super::TextFilter::for_index(&tsq, &walk.term_hits, walk.walked);
+    let mut budget = super::walk_budget(p.limit);
+    let text = loop {
+        let walk: WalkSummary = page_query(&p, Plan::Walk(budget))
+            .build_query_as()
+            .fetch_one(db)
+            .await?;
+        let (ids, ats) = (walk.ids.unwrap_or_default(), walk.ats.unwrap_or_default());
+        if ids.len() as i64 > p.limit || walk.walked < budget {
+            let (col, dir) = order_of(&p);
+            // `occurred_at = ANY` prunes the partitions; the pairs pick the rows.
+            let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i WHERE i.occurred_at = ANY("
+            ));
+            qb.push_bind(ats.clone())
+                .push(") AND (i.id, i.occurred_at) IN (SELECT * FROM unnest(")
+                .push_bind(ids)
+                .push("::uuid[], ")
+                .push_bind(ats)
+                .push("::timestamptz[]))");
+            qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
+            return fetch(db, qb).await;
+        }
+        // The index reads a month (the first window) of the rare terms' matches: the walk's rows per month.
+        let month_secs = 30.44 * 86_400.0;
+        let per_month = walk.walked as f64 * month_secs / walk.span_secs.max(1.0);
+        let next = domain::search::after_walk(
+            walk.walked,
+            ids.len() as i64,
+            p.limit + 1,
+            &walk.term_hits,
+            per_month,
+        );
+        match next {
+            AfterWalk::Walk(rows) => budget = rows,
+            AfterWalk::Index(terms) => break super::TextFilter::for_terms(&tsq, &terms),
+        }
+    };
     if p.sort != InteractionSortKey::OccurredAt {
         return fetch(db, page_query(&p, Plan::Sorted(p.from, p.to, &text))).await;
     }
@@ -415,7 +433,8 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
     if let Plan::Walk(budget) = plan {
         qb.push_bind(budget);
         qb.push(format!(
-            ") SELECT {}, h.ids, h.ats FROM (SELECT array_agg(id ORDER BY k {dir}, id {dir}) AS ids, \
+            ") SELECT {}, h.ids, h.ats, \
+             (SELECT coalesce(extract(epoch FROM max(k) - min(k)), 0)::float8 FROM walk) AS span_secs FROM (SELECT array_agg(id ORDER BY k {dir}, id {dir}) AS ids, \
              array_agg(occurred_at ORDER BY k {dir}, id {dir}) AS ats \
              FROM (SELECT id, occurred_at, k FROM walk WHERE hit ORDER BY k {dir}, id {dir} LIMIT ",
             super::walk_counts(p.tsquery.as_deref().unwrap_or_default())

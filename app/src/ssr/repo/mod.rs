@@ -96,20 +96,19 @@ impl TextFilter {
         }
     }
 
-    /// The filter for the index plan, given the walk's term counts (`walk_term_columns` order).
-    pub(crate) fn for_index(full: &str, hits: &[i64], walked: i64) -> Self {
+    /// The filter for the index plan that looks up these terms (indices into `tsquery_terms(full)`).
+    pub(crate) fn for_terms(full: &str, chosen: &[usize]) -> Self {
         let terms = domain::search::tsquery_terms(full);
-        let chosen = domain::search::index_terms(hits, walked);
         let index = (chosen.len() < terms.len()).then(|| {
             chosen
                 .iter()
-                .map(|&i| terms[i].as_str())
+                .filter_map(|&i| terms.get(i).map(String::as_str))
                 .collect::<Vec<_>>()
                 .join(" & ")
         });
         Self {
             full: full.to_owned(),
-            index,
+            index: index.filter(|i| !i.is_empty()),
         }
     }
 
