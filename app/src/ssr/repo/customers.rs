@@ -214,11 +214,13 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
                     qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
                     break fetch(db, qb).await?;
                 }
+                let stats = super::lexeme_stats(db, super::StatsOf::Customers).await?;
                 let next = domain::search::after_walk(
                     walk.walked,
                     ids.len() as i64,
                     p.limit + 1,
                     &walk.term_hits,
+                    &super::known_shares(&stats, tsq),
                     walk.table_rows,
                 );
                 match next {

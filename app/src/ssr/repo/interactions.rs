@@ -270,11 +270,13 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
         // The index reads a month (the first window) of the rare terms' matches: the walk's rows per month.
         let month_secs = 30.44 * 86_400.0;
         let per_month = walk.walked as f64 * month_secs / walk.span_secs.max(1.0);
+        let stats = super::lexeme_stats(db, super::StatsOf::Interactions).await?;
         let next = domain::search::after_walk(
             walk.walked,
             ids.len() as i64,
             p.limit + 1,
             &walk.term_hits,
+            &super::known_shares(&stats, &tsq),
             per_month,
         );
         match next {

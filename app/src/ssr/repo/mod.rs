@@ -27,7 +27,10 @@ pub mod outbox;
 pub mod dashboard;
 pub mod purchasing;
 
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Appends a keyset condition `(col, id_col) > (value, id)` (or `<` for descending) with bound values.
 pub(crate) fn push_keyset<'a, T>(
@@ -76,6 +79,77 @@ impl After {
 /// the page (a word in one row of 40 fills a page by walking), 1,000 to 10,000. See `customers::list`.
 pub(crate) fn walk_budget(limit: i64) -> i64 {
     ((limit + 1) * 40).clamp(1_000, 10_000)
+}
+
+/// A table whose lexeme statistics full-text search reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum StatsOf {
+    Customers,
+    /// The largest partition of `interactions` (each partition is analyzed on its own).
+    Interactions,
+}
+
+/// How long a node keeps a table's lexeme statistics (autovacuum refreshes them about as rarely).
+const STATS_TTL: Duration = Duration::from_secs(600);
+
+type StatsCache = Mutex<HashMap<(String, StatsOf), (Instant, Arc<domain::search::LexemeStats>)>>;
+
+/// The `domain::search::LexemeStats` of a table's `search` column from `pg_stats`, cached per database for
+/// ten minutes. Empty (every share unknown) before the table's first ANALYZE.
+pub(crate) async fn lexeme_stats(
+    db: &PgPool,
+    table: StatsOf,
+) -> Result<Arc<domain::search::LexemeStats>, sqlx::Error> {
+    static CACHE: OnceLock<StatsCache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (
+        db.connect_options()
+            .get_database()
+            .unwrap_or_default()
+            .to_owned(),
+        table,
+    );
+    if let Some((at, stats)) = cache.lock().expect("stats cache").get(&key)
+        && at.elapsed() < STATS_TTL
+    {
+        return Ok(stats.clone());
+    }
+    let relation = match table {
+        StatsOf::Customers => "SELECT 'customers'::name",
+        StatsOf::Interactions => {
+            "SELECT c.relname FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+             WHERE h.inhparent = 'interactions'::regclass ORDER BY c.reltuples DESC LIMIT 1"
+        }
+    };
+    let row: Option<(Vec<String>, Vec<f32>)> = sqlx::query_as(&format!(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats
+         WHERE schemaname = current_schema() AND attname = 'search' AND tablename = ({relation})
+           AND most_common_elems IS NOT NULL"
+    ))
+    .fetch_optional(db)
+    .await?;
+    let common = row
+        .map(|(elems, freqs)| {
+            elems
+                .into_iter()
+                .zip(freqs.into_iter().map(f64::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let stats = Arc::new(domain::search::LexemeStats::new(common));
+    cache
+        .lock()
+        .expect("stats cache")
+        .insert(key, (Instant::now(), stats.clone()));
+    Ok(stats)
+}
+
+/// Each term's share of rows by the statistics, in `tsquery_terms` order.
+pub(crate) fn known_shares(stats: &domain::search::LexemeStats, full: &str) -> Vec<Option<f64>> {
+    domain::search::tsquery_terms(full)
+        .iter()
+        .map(|t| stats.share(t))
+        .collect()
 }
 
 /// A full-text condition on a large table (customers, interactions): the whole query, or — for a plan that
