@@ -56,7 +56,7 @@ if [ "$have_o" -lt "$K" ]; then
 fi
 # Every run measures the seeded data: the customers an earlier run's "create" lines added go first (they would
 # be the newest rows, which the list and search plans read first).
-psql_bench -c "DELETE FROM customers WHERE name LIKE 'Bench Co %'" >/dev/null
+psql_bench -c "DELETE FROM customers WHERE name LIKE 'Bench Co %'" -c "VACUUM ANALYZE customers" >/dev/null
 # Rows stored in time order, as the app appends them (the loader writes them in random time order): once.
 if [ "$(psql_bench -c "SELECT count(*) FROM pg_index WHERE indisclustered AND indrelid = 'customers'::regclass")" = 0 ]; then
     echo "== storing rows in time order (CLUSTER, once)"

@@ -285,7 +285,7 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
         }
     };
     if p.sort != InteractionSortKey::OccurredAt {
-        return fetch(db, page_query(&p, Plan::Sorted(p.from, p.to, &text))).await;
+        return fetch_as(db, page_query(&p, Plan::Sorted(p.from, p.to, &text)), false).await;
     }
     // Windows of 1, 2, 4, … months in the order of the page, from the cursor (or the newest/oldest row).
     let (lo, hi): (Option<Time>, Option<Time>) =
@@ -318,13 +318,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
             limit: p.limit - found.len() as i64,
             ..p.clone()
         };
-        found.extend(
-            fetch(
-                db,
-                page_query(&window, Plan::Sorted(Some(from), Some(to), &text)),
-            )
-            .await?,
-        );
+        let window = page_query(&window, Plan::Sorted(Some(from), Some(to), &text));
+        found.extend(fetch_as(db, window, false).await?);
         edge = if desc { from } else { to };
         months = (months * 2).min(48);
     }
@@ -343,10 +338,21 @@ enum Plan<'t> {
 
 async fn fetch(
     db: &PgPool,
+    qb: QueryBuilder<'_, Postgres>,
+) -> Result<Vec<InteractionRecord>, sqlx::Error> {
+    fetch_as(db, qb, true).await
+}
+
+/// `persistent: false` plans the statement for its values every time, as full-text reads through the index
+/// need (see `customers::fetch_planned`).
+async fn fetch_as(
+    db: &PgPool,
     mut qb: QueryBuilder<'_, Postgres>,
+    persistent: bool,
 ) -> Result<Vec<InteractionRecord>, sqlx::Error> {
     Ok(qb
         .build_query_as::<Row>()
+        .persistent(persistent)
         .fetch_all(db)
         .await?
         .into_iter()
