@@ -21,8 +21,8 @@ async fn all_pages(app: &TestApp, u: &common::TestUser, path: &str, field: &str)
         };
         let (status, body) = app.get(&url, u).await;
         assert_eq!(status, 200, "{url}: {body}");
-        for row in body["data"].as_array().unwrap() {
-            out.push(row[field].as_str().unwrap().to_owned());
+        for row in body["data"].as_array().expect("a page") {
+            out.push(row[field].as_str().expect("a text field").to_owned());
         }
         match &body["next_cursor"] {
             Value::String(c) => cursor = Some(c.clone()),
@@ -38,7 +38,7 @@ async fn names_in_order(db: &PgPool, condition: &str, order: &str) -> Vec<String
     ))
     .fetch_all(db)
     .await
-    .unwrap()
+    .expect("names")
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
