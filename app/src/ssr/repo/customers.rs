@@ -1,7 +1,6 @@
-use super::After;
+use super::{After, TextPlan};
 use domain::customer::{Customer, CustomerInput, CustomerSortKey, CustomerStatus};
 use domain::page::SortDir;
-use domain::search::AfterWalk;
 use domain::{CustomerId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -187,49 +186,28 @@ pub fn sort_column(key: CustomerSortKey) -> &'static str {
     }
 }
 
-/// One keyset page (`limit + 1` rows). Each filter and sort has its index (see the migrations).
-///
-/// Full-text search has two plans, and neither is fast for every query: walking the sort key's index and
-/// testing each row reads ~N/m rows per result for m matches among N customers (fast for a frequent word),
-/// while the GIN index reads and sorts every match (fast for a rare one). PostgreSQL's estimate of m for prefix
-/// queries is often far off, and a wrong guess cost 0.1–1 s at 2M customers. So the walk goes first, over a
-/// bounded number of rows (`super::walk_budget`), counting on the way how often each term matched; only when
-/// it does not fill the page are the matches read through the GIN index — looking up the rare terms only
-/// (`super::TextFilter::for_index`) — and sorted.
+/// One keyset page (`limit + 1` rows). Each filter and sort has its index (see the migrations). Full text is
+/// read by the plan `super::plan_text` chooses.
 pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>, sqlx::Error> {
     let rows = match &p.search {
         Some(Search::NamePrefix(prefix)) => fetch(db, name_prefix_query(p, prefix)).await?,
         Some(Search::FullText(tsq)) => {
-            let mut budget = super::walk_budget(p.limit);
-            loop {
-                let walk: WalkSummary = walk_query(p, tsq, budget)
-                    .build_query_as()
-                    .fetch_one(db)
-                    .await?;
-                let ids = walk.ids.unwrap_or_default();
-                if ids.len() as i64 > p.limit || walk.walked < budget {
+            let walk = |budget| {
+                let mut qb = walk_query(p, tsq, budget);
+                async move { qb.build_query_as::<WalkSummary>().fetch_one(db).await }
+            };
+            match super::plan_text(db, super::StatsOf::Customers, tsq, p.limit, walk).await? {
+                TextPlan::Page(walk) => {
                     let mut qb = QueryBuilder::new(SELECT);
-                    qb.push(" WHERE c.id = ANY(").push_bind(ids).push(")");
+                    qb.push(" WHERE c.id = ANY(")
+                        .push_bind(walk.ids.unwrap_or_default())
+                        .push(")");
                     let (col, dir) = (sort_column(p.sort), direction(p));
                     qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
-                    break fetch(db, qb).await?;
+                    fetch(db, qb).await?
                 }
-                let stats = super::lexeme_stats(db, super::StatsOf::Customers).await?;
-                let next = domain::search::after_walk(
-                    walk.walked,
-                    ids.len() as i64,
-                    p.limit + 1,
-                    &walk.term_hits,
-                    &super::known_shares(&stats, tsq),
-                    walk.table_rows,
-                );
-                match next {
-                    AfterWalk::Walk(rows) => budget = rows,
-                    AfterWalk::Index(terms) => {
-                        let text = super::TextFilter::for_terms(tsq, &terms);
-                        break fetch_planned(db, plain_query(p, super::Order::Sorted, Some(&text)))
-                            .await?;
-                    }
+                TextPlan::Index(text) => {
+                    fetch_planned(db, plain_query(p, super::Order::Sorted, Some(&text))).await?
                 }
             }
         }
@@ -247,6 +225,21 @@ struct WalkSummary {
     term_hits: Vec<i64>,
     /// PostgreSQL's estimate of the table's rows (what a GIN lookup is relative to).
     table_rows: f64,
+}
+
+impl super::WalkReport for WalkSummary {
+    fn walked(&self) -> i64 {
+        self.walked
+    }
+    fn found(&self) -> i64 {
+        self.ids.as_ref().map_or(0, |ids| ids.len() as i64)
+    }
+    fn term_hits(&self) -> &[i64] {
+        &self.term_hits
+    }
+    fn index_rows(&self) -> f64 {
+        self.table_rows
+    }
 }
 
 async fn fetch(db: &PgPool, mut qb: QueryBuilder<'_, Postgres>) -> Result<Vec<Row>, sqlx::Error> {

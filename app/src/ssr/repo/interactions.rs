@@ -1,12 +1,11 @@
 //! Interactions (range-partitioned by `occurred_at`, primary key `(id, occurred_at)`) and the customer timeline.
 
-use super::After;
 use super::customers::Visible;
+use super::{After, TextPlan};
 use domain::interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionSortKey, TimelineKind, TimelinePos,
 };
 use domain::page::SortDir;
-use domain::search::AfterWalk;
 use domain::{ContactId, CustomerId, InteractionId, OpportunityId, TicketId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -54,6 +53,23 @@ struct WalkSummary {
     term_hits: Vec<i64>,
     /// The time between the first and the last row walked.
     span_secs: f64,
+}
+
+impl super::WalkReport for WalkSummary {
+    fn walked(&self) -> i64 {
+        self.walked
+    }
+    fn found(&self) -> i64 {
+        self.ids.as_ref().map_or(0, |ids| ids.len() as i64)
+    }
+    fn term_hits(&self) -> &[i64] {
+        &self.term_hits
+    }
+    /// The index reads a month (the first window) of the matches: the walk's rows per month.
+    fn index_rows(&self) -> f64 {
+        let month_secs = 30.44 * 86_400.0;
+        self.walked as f64 * month_secs / self.span_secs.max(1.0)
+    }
 }
 
 impl From<Row> for InteractionRecord {
@@ -245,14 +261,15 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     let Some(tsq) = p.tsquery.clone() else {
         return fetch(db, page_query(&p, Plan::Indexed)).await;
     };
-    let mut budget = super::walk_budget(p.limit);
-    let text = loop {
-        let walk: WalkSummary = page_query(&p, Plan::Walk(budget))
-            .build_query_as()
-            .fetch_one(db)
-            .await?;
-        let (ids, ats) = (walk.ids.unwrap_or_default(), walk.ats.unwrap_or_default());
-        if ids.len() as i64 > p.limit || walk.walked < budget {
+    let walk = |budget| {
+        let mut qb = page_query(&p, Plan::Walk(budget, &tsq));
+        async move { qb.build_query_as::<WalkSummary>().fetch_one(db).await }
+    };
+    let text = match super::plan_text(db, super::StatsOf::Interactions, &tsq, p.limit, walk).await?
+    {
+        TextPlan::Index(text) => text,
+        TextPlan::Page(walk) => {
+            let (ids, ats) = (walk.ids.unwrap_or_default(), walk.ats.unwrap_or_default());
             let (col, dir) = order_of(&p);
             // `occurred_at = ANY` prunes the partitions; the pairs pick the rows.
             let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
@@ -266,22 +283,6 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
                 .push("::timestamptz[]))");
             qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
             return fetch(db, qb).await;
-        }
-        // The index reads a month (the first window) of the rare terms' matches: the walk's rows per month.
-        let month_secs = 30.44 * 86_400.0;
-        let per_month = walk.walked as f64 * month_secs / walk.span_secs.max(1.0);
-        let stats = super::lexeme_stats(db, super::StatsOf::Interactions).await?;
-        let next = domain::search::after_walk(
-            walk.walked,
-            ids.len() as i64,
-            p.limit + 1,
-            &walk.term_hits,
-            &super::known_shares(&stats, &tsq),
-            per_month,
-        );
-        match next {
-            AfterWalk::Walk(rows) => budget = rows,
-            AfterWalk::Index(terms) => break super::TextFilter::for_terms(&tsq, &terms),
         }
     };
     if p.sort != InteractionSortKey::OccurredAt {
@@ -332,7 +333,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
 #[derive(Clone, Copy)]
 enum Plan<'t> {
     Indexed,
-    Walk(i64),
+    /// Rows to walk, and the query.
+    Walk(i64, &'t str),
     Sorted(Option<Time>, Option<Time>, &'t super::TextFilter),
 }
 
@@ -379,14 +381,15 @@ fn order_of(p: &ListParams) -> (&'static str, &'static str) {
 fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres> {
     let (col, dir) = order_of(p);
     let mut qb: QueryBuilder<Postgres> = match plan {
-        Plan::Walk(_) => QueryBuilder::new(format!(
-            "WITH walk AS MATERIALIZED (SELECT i.id, i.occurred_at, i.{col} AS k"
-        )),
+        Plan::Walk(_, tsq) => {
+            let mut qb = QueryBuilder::new(format!(
+                "WITH walk AS MATERIALIZED (SELECT i.id, i.occurred_at, i.{col} AS k"
+            ));
+            super::walk_term_columns(&mut qb, "i.search", tsq);
+            qb
+        }
         _ => QueryBuilder::new(format!("{NAMES} FROM (SELECT {COLUMNS}")),
     };
-    if let (Plan::Walk(_), Some(tsq)) = (plan, &p.tsquery) {
-        super::walk_term_columns(&mut qb, "i.search", tsq);
-    }
     qb.push(" FROM interactions i");
     match &p.visible {
         Visible::All => {
@@ -398,10 +401,9 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
                 .push(")");
         }
     }
-    match (plan, &p.tsquery) {
-        (Plan::Sorted(_, _, text), _) => text.push(&mut qb, "i.search"),
-        (Plan::Indexed, Some(tsq)) => super::TextFilter::new(tsq).push(&mut qb, "i.search"),
-        _ => {}
+    // The walk tests the query per row; `Indexed` is never a full-text read.
+    if let Plan::Sorted(_, _, text) = plan {
+        text.push(&mut qb, "i.search");
     }
     let ids = [
         ("i.customer_id", p.customer_id.map(|x| x.0)),
@@ -438,14 +440,14 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
     };
     let key = order.key(&format!("i.{col}"), false);
     qb.push(format!(" ORDER BY {key} {dir}, i.id {dir} LIMIT "));
-    if let Plan::Walk(budget) = plan {
+    if let Plan::Walk(budget, tsq) = plan {
         qb.push_bind(budget);
         qb.push(format!(
             ") SELECT {}, h.ids, h.ats, \
              (SELECT coalesce(extract(epoch FROM max(k) - min(k)), 0)::float8 FROM walk) AS span_secs FROM (SELECT array_agg(id ORDER BY k {dir}, id {dir}) AS ids, \
              array_agg(occurred_at ORDER BY k {dir}, id {dir}) AS ats \
              FROM (SELECT id, occurred_at, k FROM walk WHERE hit ORDER BY k {dir}, id {dir} LIMIT ",
-            super::walk_counts(p.tsquery.as_deref().unwrap_or_default())
+            super::walk_counts(tsq)
         ));
         qb.push_bind(p.limit + 1);
         qb.push(") w) h");

@@ -75,10 +75,72 @@ impl After {
     }
 }
 
-/// How many rows a full-text list walks in sort order before it asks the GIN index instead: 40 per row of
-/// the page (a word in one row of 40 fills a page by walking), 1,000 to 10,000. See `customers::list`.
-pub(crate) fn walk_budget(limit: i64) -> i64 {
+/// How many rows a full-text list walks in sort order first: 40 per row of the page (a word in one row of 40
+/// fills a page by walking), 1,000 to 10,000. See `plan_text`.
+fn walk_budget(limit: i64) -> i64 {
     ((limit + 1) * 40).clamp(1_000, 10_000)
+}
+
+/// What a full-text walk (rows in sort order, the query and each of its terms tested per row) reports.
+pub(crate) trait WalkReport {
+    /// Rows read.
+    fn walked(&self) -> i64;
+    /// Matches found, at most the `limit + 1` of a page.
+    fn found(&self) -> i64;
+    /// Per term (`tsquery_terms` order), how many of the rows read matched it.
+    fn term_hits(&self) -> &[i64];
+    /// The rows a GIN lookup reads its matches from: the table, or the first time window.
+    fn index_rows(&self) -> f64;
+}
+
+/// How a full-text page is read, as `plan_text` chose it.
+pub(crate) enum TextPlan<W> {
+    /// A walk found the whole page (or read every row there is).
+    Page(W),
+    /// The GIN index, with this filter, then a sort.
+    Index(TextFilter),
+}
+
+/// Chooses how to read a full-text page of `limit + 1` rows. Neither plan is fast for every query: walking the
+/// sort key's index and testing each row reads ~N/m rows per result for m matches among N (fast for a
+/// frequent word), the GIN index reads and sorts every match (fast for a rare one), and PostgreSQL's guess
+/// between them was off by 100× for prefix queries (0.1–1 s at 2M customers). So `walk` runs first over a
+/// bounded number of rows; while that does not fill the page, `domain::search::after_walk` weighs a longer
+/// walk against the index from the walk's counts and the table's lexeme statistics.
+pub(crate) async fn plan_text<W, F, Fut>(
+    db: &PgPool,
+    stats_of: StatsOf,
+    tsq: &str,
+    limit: i64,
+    mut walk: F,
+) -> Result<TextPlan<W>, sqlx::Error>
+where
+    W: WalkReport,
+    F: FnMut(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<W, sqlx::Error>>,
+{
+    let mut budget = walk_budget(limit);
+    loop {
+        let w = walk(budget).await?;
+        if w.found() > limit || w.walked() < budget {
+            return Ok(TextPlan::Page(w));
+        }
+        let stats = lexeme_stats(db, stats_of).await?;
+        let next = domain::search::after_walk(
+            w.walked(),
+            w.found(),
+            limit + 1,
+            w.term_hits(),
+            &known_shares(&stats, tsq),
+            w.index_rows(),
+        );
+        match next {
+            domain::search::AfterWalk::Walk(rows) => budget = rows,
+            domain::search::AfterWalk::Index(terms) => {
+                return Ok(TextPlan::Index(TextFilter::for_terms(tsq, &terms)));
+            }
+        }
+    }
 }
 
 /// A table whose lexeme statistics full-text search reads.
@@ -96,7 +158,7 @@ type StatsCache = Mutex<HashMap<(String, StatsOf), (Instant, Arc<domain::search:
 
 /// The `domain::search::LexemeStats` of a table's `search` column from `pg_stats`, cached per database for
 /// ten minutes. Empty (every share unknown) before the table's first ANALYZE.
-pub(crate) async fn lexeme_stats(
+async fn lexeme_stats(
     db: &PgPool,
     table: StatsOf,
 ) -> Result<Arc<domain::search::LexemeStats>, sqlx::Error> {
@@ -145,31 +207,23 @@ pub(crate) async fn lexeme_stats(
 }
 
 /// Each term's share of rows by the statistics, in `tsquery_terms` order.
-pub(crate) fn known_shares(stats: &domain::search::LexemeStats, full: &str) -> Vec<Option<f64>> {
+fn known_shares(stats: &domain::search::LexemeStats, full: &str) -> Vec<Option<f64>> {
     domain::search::tsquery_terms(full)
         .iter()
         .map(|t| stats.share(t))
         .collect()
 }
 
-/// A full-text condition on a large table (customers, interactions): the whole query, or — for a plan that
-/// reads the matches through the GIN index — only its rare terms through the index, with the whole query
-/// checked on the rows they find (see `domain::search::index_terms`).
+/// A full-text condition for a plan that reads the matches through the GIN index: the terms the index looks
+/// up (the rare ones, see `domain::search::after_walk`), with the whole query checked on the rows they find.
 #[derive(Clone, Debug)]
 pub(crate) struct TextFilter {
-    pub full: String,
+    full: String,
     /// The terms the index looks up, `&`-joined; `None`: all of them.
-    pub index: Option<String>,
+    index: Option<String>,
 }
 
 impl TextFilter {
-    pub(crate) fn new(full: &str) -> Self {
-        Self {
-            full: full.to_owned(),
-            index: None,
-        }
-    }
-
     /// The filter for the index plan that looks up these terms (indices into `tsquery_terms(full)`).
     pub(crate) fn for_terms(full: &str, chosen: &[usize]) -> Self {
         let terms = domain::search::tsquery_terms(full);
