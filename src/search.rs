@@ -101,6 +101,24 @@ pub fn fuzzy_tsquery(words: &[String], corrections: &[Vec<String>]) -> Option<St
     (changed && !terms.is_empty()).then(|| terms.join(" & "))
 }
 
+/// The query with each word replaced by its most similar known word (`"nakatmoi hea"` with
+/// `[["nakatomi"], ["health"]]` → `"nakatomi health"`), for a name-prefix search; a word without
+/// corrections stays.
+pub fn best_corrections(words: &[String], corrections: &[Vec<String>]) -> String {
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            corrections
+                .get(i)
+                .and_then(|c| c.first())
+                .unwrap_or(w)
+                .as_str()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The terms of a full-text query built here (`prefix_tsquery`, `fuzzy_tsquery`): its `&`-joined parts, each
 /// a valid query by itself.
 pub fn tsquery_terms(tsq: &str) -> Vec<String> {
@@ -286,6 +304,7 @@ mod tests {
             fuzzy_tsquery(&["gamma".to_owned()], &[vec!["gamma".to_owned()]]),
             None
         );
+        assert_eq!(best_corrections(&words, &corrections), "gamma cloud 12");
         // A stored word with characters to_tsquery would read as operators is never passed on.
         assert_eq!(
             fuzzy_tsquery(&["ab".to_owned()], &[vec!["a|b".to_owned()]]),

@@ -47,25 +47,25 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
             let forced = f.cursor.as_ref().and_then(|c| c.mode.clone());
             let mut found = (Vec::new(), None);
             let mut fuzzy: Option<Fuzzy> = None;
-            for (name, search) in search_modes(q) {
+            for (name, mode) in search_modes(q) {
                 if forced.as_deref().is_some_and(|m| m != name) {
                     continue;
                 }
-                let search = match search {
-                    Some(s) => Some(s),
-                    None => {
+                let search = match mode {
+                    Mode::Ready(s) => s,
+                    Mode::FuzzyPrefix | Mode::FuzzyText => {
                         if fuzzy.is_none() {
                             fuzzy = Some(fuzzy_search(ctx, q).await?);
                         }
-                        let f = fuzzy.as_ref().expect("just set");
-                        if name == "fuzzy_prefix" {
-                            f.prefix.clone()
-                        } else {
-                            f.text.clone()
-                        }
+                        let Some(f) = &fuzzy else { continue };
+                        let s = match mode {
+                            Mode::FuzzyPrefix => &f.prefix,
+                            _ => &f.text,
+                        };
+                        let Some(s) = s.clone() else { continue };
+                        s
                     }
                 };
-                let Some(search) = search else { continue };
                 params.search = Some(search);
                 let rows = repo::list(&ctx.db, &params).await?;
                 if !rows.is_empty() || forced.is_some() {
@@ -86,7 +86,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
 /// word in name/e-mail/phone/website (full text), then the same two with typos corrected (`None` here: they
 /// need the dictionary, see `fuzzy_search`). Text without letters or digits is matched as a substring of the
 /// name.
-fn search_modes(q: &str) -> Vec<(&'static str, Option<Search>)> {
+fn search_modes(q: &str) -> Vec<(&'static str, Mode)> {
     match domain::search::prefix_tsquery(q) {
         Some(tsq) => {
             let prefix = q
@@ -97,15 +97,22 @@ fn search_modes(q: &str) -> Vec<(&'static str, Option<Search>)> {
             vec![
                 (
                     "prefix",
-                    Some(Search::NamePrefix(crate::ssr::repo::like_escape(&prefix))),
+                    Mode::Ready(Search::NamePrefix(crate::ssr::repo::like_escape(&prefix))),
                 ),
-                ("text", Some(Search::FullText(tsq))),
-                ("fuzzy_prefix", None),
-                ("fuzzy", None),
+                ("text", Mode::Ready(Search::FullText(tsq))),
+                ("fuzzy_prefix", Mode::FuzzyPrefix),
+                ("fuzzy", Mode::FuzzyText),
             ]
         }
-        None => vec![("substring", Some(Search::Substring(q.to_owned())))],
+        None => vec![("substring", Mode::Ready(Search::Substring(q.to_owned())))],
     }
+}
+
+/// One way of matching `q`: a search known up front, or one of the two typo-tolerant ones (`Fuzzy`).
+enum Mode {
+    Ready(Search),
+    FuzzyPrefix,
+    FuzzyText,
 }
 
 /// The typo-tolerant searches: the name starts with the best corrections (`"nakatmoi hea"` → names starting
@@ -147,15 +154,9 @@ async fn fuzzy_search(ctx: &AppCtx, q: &str) -> Result<Fuzzy> {
             text: None,
         });
     };
-    let best: Vec<&str> = words
-        .iter()
-        .zip(&corrections)
-        .map(|(w, c)| c.first().map_or(w.as_str(), String::as_str))
-        .collect();
+    let best = domain::search::best_corrections(&words, &corrections);
     Ok(Fuzzy {
-        prefix: Some(Search::NamePrefix(crate::ssr::repo::like_escape(
-            &best.join(" "),
-        ))),
+        prefix: Some(Search::NamePrefix(crate::ssr::repo::like_escape(&best))),
         text: Some(Search::FullText(tsq)),
     })
 }
