@@ -296,3 +296,90 @@ async fn interaction_search_gives_the_plain_order_across_month_windows(db: PgPoo
         in_range
     );
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_plan_keeps_to_the_records_the_caller_may_see(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let a = app.user(Role::Sales, None).await;
+    let b = app.user(Role::Sales, None).await;
+    // 3,000 customers each, interleaved in time (more than one walk reads); the 5 oldest of each are "Quasar
+    // Labs", so that sales A's walk of its newest rows finds none and the index (with A's scope) has to.
+    sqlx::query(
+        "INSERT INTO customers (id, name, owner_id, created_at, updated_at)
+         SELECT gen_random_uuid(),
+                CASE WHEN n > 5990 THEN 'Quasar Labs ' || n ELSE 'Filler Works ' || n END,
+                CASE WHEN n % 2 = 0 THEN $1::uuid ELSE $2::uuid END,
+                now() - n * interval '1 hour', now()
+         FROM generate_series(1, 6000) AS n",
+    )
+    .bind(&a.id)
+    .bind(&b.id)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE customers").execute(&db).await.unwrap();
+    let own: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM customers WHERE name LIKE 'Quasar%' AND owner_id = $1::uuid
+         ORDER BY created_at DESC, id DESC",
+    )
+    .bind(&a.id)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(own.len(), 5);
+    assert_eq!(
+        all_pages(&app, &a, "/api/v1/customers?q=labs%20quasar", "name").await,
+        own
+    );
+    assert_eq!(
+        all_pages(&app, &a, "/api/v1/customers?q=qasar%20labz", "name").await,
+        own,
+        "typo search keeps to the scope too"
+    );
+
+    // Interactions: one customer each, 1,500 notes each, "escrow" on a few old ones of both.
+    let (ca, cb): (String, String) = sqlx::query_as(
+        "SELECT (SELECT id::text FROM customers WHERE owner_id = $1::uuid LIMIT 1),
+                (SELECT id::text FROM customers WHERE owner_id = $2::uuid LIMIT 1)",
+    )
+    .bind(&a.id)
+    .bind(&b.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "SELECT crm_ensure_interaction_partition(date_trunc('month', now() - n * interval '1 month')::date)
+         FROM generate_series(0, 8) AS n",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO interactions (id, customer_id, kind, subject, body, occurred_at)
+         SELECT gen_random_uuid(), CASE WHEN n % 2 = 0 THEN $1::uuid ELSE $2::uuid END, 'note', 'Note ' || n,
+                CASE WHEN n > 2980 THEN 'escrow terms' ELSE 'general chat' END, now() - n * interval '1 hour'
+         FROM generate_series(1, 3000) AS n",
+    )
+    .bind(&ca)
+    .bind(&cb)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE interactions")
+        .execute(&db)
+        .await
+        .unwrap();
+    let own: Vec<String> = sqlx::query_scalar(
+        "SELECT subject FROM interactions WHERE body LIKE 'escrow%' AND customer_id = $1::uuid
+         ORDER BY occurred_at DESC, id DESC",
+    )
+    .bind(&ca)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(own.len(), 10);
+    assert_eq!(
+        all_pages(&app, &a, "/api/v1/interactions?q=escrow&limit=4", "subject").await,
+        own
+    );
+}
