@@ -200,7 +200,7 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
                 TextPlan::Page(walk) => {
                     let mut qb = QueryBuilder::new(SELECT);
                     qb.push(" WHERE c.id = ANY(")
-                        .push_bind(walk.ids.unwrap_or_default())
+                        .push_bind(walk.counts.ids.unwrap_or_default())
                         .push(")");
                     let (col, dir) = (sort_column(p.sort), direction(p));
                     qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
@@ -216,26 +216,17 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-/// What a full-text walk found: how many rows it read, the page's ids in order, and per term how many of
-/// the rows read matched it.
+/// A customers walk: the counts and PostgreSQL's estimate of the table's rows (what a GIN lookup reads from).
 #[derive(sqlx::FromRow)]
 struct WalkSummary {
-    walked: i64,
-    ids: Option<Vec<Uuid>>,
-    term_hits: Vec<i64>,
-    /// PostgreSQL's estimate of the table's rows (what a GIN lookup is relative to).
+    #[sqlx(flatten)]
+    counts: super::WalkCounts,
     table_rows: f64,
 }
 
 impl super::WalkReport for WalkSummary {
-    fn walked(&self) -> i64 {
-        self.walked
-    }
-    fn found(&self) -> i64 {
-        self.ids.as_ref().map_or(0, |ids| ids.len() as i64)
-    }
-    fn term_hits(&self) -> &[i64] {
-        &self.term_hits
+    fn counts(&self) -> &super::WalkCounts {
+        &self.counts
     }
     fn index_rows(&self) -> f64 {
         self.table_rows

@@ -43,32 +43,24 @@ struct Row {
     owner_team: Option<String>,
 }
 
-/// What a full-text walk found: how many rows it read, the page's keys in order, and per term how many of
-/// the rows read matched it.
+/// An interactions walk: the counts, the times paired with the page's ids, and the time between the first
+/// and the last row walked.
 #[derive(sqlx::FromRow)]
 struct WalkSummary {
-    walked: i64,
-    ids: Option<Vec<Uuid>>,
+    #[sqlx(flatten)]
+    counts: super::WalkCounts,
     ats: Option<Vec<Time>>,
-    term_hits: Vec<i64>,
-    /// The time between the first and the last row walked.
     span_secs: f64,
 }
 
 impl super::WalkReport for WalkSummary {
-    fn walked(&self) -> i64 {
-        self.walked
-    }
-    fn found(&self) -> i64 {
-        self.ids.as_ref().map_or(0, |ids| ids.len() as i64)
-    }
-    fn term_hits(&self) -> &[i64] {
-        &self.term_hits
+    fn counts(&self) -> &super::WalkCounts {
+        &self.counts
     }
     /// The index reads a month (the first window) of the matches: the walk's rows per month.
     fn index_rows(&self) -> f64 {
         let month_secs = 30.44 * 86_400.0;
-        self.walked as f64 * month_secs / self.span_secs.max(1.0)
+        self.counts.walked as f64 * month_secs / self.span_secs.max(1.0)
     }
 }
 
@@ -269,7 +261,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     {
         TextPlan::Index(text) => text,
         TextPlan::Page(walk) => {
-            let (ids, ats) = (walk.ids.unwrap_or_default(), walk.ats.unwrap_or_default());
+            let ids = walk.counts.ids.unwrap_or_default();
+            let ats = walk.ats.unwrap_or_default();
             let (col, dir) = order_of(&p);
             // `occurred_at = ANY` prunes the partitions; the pairs pick the rows.
             let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(

@@ -81,15 +81,21 @@ fn walk_budget(limit: i64) -> i64 {
     ((limit + 1) * 40).clamp(1_000, 10_000)
 }
 
-/// What a full-text walk (rows in sort order, the query and each of its terms tested per row) reports.
-pub(crate) trait WalkReport {
+/// What every full-text walk (rows in sort order, the query and each of its terms tested per row) returns.
+#[derive(sqlx::FromRow)]
+pub(crate) struct WalkCounts {
     /// Rows read.
-    fn walked(&self) -> i64;
-    /// Matches found, at most the `limit + 1` of a page.
-    fn found(&self) -> i64;
+    pub walked: i64,
+    /// The page's ids in order (at most `limit + 1`); `None` when nothing matched.
+    pub ids: Option<Vec<uuid::Uuid>>,
     /// Per term (`tsquery_terms` order), how many of the rows read matched it.
-    fn term_hits(&self) -> &[i64];
-    /// The rows a GIN lookup reads its matches from: the table, or the first time window.
+    pub term_hits: Vec<i64>,
+}
+
+/// A table's walk result: the counts, and how many rows a GIN lookup reads its matches from.
+pub(crate) trait WalkReport {
+    fn counts(&self) -> &WalkCounts;
+    /// The table, or the first time window.
     fn index_rows(&self) -> f64;
 }
 
@@ -122,15 +128,17 @@ where
     let mut budget = walk_budget(limit);
     loop {
         let w = walk(budget).await?;
-        if w.found() > limit || w.walked() < budget {
+        let c = w.counts();
+        let found = c.ids.as_ref().map_or(0, |ids| ids.len() as i64);
+        if found > limit || c.walked < budget {
             return Ok(TextPlan::Page(w));
         }
         let stats = lexeme_stats(db, stats_of).await?;
         let next = domain::search::after_walk(
-            w.walked(),
-            w.found(),
+            c.walked,
+            found,
             limit + 1,
-            w.term_hits(),
+            &c.term_hits,
             &known_shares(&stats, tsq),
             w.index_rows(),
         );
