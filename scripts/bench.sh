@@ -98,21 +98,25 @@ curl -fs "http://127.0.0.1:$PORT/api/v1/customers?limit=50&cursor=$CURSOR" -H "a
 
 # Each endpoint twice: latency with 4 connections (1 wrk thread), throughput with 32 connections (2 threads).
 wrk_summary() { grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' | awk '{$1=$1; printf "%s  ", $0} END {print ""}'; }
-# Each line is first run for WARMUP (default 1 s) and that run is discarded: a pooled connection plans a
-# statement for its values on its first five executions (up to ~10 ms over the interaction partitions), and
-# 16 fresh connections doing that would otherwise be the p99 of a 5 s run. The warm-up is reported, not hidden.
+wrk_line() { # wrk_line THREADS CONNECTIONS DURATION MODE PATH
+    BENCH_MODE="$4" BENCH_PATH="$5" wrk -t"$1" -c"$2" -d"$3" --latency -s bench/request.lua "http://127.0.0.1:$PORT" | wrk_summary
+}
+# Each line is first run for WARMUP (default 1 s) at 4 connections and that run is discarded: a pooled
+# connection plans a statement for its values on its first five executions (up to ~10 ms over the interaction
+# partitions), which would otherwise be the p99 of a 5 s run. The warm-up is printed, not hidden. It warms the
+# connections the c=4 run uses; the c=32 run may still include the first executions of further connections.
 WARMUP="${BENCH_WARMUP:-1s}"
 run() { # run LABEL MODE PATH
     echo
     echo "== $1"
     if [ "$WARMUP" != 0 ]; then
         printf '  warm-up (%s, c=4, discarded): ' "$WARMUP"
-        BENCH_MODE="$2" BENCH_PATH="$3" wrk -t1 -c4 -d"$WARMUP" --latency -s bench/request.lua "http://127.0.0.1:$PORT" | wrk_summary
+        wrk_line 1 4 "$WARMUP" "$2" "$3"
     fi
     printf '  c=4:  '
-    BENCH_MODE="$2" BENCH_PATH="$3" wrk -t1 -c4 -d"$DURATION" --latency -s bench/request.lua "http://127.0.0.1:$PORT" | wrk_summary
+    wrk_line 1 4 "$DURATION" "$2" "$3"
     printf '  c=32: '
-    BENCH_MODE="$2" BENCH_PATH="$3" wrk -t2 -c32 -d"$DURATION" --latency -s bench/request.lua "http://127.0.0.1:$PORT" | wrk_summary
+    wrk_line 2 32 "$DURATION" "$2" "$3"
 }
 run "get by id"                get   "/api/v1/customers/$ID"
 run "first list page (50)"     get   "/api/v1/customers?limit=50"
