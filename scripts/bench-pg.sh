@@ -49,6 +49,9 @@ max_wal_size = 8GB
 checkpoint_timeout = 15min
 checkpoint_completion_target = 0.9
 wal_compression = on
+# Where a request's time goes, per statement (planning and execution): SELECT … FROM pg_stat_statements.
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track_planning = on
 EOF
 fi
 

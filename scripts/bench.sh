@@ -6,7 +6,7 @@
 #                                 0: skip the pipeline cases) with stage history
 #
 # Seeds a dedicated database crm_ims_bench once (COPY; the load time is printed), serves the release binary
-# on 127.0.0.1:3998 and measures with wrk (a discarded 1 s warm-up, then 10 s each, at 4 and at 32
+# on 127.0.0.1:3998 and measures with wrk (a discarded 1 s warm-up, then 10 s each, at 1, 4 and 32
 # connections): get by id, first list page, a page deep in the cursor chain, a filtered list, a full-text
 # search, a create, and an 80/20 read/write mix.
 # Prints p50/p99 and requests/s for each, and EXPLAIN ANALYZE of the list queries. Results go into
@@ -38,6 +38,18 @@ else
     BIN=target/release/crm-ims
 fi
 psql_bench() { psql "$DATABASE_URL" -qtAX "$@"; }
+# Per-statement time (the tuned cluster loads pg_stat_statements): after each line's c=4 run, its statements.
+STATEMENTS=0
+if psql_bench -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 \
+    && psql_bench -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1; then
+    STATEMENTS=1
+fi
+statements() {
+    [ "$STATEMENTS" = 1 ] || return 0
+    psql_bench -F ' | ' -c "SELECT calls, round((mean_plan_time)::numeric, 2) || ' ms plan', round(mean_exec_time::numeric, 2) || ' ms exec', left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls > 10
+        ORDER BY total_plan_time + total_exec_time DESC LIMIT 4" | sed 's/^/      /'
+}
 
 $BIN migrate >/dev/null
 have="$(psql_bench -c 'SELECT count(*) FROM customers')"
@@ -96,7 +108,8 @@ PY
 curl -fs "http://127.0.0.1:$PORT/api/v1/customers?limit=50&cursor=$CURSOR" -H "authorization: Bearer $TOKEN" \
     | python3 -c 'import sys,json; d=json.load(sys.stdin); assert len(d["data"])==50, d; print("deep page ok:", d["data"][0]["created_at"])'
 
-# Each endpoint twice: latency with 4 connections (1 wrk thread), throughput with 32 connections (2 threads).
+# Each endpoint three times: latency of one client alone (1 connection), under load (4 connections, 1 wrk
+# thread; on 2 cores the server, PostgreSQL and wrk then queue for the CPU), throughput with 32 connections.
 wrk_summary() { grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' | awk '{$1=$1; printf "%s  ", $0} END {print ""}'; }
 wrk_line() { # wrk_line THREADS CONNECTIONS DURATION MODE PATH
     BENCH_MODE="$4" BENCH_PATH="$5" wrk -t"$1" -c"$2" -d"$3" --latency -s bench/request.lua "http://127.0.0.1:$PORT" | wrk_summary
@@ -113,8 +126,12 @@ run() { # run LABEL MODE PATH
         printf '  warm-up (%s, c=4, discarded): ' "$WARMUP"
         wrk_line 1 4 "$WARMUP" "$2" "$3"
     fi
+    printf '  c=1:  '
+    wrk_line 1 1 "$DURATION" "$2" "$3"
     printf '  c=4:  '
+    [ "$STATEMENTS" = 0 ] || psql_bench -c "SELECT pg_stat_statements_reset()" >/dev/null
     wrk_line 1 4 "$DURATION" "$2" "$3"
+    statements
     printf '  c=32: '
     wrk_line 2 32 "$DURATION" "$2" "$3"
 }
@@ -149,11 +166,11 @@ fi
 run "mixed 80/20 (get by id)"  mixed "/api/v1/customers/$ID"
 
 echo
-echo "== EXPLAIN ANALYZE (first page, filtered, type-ahead, full text, fuzzy)"
+echo "== EXPLAIN ANALYZE (first page, filtered, type-ahead walk, phone digits through the index, a typo's corrections)"
 psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -8
 psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE c.status = 'active' AND c.industry = 'Retail' AND c.tags @> ARRAY['vip'] ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -12
-psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH hits AS MATERIALIZED (SELECT c.id, c.name, c.created_at, c.updated_at FROM customers c WHERE lower(c.name) LIKE 'nakatomi heal%'), top AS MATERIALIZED (SELECT id FROM hits ORDER BY created_at DESC, id DESC LIMIT 51) SELECT c.id FROM customers c JOIN top ON top.id = c.id" | head -14
-psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE c.search @@ to_tsquery('simple', '555:* & 8812:*') ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -12
-psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE c.name % 'nakatmoi helth' ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -10
+psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE lower(left(c.name, 3)) = 'nak' AND lower(c.name) LIKE 'nakatomi heal%' ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -8
+psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE c.search @@ to_tsquery('simple', '8812:*') AND ts_match_vq(c.search, to_tsquery('simple', '555 & 8812:*')) ORDER BY (c.created_at + interval '0 s') DESC, c.id DESC LIMIT 51" | head -12
+psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT w.word FROM customer_name_words w WHERE w.word % 'nakatmoi' ORDER BY w.word <-> 'nakatmoi', w.word LIMIT 3" | head -10
 echo
 echo "server memory (RSS): $(ps -o rss= -p $SERVER | awk '{printf "%.0f MiB", $1/1024}')"

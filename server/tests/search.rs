@@ -167,6 +167,96 @@ async fn customer_search_gives_the_plain_order_whichever_plan_answers(db: PgPool
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn type_ahead_gives_the_plain_order_whether_its_walk_fills_the_page_or_not(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let u = app.user(Role::Admin, None).await;
+    let sales = app.user(Role::Sales, None).await;
+    // 4,000 names starting "Nak" (one in twelve "Nakatomi Health", the rest "Nakatomi Labs"), "Nakamura"
+    // three times among the newest and ten times among the oldest, and 1,000 others; a fifth owned by the
+    // sales user.
+    sqlx::query(
+        "INSERT INTO customers (id, name, owner_id, created_at, updated_at)
+         SELECT gen_random_uuid(),
+                CASE WHEN n > 4990 OR n IN (5, 6, 7) THEN 'Nakamura ' || n WHEN n > 4000 THEN 'Other Works ' || n
+                     WHEN n % 12 = 0 THEN 'Nakatomi Health ' || n ELSE 'Nakatomi Labs ' || n END,
+                CASE WHEN n % 5 = 0 THEN $1::uuid END,
+                now() - n * interval '1 minute', now()
+         FROM generate_series(1, 5000) AS n",
+    )
+    .bind(&sales.id)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE customers").execute(&db).await.unwrap();
+    let cases = [
+        // Dense in its group: the walk of the "nak" group fills each page; the last page ends the group.
+        (
+            "nakatomi%20heal",
+            "lower(name) LIKE 'nakatomi heal%'",
+            "created_at DESC, id DESC",
+            "",
+        ),
+        // Oldest first: the same walk, the other way.
+        (
+            "nakatomi%20heal",
+            "lower(name) LIKE 'nakatomi heal%'",
+            "created_at, id",
+            "&sort=created_at",
+        ),
+        // Rare in its group (13 of 4,010): the walk finds three and does not fill the page, so every match
+        // is read instead.
+        (
+            "nakam",
+            "lower(name) LIKE 'nakam%'",
+            "created_at DESC, id DESC",
+            "",
+        ),
+        // Two letters: no group; the walk goes through all customers.
+        (
+            "na",
+            "lower(name) LIKE 'na%'",
+            "created_at DESC, id DESC",
+            "&limit=200",
+        ),
+        // Another sort: every match, sorted.
+        (
+            "nakatomi%20h",
+            "lower(name) LIKE 'nakatomi h%'",
+            "name DESC, id DESC",
+            "&sort=-name",
+        ),
+        // Nothing starts with it: the next mode (full text) answers.
+        (
+            "health",
+            "name LIKE '%Health%'",
+            "created_at DESC, id DESC",
+            "&limit=100",
+        ),
+    ];
+    for (q, condition, order, extra) in cases {
+        assert_eq!(
+            all_pages(&app, &u, &format!("/api/v1/customers?q={q}{extra}"), "name").await,
+            names_in_order(&db, condition, order).await,
+            "q={q}{extra}"
+        );
+    }
+    // A sales user's walk keeps to the customers it owns.
+    let own: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM customers WHERE lower(name) LIKE 'nakatomi heal%' AND owner_id = $1::uuid
+         ORDER BY created_at DESC, id DESC",
+    )
+    .bind(&sales.id)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(own.len(), 66);
+    assert_eq!(
+        all_pages(&app, &sales, "/api/v1/customers?q=nakatomi%20heal", "name").await,
+        own
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_renamed_customer_teaches_the_typo_search_its_new_words(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     let u = app.user(Role::Admin, None).await;

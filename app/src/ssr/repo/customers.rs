@@ -156,7 +156,7 @@ pub enum Visible {
 /// typo-tolerant search is full text too, with corrected words: `name_word_corrections`).
 #[derive(Clone, Debug)]
 pub enum Search {
-    /// The name starts with this (lower-case, LIKE-escaped) text: the type-ahead case.
+    /// The name starts with this (lower-case) text: the type-ahead case.
     NamePrefix(String),
     FullText(String),
     /// Text with no letters or digits: a plain substring match on the name.
@@ -190,7 +190,10 @@ pub fn sort_column(key: CustomerSortKey) -> &'static str {
 /// read by the plan `super::plan_text` chooses.
 pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>, sqlx::Error> {
     let rows = match &p.search {
-        Some(Search::NamePrefix(prefix)) => fetch(db, name_prefix_query(p, prefix)).await?,
+        Some(Search::NamePrefix(prefix)) => match name_prefix_walk(db, p, prefix).await? {
+            Some(ids) => fetch_ids(db, p, ids).await?,
+            None => fetch(db, name_prefix_query(p, &super::like_escape(prefix))).await?,
+        },
         Some(Search::FullText(tsq)) => {
             let walk = |budget| {
                 let mut qb = walk_query(p, tsq, budget);
@@ -198,13 +201,7 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
             };
             match super::plan_text(db, super::StatsOf::Customers, tsq, p.limit, walk).await? {
                 TextPlan::Page(walk) => {
-                    let mut qb = QueryBuilder::new(SELECT);
-                    qb.push(" WHERE c.id = ANY(")
-                        .push_bind(walk.counts.ids.unwrap_or_default())
-                        .push(")");
-                    let (col, dir) = (sort_column(p.sort), direction(p));
-                    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
-                    fetch(db, qb).await?
+                    fetch_ids(db, p, walk.counts.ids.unwrap_or_default()).await?
                 }
                 TextPlan::Index(text) => {
                     fetch_planned(db, plain_query(p, super::Order::Sorted, Some(&text))).await?
@@ -214,6 +211,68 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
         _ => fetch(db, plain_query(p, super::Order::Indexed, None)).await?,
     };
     Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The rows of these ids, in the list's order.
+async fn fetch_ids(
+    db: &PgPool,
+    p: &ListParams<'_>,
+    ids: Vec<Uuid>,
+) -> Result<Vec<Row>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(SELECT);
+    qb.push(" WHERE c.id = ANY(").push_bind(ids).push(")");
+    let (col, dir) = (sort_column(p.sort), direction(p));
+    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
+    fetch(db, qb).await
+}
+
+/// What a name-prefix walk returns: rows read, and the page's ids in order.
+#[derive(sqlx::FromRow)]
+struct PrefixWalk {
+    walked: i64,
+    ids: Option<Vec<Uuid>>,
+}
+
+/// Type-ahead, newest (or oldest) first: walks the customers whose name starts with the same three letters
+/// in age order through customers_name_head_idx (index only) and tests the whole prefix per entry, or, for
+/// a prefix of one or two letters, all customers in age order. The page's ids when the walk filled it (or
+/// read every row there is); `None` when it did not, or the list needs what the index does not hold (another
+/// sort, a status, industry or tag filter): then `name_prefix_query` reads every match, which are few then.
+async fn name_prefix_walk(
+    db: &PgPool,
+    p: &ListParams<'_>,
+    prefix: &str,
+) -> Result<Option<Vec<Uuid>>, sqlx::Error> {
+    if p.sort != CustomerSortKey::CreatedAt
+        || p.status.is_some()
+        || p.industry.is_some()
+        || p.tag.is_some()
+    {
+        return Ok(None);
+    }
+    let budget = super::walk_budget(p.limit);
+    let dir = direction(p);
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
+        "WITH walk AS MATERIALIZED (SELECT c.id, c.created_at, lower(c.name) LIKE ",
+    );
+    qb.push_bind(format!("{}%", super::like_escape(prefix)))
+        .push(" AS hit FROM customers c WHERE true");
+    let head: String = prefix.chars().take(3).collect();
+    // ASCII only: PostgreSQL's lower() and Rust's may disagree on other letters (and on their count).
+    if head.len() == 3 && head.is_ascii() {
+        qb.push(" AND lower(left(c.name, 3)) = ").push_bind(head);
+    }
+    push_filters(&mut qb, p, None);
+    qb.push(format!(" ORDER BY c.created_at {dir}, c.id {dir} LIMIT "))
+        .push_bind(budget);
+    qb.push(format!(
+        ") SELECT (SELECT count(*) FROM walk) AS walked, (SELECT array_agg(id ORDER BY created_at {dir}, id {dir}) \
+         FROM (SELECT id, created_at FROM walk WHERE hit ORDER BY created_at {dir}, id {dir} LIMIT "
+    ));
+    qb.push_bind(p.limit + 1).push(") h) AS ids");
+    let w = qb.build_query_as::<PrefixWalk>().fetch_one(db).await?;
+    let ids = w.ids.unwrap_or_default();
+    Ok((ids.len() as i64 > p.limit || w.walked < budget).then_some(ids))
 }
 
 /// A customers walk: the counts and PostgreSQL's estimate of the table's rows (what a GIN lookup reads from).

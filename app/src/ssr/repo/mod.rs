@@ -77,7 +77,7 @@ impl After {
 
 /// How many rows a full-text list walks in sort order first: 40 per row of the page (a word in one row of 40
 /// fills a page by walking), 1,000 to 10,000. See `plan_text`.
-fn walk_budget(limit: i64) -> i64 {
+pub(crate) fn walk_budget(limit: i64) -> i64 {
     ((limit + 1) * 40).clamp(1_000, 10_000)
 }
 
@@ -111,8 +111,9 @@ pub(crate) enum TextPlan<W> {
 /// sort key's index and testing each row reads ~N/m rows per result for m matches among N (fast for a
 /// frequent word), the GIN index reads and sorts every match (fast for a rare one), and PostgreSQL's guess
 /// between them was off by 100× for prefix queries (0.1–1 s at 2M customers). So `walk` runs first over a
-/// bounded number of rows; while that does not fill the page, `domain::search::after_walk` weighs a longer
-/// walk against the index from the walk's counts and the table's lexeme statistics.
+/// bounded number of rows (as long as the statistics say, or none when they show a term too rare for any
+/// walk: `domain::search::before_walk`); while that does not fill the page, `domain::search::after_walk` weighs a
+/// longer walk against the index from the walk's counts and the table's lexeme statistics.
 pub(crate) async fn plan_text<W, F, Fut>(
     db: &PgPool,
     stats_of: StatsOf,
@@ -125,7 +126,16 @@ where
     F: FnMut(i64) -> Fut,
     Fut: std::future::Future<Output = Result<W, sqlx::Error>>,
 {
-    let mut budget = walk_budget(limit);
+    let stats = lexeme_stats(db, stats_of).await?;
+    let known = known_shares(&stats, tsq);
+    let terms = domain::search::tsquery_terms(tsq);
+    let mut budget =
+        match domain::search::before_walk(&terms, &known, limit + 1, walk_budget(limit)) {
+            domain::search::AfterWalk::Walk(rows) => rows,
+            domain::search::AfterWalk::Index(rare) => {
+                return Ok(TextPlan::Index(TextFilter::for_terms(tsq, &rare)));
+            }
+        };
     loop {
         let w = walk(budget).await?;
         let c = w.counts();
@@ -133,13 +143,12 @@ where
         if found > limit || c.walked < budget {
             return Ok(TextPlan::Page(w));
         }
-        let stats = lexeme_stats(db, stats_of).await?;
         let next = domain::search::after_walk(
             c.walked,
             found,
             limit + 1,
             &c.term_hits,
-            &known_shares(&stats, tsq),
+            &known,
             w.index_rows(),
         );
         match next {

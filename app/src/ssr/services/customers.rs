@@ -95,10 +95,7 @@ fn search_modes(q: &str) -> Vec<(&'static str, Mode)> {
                 .join(" ")
                 .to_lowercase();
             vec![
-                (
-                    "prefix",
-                    Mode::Ready(Search::NamePrefix(crate::ssr::repo::like_escape(&prefix))),
-                ),
+                ("prefix", Mode::Ready(Search::NamePrefix(prefix))),
                 ("text", Mode::Ready(Search::FullText(tsq))),
                 ("fuzzy_prefix", Mode::FuzzyPrefix),
                 ("fuzzy", Mode::FuzzyText),
@@ -156,7 +153,7 @@ async fn fuzzy_search(ctx: &AppCtx, q: &str) -> Result<Fuzzy> {
     };
     let best = domain::search::best_corrections(&words, &corrections);
     Ok(Fuzzy {
-        prefix: Some(Search::NamePrefix(crate::ssr::repo::like_escape(&best))),
+        prefix: Some(Search::NamePrefix(best)),
         text: Some(Search::FullText(tsq)),
     })
 }
