@@ -272,7 +272,8 @@ const MIN_KNOWN_PREFIX: usize = 3;
 ///   first (2–3 ms per walk at 2M customers).
 /// - Every term's share is known: the terms taken as independent give the page's density and so the walk
 ///   that fills it; beyond `MAX_WALK`, the index when some term is rare (≤ 1 %).
-/// - Otherwise a walk of `budget` rows, whose counts `after_walk` then reads.
+/// - Otherwise (some share unknown, or frequent words that would rarely meet if they were independent) a
+///   walk of `budget` rows, whose counts `after_walk` then reads.
 ///
 /// A listed lexeme's share is a sample's estimate; an unlisted one is rarer than the rarest listed
 /// (`LexemeStats::share` gives half of that), so a term's bound is twice its share. A prefix shorter than
@@ -305,10 +306,11 @@ pub fn before_walk(terms: &[String], known: &[Option<f64>], needed: i64, budget:
     }
     let density: f64 = shares.iter().flatten().product();
     let rows = needed as f64 / density.max(f64::MIN_POSITIVE) * 1.5;
-    if rows > longest && !rare.is_empty() {
-        AfterWalk::Index(rare)
-    } else {
-        AfterWalk::Walk((rows as i64).clamp(budget, MAX_WALK))
+    match (rows > longest, rare.is_empty()) {
+        (true, false) => AfterWalk::Index(rare),
+        // Words that would rarely meet if independent, but may well go together: a walk tells.
+        (true, true) => AfterWalk::Walk(budget),
+        (false, _) => AfterWalk::Walk((rows as i64).clamp(budget, MAX_WALK)),
     }
 }
 
@@ -442,8 +444,8 @@ mod tests {
         assert_eq!(plan("renewal budget"), AfterWalk::Walk(10_625));
         // Three that rarely meet, one of them rare: the index for the rare one.
         assert_eq!(plan("renewal hedy ceo"), AfterWalk::Index(vec![1]));
-        // Rare ones that no walk would fill, none of them rare by itself: the longest walk, then `after_walk`.
-        assert_eq!(plan("renewal budget ceo"), AfterWalk::Walk(MAX_WALK));
+        // Frequent words that would rarely meet if independent: the usual walk, whose counts then decide.
+        assert_eq!(plan("renewal budget ceo"), AfterWalk::Walk(2040));
         // A short prefix may stand for many unlisted words: its share is not known, so walk.
         assert_eq!(plan("health xq"), AfterWalk::Walk(2040));
         // Without statistics, walk.

@@ -685,6 +685,19 @@ async fn far_future_interaction_lands_in_default_partition_and_moves_when_its_mo
     assert_eq!(partition(&app, id).await, month_partition(at));
     let (status, got) = app.get(&format!("/api/v1/interactions/{id}"), &u).await;
     assert_eq!((status, &got), (StatusCode::OK, &i));
+
+    // Every partition, old or new, searches without a pending list and keeps finer lexeme statistics.
+    let untuned: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+         WHERE h.inhparent = 'interactions'::regclass
+           AND ((SELECT attstattarget FROM pg_attribute WHERE attrelid = c.oid AND attname = 'search') <> 1000
+             OR NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                            WHERE i.indrelid = c.oid AND 'fastupdate=off' = ANY(x.reloptions)))",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(untuned, Vec::<String>::new());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -172,12 +172,12 @@ async fn type_ahead_gives_the_plain_order_whether_its_walk_fills_the_page_or_not
     let u = app.user(Role::Admin, None).await;
     let sales = app.user(Role::Sales, None).await;
     // 4,000 names starting "Nak" (one in twelve "Nakatomi Health", the rest "Nakatomi Labs"), "Nakamura"
-    // three times among the newest and ten times among the oldest, and 1,000 others; a fifth owned by the
+    // three times among the newest and 60 times among the oldest, and 940 others; a fifth owned by the
     // sales user.
     sqlx::query(
         "INSERT INTO customers (id, name, owner_id, created_at, updated_at)
          SELECT gen_random_uuid(),
-                CASE WHEN n > 4990 OR n IN (5, 6, 7) THEN 'Nakamura ' || n WHEN n > 4000 THEN 'Other Works ' || n
+                CASE WHEN n > 4940 OR n IN (5, 6, 7) THEN 'Nakamura ' || n WHEN n > 4000 THEN 'Other Works ' || n
                      WHEN n % 12 = 0 THEN 'Nakatomi Health ' || n ELSE 'Nakatomi Labs ' || n END,
                 CASE WHEN n % 5 = 0 THEN $1::uuid END,
                 now() - n * interval '1 minute', now()
@@ -203,11 +203,18 @@ async fn type_ahead_gives_the_plain_order_whether_its_walk_fills_the_page_or_not
             "created_at, id",
             "&sort=created_at",
         ),
-        // Rare in its group (13 of 4,010): the walk finds three and does not fill the page, so every match
-        // is read instead.
+        // Rare in its group (63 of 4,063) but more than a page: the walk finds three and does not fill
+        // the page, so every match is read instead.
         (
             "nakam",
             "lower(name) LIKE 'nakam%'",
+            "created_at DESC, id DESC",
+            "",
+        ),
+        // At most a page of names start with it: all of them are read at once, without a walk.
+        (
+            "nakamura%2049",
+            "lower(name) LIKE 'nakamura 49%'",
             "created_at DESC, id DESC",
             "",
         ),

@@ -45,12 +45,46 @@ struct Row {
 
 /// An interactions walk: the counts, the times paired with the page's ids, and the time between the first
 /// and the last row walked.
-#[derive(sqlx::FromRow)]
 struct WalkSummary {
-    #[sqlx(flatten)]
     counts: super::WalkCounts,
     ats: Option<Vec<Time>>,
     span_secs: f64,
+}
+
+/// A row of an interactions walk: its time (the partition key, to fetch it by) and the time since the first
+/// row walked.
+#[derive(sqlx::FromRow)]
+struct WalkRow {
+    #[sqlx(flatten)]
+    row: super::WalkRow,
+    at: Time,
+    span_secs: f64,
+}
+
+/// Runs a walk of `budget` rows.
+async fn walk(
+    db: &PgPool,
+    p: &ListParams,
+    tsq: &str,
+    budget: i64,
+) -> Result<WalkSummary, sqlx::Error> {
+    let rows: Vec<WalkRow> = page_query(p, Plan::Walk(budget, tsq))
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
+    let ats: Vec<Time> = rows
+        .iter()
+        .filter(|r| r.row.hit)
+        .take(p.limit as usize + 1)
+        .map(|r| r.at)
+        .collect();
+    let span_secs = rows.last().map_or(0.0, |r| r.span_secs);
+    let rows: Vec<super::WalkRow> = rows.into_iter().map(|r| r.row).collect();
+    Ok(WalkSummary {
+        counts: super::walk_counts(&rows, budget, p.limit),
+        ats: (!ats.is_empty()).then_some(ats),
+        span_secs,
+    })
 }
 
 impl super::WalkReport for WalkSummary {
@@ -253,10 +287,7 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     let Some(tsq) = p.tsquery.clone() else {
         return fetch(db, page_query(&p, Plan::Indexed)).await;
     };
-    let walk = |budget| {
-        let mut qb = page_query(&p, Plan::Walk(budget, &tsq));
-        async move { qb.build_query_as::<WalkSummary>().fetch_one(db).await }
-    };
+    let walk = |budget| walk(db, &p, &tsq, budget);
     let text = match super::plan_text(db, super::StatsOf::Interactions, &tsq, p.limit, walk).await?
     {
         TextPlan::Index(text) => text,
@@ -264,17 +295,18 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
             let ids = walk.counts.ids.unwrap_or_default();
             let ats = walk.ats.unwrap_or_default();
             let (col, dir) = order_of(&p);
-            // `occurred_at = ANY` prunes the partitions; the pairs pick the rows.
-            let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-                "{NAMES} FROM (SELECT {COLUMNS} FROM interactions i WHERE i.occurred_at = ANY("
-            ));
-            qb.push_bind(ats.clone())
-                .push(") AND (i.id, i.occurred_at) IN (SELECT * FROM unnest(")
-                .push_bind(ids)
+            // One lookup per (id, occurred_at), each pruned to its partition as it runs: the same plan for
+            // any ids, so PostgreSQL keeps it instead of planning over every partition per request (1.2 ms).
+            let mut qb: QueryBuilder<Postgres> =
+                QueryBuilder::new(format!("{NAMES} FROM (SELECT x.* FROM unnest("));
+            qb.push_bind(ids)
                 .push("::uuid[], ")
                 .push_bind(ats)
-                .push("::timestamptz[]))");
-            qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
+                .push(format!(
+                    "::timestamptz[]) AS k(id, at) CROSS JOIN LATERAL (SELECT {COLUMNS} FROM interactions i \
+                     WHERE i.id = k.id AND i.occurred_at = k.at) x)"
+                ));
+            qb.push(format!("{JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
             return fetch(db, qb).await;
         }
     };
@@ -376,9 +408,10 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
     let mut qb: QueryBuilder<Postgres> = match plan {
         Plan::Walk(_, tsq) => {
             let mut qb = QueryBuilder::new(format!(
-                "WITH walk AS MATERIALIZED (SELECT i.id, i.occurred_at, i.{col} AS k"
+                "SELECT id, hit, n, term_hits, at, span_secs FROM (SELECT i.id, i.occurred_at AS at, \
+                 abs(extract(epoch FROM (first_value(i.{col}) OVER w) - i.{col}))::float8 AS span_secs"
             ));
-            super::walk_term_columns(&mut qb, "i.search", tsq);
+            super::walk_columns(&mut qb, "i.search", tsq);
             qb
         }
         _ => QueryBuilder::new(format!("{NAMES} FROM (SELECT {COLUMNS}")),
@@ -432,21 +465,17 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
         _ => super::Order::Indexed,
     };
     let key = order.key(&format!("i.{col}"), false);
-    qb.push(format!(" ORDER BY {key} {dir}, i.id {dir} LIMIT "));
-    if let Plan::Walk(budget, tsq) = plan {
-        qb.push_bind(budget);
-        qb.push(format!(
-            ") SELECT {}, h.ids, h.ats, \
-             (SELECT coalesce(extract(epoch FROM max(k) - min(k)), 0)::float8 FROM walk) AS span_secs FROM (SELECT array_agg(id ORDER BY k {dir}, id {dir}) AS ids, \
-             array_agg(occurred_at ORDER BY k {dir}, id {dir}) AS ats \
-             FROM (SELECT id, occurred_at, k FROM walk WHERE hit ORDER BY k {dir}, id {dir} LIMIT ",
-            super::walk_counts(tsq)
-        ));
-        qb.push_bind(p.limit + 1);
-        qb.push(") w) h");
+    if let Plan::Walk(budget, _) = plan {
+        super::walk_end(
+            &mut qb,
+            &format!("{key} {dir}, i.id {dir}"),
+            budget,
+            p.limit,
+        );
         return qb;
     }
-    qb.push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {key} {dir}, i.id {dir}"));
+    super::limit(&mut qb, p.limit + 1);
     qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
     qb
 }

@@ -81,8 +81,22 @@ pub(crate) fn walk_budget(limit: i64) -> i64 {
     ((limit + 1) * 40).clamp(1_000, 10_000)
 }
 
-/// What every full-text walk (rows in sort order, the query and each of its terms tested per row) returns.
-#[derive(sqlx::FromRow)]
+/// ` LIMIT n` with `n` in the statement's text. A bound `LIMIT $1` makes PostgreSQL cost the generic plan for
+/// an unknown limit (a tenth of the rows), which loses to every custom plan, so the statement was planned
+/// again on each run: 0.2–0.7 ms per customers statement, 2.8 ms for a walk over the 30 interaction
+/// partitions (pg_stat_statements, docs/benchmarks.md). A literal gives both plans the same cost and the
+/// generic one is kept. Walk budgets are rounded (`walk_rows`), so there are few such statements.
+pub(crate) fn limit(qb: &mut QueryBuilder<'_, Postgres>, n: i64) {
+    qb.push(format!(" LIMIT {n}"));
+}
+
+/// A walk's length rounded up to a multiple of 1,024 rows (at most `domain::search::MAX_WALK`), so that the
+/// statements with a literal limit (`limit`) stay few.
+fn walk_rows(rows: i64) -> i64 {
+    ((rows.max(1) + 1023) / 1024 * 1024).min(domain::search::MAX_WALK)
+}
+
+/// What every full-text walk (rows in sort order, the query and each of its terms tested per row) found.
 pub(crate) struct WalkCounts {
     /// Rows read.
     pub walked: i64,
@@ -131,7 +145,7 @@ where
     let terms = domain::search::tsquery_terms(tsq);
     let mut budget =
         match domain::search::before_walk(&terms, &known, limit + 1, walk_budget(limit)) {
-            domain::search::AfterWalk::Walk(rows) => rows,
+            domain::search::AfterWalk::Walk(rows) => walk_rows(rows),
             domain::search::AfterWalk::Index(rare) => {
                 return Ok(TextPlan::Index(TextFilter::for_terms(tsq, &rare)));
             }
@@ -152,7 +166,7 @@ where
             w.index_rows(),
         );
         match next {
-            domain::search::AfterWalk::Walk(rows) => budget = rows,
+            domain::search::AfterWalk::Walk(rows) => budget = walk_rows(rows),
             domain::search::AfterWalk::Index(terms) => {
                 return Ok(TextPlan::Index(TextFilter::for_terms(tsq, &terms)));
             }
@@ -272,28 +286,70 @@ impl TextFilter {
     }
 }
 
-/// The columns a full-text walk adds per row: `hit` (the whole query) and `t1`, `t2`, … (each term), every
-/// query parsed once (an init plan), not once per row walked.
-pub(crate) fn walk_term_columns(qb: &mut QueryBuilder<'_, Postgres>, col: &str, full: &str) {
+/// The columns of a full-text walk's inner rows (rows in sort order under the window `w` that
+/// `walk_end` defines): `hit` (the whole query), `n` (the row's place in the walk) and `term_hits` (how many
+/// rows so far matched each term, `tsquery_terms` order). Every query is parsed once (an init plan), not
+/// once per row walked.
+pub(crate) fn walk_columns(qb: &mut QueryBuilder<'_, Postgres>, col: &str, full: &str) {
     qb.push(format!(", {col} @@ (SELECT to_tsquery('simple', "))
         .push_bind(full.to_owned())
-        .push(")) AS hit");
+        .push(")) AS hit, row_number() OVER w AS n, ARRAY[");
     for (i, term) in domain::search::tsquery_terms(full).into_iter().enumerate() {
-        qb.push(format!(", {col} @@ (SELECT to_tsquery('simple', "))
-            .push_bind(term)
-            .push(format!(")) AS t{}", i + 1));
+        if i > 0 {
+            qb.push(", ");
+        }
+        qb.push(format!(
+            "count(*) FILTER (WHERE {col} @@ (SELECT to_tsquery('simple', "
+        ))
+        .push_bind(term)
+        .push("))) OVER w");
+    }
+    qb.push("]::bigint[] AS term_hits");
+}
+
+/// Ends a walk begun with `SELECT … FROM (SELECT <row>` `walk_columns` ` FROM … WHERE …`: the window, the
+/// order and the walk's length, then only the matches and the row at the walk's end. The outer LIMIT stops
+/// the walk at the page's last match (the executor keeps the subquery's order), so a frequent word reads
+/// a few hundred rows, not the whole budget; the end row carries the counts `after_walk` needs when the page
+/// did not fill.
+pub(crate) fn walk_end(qb: &mut QueryBuilder<'_, Postgres>, order: &str, budget: i64, limit: i64) {
+    qb.push(format!(
+        " WINDOW w AS (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ORDER BY {order} \
+         LIMIT {budget}) x WHERE hit OR n = {budget} LIMIT {}",
+        limit + 2
+    ));
+}
+
+/// The rows `walk_end` returns (as `WalkRow`) turned into the walk's counts: the page's ids in order, how
+/// far the walk went (`budget` when it ran to its end or filled the page, else the rows there were) and the
+/// term counts at the end.
+pub(crate) fn walk_counts(rows: &[WalkRow], budget: i64, limit: i64) -> WalkCounts {
+    let hits: Vec<uuid::Uuid> = rows
+        .iter()
+        .filter(|r| r.hit)
+        .take(limit as usize + 1)
+        .map(|r| r.id)
+        .collect();
+    let end = rows.iter().find(|r| r.n == budget);
+    let walked = if end.is_some() || hits.len() as i64 > limit {
+        budget
+    } else {
+        rows.last().map_or(0, |r| r.n)
+    };
+    WalkCounts {
+        walked,
+        term_hits: end.map(|e| e.term_hits.clone()).unwrap_or_default(),
+        ids: (!hits.is_empty()).then_some(hits),
     }
 }
 
-/// `count(*) AS walked, ARRAY[count(*) FILTER (WHERE t1), …] AS term_hits` over the CTE `walk`.
-pub(crate) fn walk_counts(full: &str) -> String {
-    let counts: Vec<String> = (1..=domain::search::tsquery_terms(full).len())
-        .map(|i| format!("count(*) FILTER (WHERE t{i})"))
-        .collect();
-    format!(
-        "(SELECT count(*) FROM walk) AS walked, (SELECT ARRAY[{}]::bigint[] FROM walk) AS term_hits",
-        counts.join(", ")
-    )
+/// One row a walk returns: a match, or the row at its end (`n = budget`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct WalkRow {
+    pub id: uuid::Uuid,
+    pub hit: bool,
+    pub n: i64,
+    pub term_hits: Vec<i64>,
 }
 
 /// How a list is ordered.
