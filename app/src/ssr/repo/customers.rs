@@ -403,6 +403,7 @@ fn walk_query<'a>(p: &ListParams<'a>, tsq: &str, budget: i64) -> QueryBuilder<'a
         &format!("{col} {dir}, c.id {dir}"),
         budget,
         p.limit,
+        false,
     );
     qb
 }

@@ -51,14 +51,13 @@ struct WalkSummary {
     span_secs: f64,
 }
 
-/// A row of an interactions walk: its time (the partition key, to fetch it by) and the time since the first
-/// row walked.
+/// A row of an interactions walk: its time (the partition key, to fetch it by) and its sort key.
 #[derive(sqlx::FromRow)]
 struct WalkRow {
     #[sqlx(flatten)]
     row: super::WalkRow,
     at: Time,
-    span_secs: f64,
+    k: Time,
 }
 
 /// Runs a walk of `budget` rows.
@@ -78,7 +77,12 @@ async fn walk(
         .take(p.limit as usize + 1)
         .map(|r| r.at)
         .collect();
-    let span_secs = rows.last().map_or(0.0, |r| r.span_secs);
+    let first = rows.iter().find(|r| r.row.n == 1).map(|r| r.k);
+    let last = rows.last().map(|r| r.k);
+    let span_secs = match (first, last) {
+        (Some(a), Some(b)) => (a - b).num_milliseconds().abs() as f64 / 1000.0,
+        _ => 0.0,
+    };
     let rows: Vec<super::WalkRow> = rows.into_iter().map(|r| r.row).collect();
     Ok(WalkSummary {
         counts: super::walk_counts(&rows, budget, p.limit),
@@ -408,8 +412,10 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
     let mut qb: QueryBuilder<Postgres> = match plan {
         Plan::Walk(_, tsq) => {
             let mut qb = QueryBuilder::new(format!(
-                "SELECT id, hit, n, term_hits, at, span_secs FROM (SELECT i.id, i.occurred_at AS at, \
-                 abs(extract(epoch FROM (first_value(i.{col}) OVER w) - i.{col}))::float8 AS span_secs"
+                // The first row comes back too (`walk_end`), for the span of time walked: computing it per
+                // row with first_value() and extract() cost more than testing the query (5–8 ms over 7,400
+                // rows).
+                "SELECT id, hit, n, term_hits, at, k FROM (SELECT i.id, i.occurred_at AS at, i.{col} AS k"
             ));
             super::walk_columns(&mut qb, "i.search", tsq);
             qb
@@ -471,6 +477,7 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
             &format!("{key} {dir}, i.id {dir}"),
             budget,
             p.limit,
+            true,
         );
         return qb;
     }

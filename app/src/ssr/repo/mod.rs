@@ -311,12 +311,19 @@ pub(crate) fn walk_columns(qb: &mut QueryBuilder<'_, Postgres>, col: &str, full:
 /// order and the walk's length, then only the matches and the row at the walk's end. The outer LIMIT stops
 /// the walk at the page's last match (the executor keeps the subquery's order), so a frequent word reads
 /// a few hundred rows, not the whole budget; the end row carries the counts `after_walk` needs when the page
-/// did not fill.
-pub(crate) fn walk_end(qb: &mut QueryBuilder<'_, Postgres>, order: &str, budget: i64, limit: i64) {
+/// did not fill. `first`: the first row walked comes back too (`n = 1`).
+pub(crate) fn walk_end(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    order: &str,
+    budget: i64,
+    limit: i64,
+    first: bool,
+) {
+    let (or_first, extra) = if first { (" OR n = 1", 1) } else { ("", 0) };
     qb.push(format!(
         " WINDOW w AS (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ORDER BY {order} \
-         LIMIT {budget}) x WHERE hit OR n = {budget} LIMIT {}",
-        limit + 2
+         LIMIT {budget}) x WHERE hit OR n = {budget}{or_first} LIMIT {}",
+        limit + 2 + extra
     ));
 }
 
