@@ -112,7 +112,10 @@ pub async fn customers(db: &PgPool, n: u64) -> anyhow::Result<()> {
     if owners == 0 {
         demo(db).await?;
     }
-    load_customers(db, n, true).await
+    bulk_search_indexes(db, true).await?;
+    let loaded = load_customers(db, n, true).await;
+    bulk_search_indexes(db, false).await?;
+    loaded
 }
 
 const PREFIXES: [&str; 24] = [
@@ -320,7 +323,33 @@ pub async fn interactions(db: &PgPool, m: u64) -> anyhow::Result<()> {
     if customers == 0 {
         demo(db).await?;
     }
-    load_interactions(db, m, true).await
+    bulk_search_indexes(db, true).await?;
+    let loaded = load_interactions(db, m, true).await;
+    bulk_search_indexes(db, false).await?;
+    loaded
+}
+
+/// Turns GIN fast update on for the full-text indexes of customers and interactions during a bulk load
+/// (entries are gathered in the pending list and merged in bulk, several times faster than one insert at a
+/// time), and off again afterwards with the pending list merged, as the schema keeps them
+/// (migration `20261204000002`: no search reads a pending list).
+async fn bulk_search_indexes(db: &PgPool, bulk: bool) -> anyhow::Result<()> {
+    sqlx::query(&format!(
+        "DO $$ DECLARE idx regclass; BEGIN
+           FOR idx IN SELECT c.oid::regclass FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid
+                      WHERE c.relname LIKE '%\\_search\\_idx'
+                        AND (i.indrelid = 'customers'::regclass OR i.indrelid IN
+                             (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'interactions'::regclass))
+           LOOP
+             EXECUTE format('ALTER INDEX %s SET (fastupdate = {})', idx);
+             IF NOT {bulk} THEN PERFORM gin_clean_pending_list(idx); END IF;
+           END LOOP;
+         END $$",
+        if bulk { "on" } else { "off" }
+    ))
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 const KINDS: [&str; 4] = ["call", "email", "meeting", "note"];
