@@ -328,8 +328,8 @@ pub(crate) fn walk_end(
 }
 
 /// The rows `walk_end` returns (as `WalkRow`) turned into the walk's counts: the page's ids in order, how
-/// far the walk went (`budget` when it ran to its end or filled the page, else the rows there were) and the
-/// term counts at the end.
+/// far the walk went (`budget` when it ran to its end or filled the page; less when the rows ran out first,
+/// which is all `plan_text` needs to know then) and the term counts at the walk's end.
 pub(crate) fn walk_counts(rows: &[WalkRow], budget: i64, limit: i64) -> WalkCounts {
     let hits: Vec<uuid::Uuid> = rows
         .iter()
