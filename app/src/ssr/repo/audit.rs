@@ -93,7 +93,8 @@ pub async fn list(db: &PgPool, f: &AuditFilter) -> Result<Vec<AuditEntry>, sqlx:
     if let Some(before) = f.before_id {
         qb.push(" AND id < ").push_bind(before.0);
     }
-    qb.push(" ORDER BY id DESC LIMIT ").push_bind(f.limit + 1);
+    qb.push(" ORDER BY id DESC");
+    super::limit(&mut qb, f.limit + 1);
     Ok(qb
         .build_query_as::<AuditRow>()
         .fetch_all(db)

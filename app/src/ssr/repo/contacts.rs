@@ -163,8 +163,8 @@ pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, 
         after.push(&mut qb, col, "k.id", desc);
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, k.id {dir} LIMIT "))
-        .push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {col} {dir}, k.id {dir}"));
+    super::limit(&mut qb, p.limit + 1);
     Ok(qb
         .build_query_as::<Row>()
         .fetch_all(db)

@@ -310,8 +310,8 @@ pub async fn list_assets(
         }
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, a.id {dir} LIMIT "));
-    qb.push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {col} {dir}, a.id {dir}"));
+    super::limit(&mut qb, p.limit + 1);
     let rows = qb.build_query_as::<AssetRow>().fetch_all(db).await?;
     Ok(Some(rows.into_iter().map(Into::into).collect()))
 }

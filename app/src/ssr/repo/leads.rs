@@ -258,8 +258,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<LeadRecord>, sqlx::E
         None => {}
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, l.id {dir} LIMIT "))
-        .push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {col} {dir}, l.id {dir}"));
+    super::limit(&mut qb, p.limit + 1);
     Ok(qb
         .build_query_as::<Row>()
         .fetch_all(db)
@@ -338,7 +338,7 @@ async fn run_hits(
             .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
             .push(")");
     }
-    qb.push(" ORDER BY score DESC, c.id LIMIT ")
-        .push_bind(s.limit);
+    qb.push(" ORDER BY score DESC, c.id");
+    super::limit(&mut qb, s.limit);
     qb.build_query_as().fetch_all(conn).await
 }

@@ -108,8 +108,8 @@ pub async fn list(
     if let Some((t, id)) = f.after {
         super::push_keyset(&mut qb, "created_at", "id", true, t, id);
     }
-    qb.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .push_bind(f.limit + 1);
+    qb.push(" ORDER BY created_at DESC, id DESC");
+    super::limit(&mut qb, f.limit + 1);
     Ok(qb
         .build_query_as::<Row>()
         .fetch_all(db)

@@ -367,8 +367,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<OpportunityRecord>, 
         push_after(&mut qb, col, desc, after);
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, o.id {dir} LIMIT "))
-        .push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {col} {dir}, o.id {dir}"));
+    super::limit(&mut qb, p.limit + 1);
     Ok(qb
         .build_query_as::<Row>()
         .fetch_all(db)

@@ -243,8 +243,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<ProjectRecord
         }
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, p.id {dir} LIMIT "))
-        .push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {col} {dir}, p.id {dir}"));
+    super::limit(&mut qb, p.limit + 1);
     Ok(Some(
         qb.build_query_as::<Row>()
             .fetch_all(db)

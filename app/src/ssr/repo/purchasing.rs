@@ -167,8 +167,8 @@ pub async fn list_vendors(
         }
     }
     let d = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {d}, v.id {d} LIMIT "))
-        .push_bind(limit + 1);
+    qb.push(format!(" ORDER BY {col} {d}, v.id {d}"));
+    super::limit(&mut qb, limit + 1);
     let rows = qb.build_query_as::<VendorRow>().fetch_all(db).await?;
     Ok(Some(rows.into_iter().map(Into::into).collect()))
 }
@@ -558,8 +558,8 @@ pub async fn list_pos(
         }
     }
     let d = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {d}, o.id {d} LIMIT "))
-        .push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {col} {d}, o.id {d}"));
+    super::limit(&mut qb, p.limit + 1);
     let rows = qb.build_query_as::<PoRow>().fetch_all(db).await?;
     let mut conn = db.acquire().await?;
     Ok(Some(with_lines(&mut conn, rows).await?))

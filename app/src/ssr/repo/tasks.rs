@@ -449,10 +449,8 @@ pub async fn list(
         TaskSortKey::Title => "t.title",
         TaskSortKey::Priority => PRIORITY_RANK,
     };
-    qb.push(format!(
-        " ORDER BY {col} {dir} NULLS LAST, t.id {dir} LIMIT "
-    ))
-    .push_bind(f.limit + 1);
+    qb.push(format!(" ORDER BY {col} {dir} NULLS LAST, t.id {dir}"));
+    super::limit(&mut qb, f.limit + 1);
     let rows = qb.build_query_as::<Row>().fetch_all(db).await?;
     Ok(Ok(rows.into_iter().map(|r| r.into_record(p.now)).collect()))
 }

@@ -315,8 +315,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<TicketRecord>
         return Ok(None);
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, t.id {dir} LIMIT "))
-        .push_bind(p.limit + 1);
+    qb.push(format!(" ORDER BY {col} {dir}, t.id {dir}"));
+    super::limit(&mut qb, p.limit + 1);
     Ok(Some(
         qb.build_query_as::<Row>()
             .fetch_all(db)

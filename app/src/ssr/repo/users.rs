@@ -180,7 +180,8 @@ pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error>
     if let Some(after) = &f.after_email {
         qb.push(" AND email > ").push_bind(after.clone());
     }
-    qb.push(" ORDER BY email LIMIT ").push_bind(f.limit + 1);
+    qb.push(" ORDER BY email");
+    super::limit(&mut qb, f.limit + 1);
     Ok(qb
         .build_query_as::<UserRow>()
         .fetch_all(db)
