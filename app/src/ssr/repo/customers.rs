@@ -192,7 +192,7 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
     let rows = match &p.search {
         Some(Search::NamePrefix(prefix)) => {
             let pattern = super::like_escape(prefix);
-            match names_starting(db, prefix, &pattern).await? {
+            match names_starting(db, prefix, p.limit + 1).await? {
                 // No name starts with it (a phone number, an address, a word inside names, a typo).
                 0 => Vec::new(),
                 n if n <= p.limit => fetch(db, name_prefix_query(p, &pattern)).await?,
@@ -235,26 +235,25 @@ async fn fetch_ids(
     fetch(db, qb).await
 }
 
-/// How many customers (at most 51, whoever owns them) have a name starting with `prefix` (`pattern`: the
-/// same, LIKE-escaped). None: the search goes on to full text at once; up to a page: reading all of them
-/// (`name_prefix_query`) is cheaper than walking the group of their first three letters, which a rare prefix
-/// would walk to its end (1.4 ms at 2M customers). Reads at most 51 entries of customers_name_prefix_idx,
-/// through the range the prefix spans, so that the statement's generic plan uses the index (a LIKE pattern
-/// given as a parameter cannot, and was planned again on every run).
-async fn names_starting(db: &PgPool, prefix: &str, pattern: &str) -> Result<i64, sqlx::Error> {
-    let query = match next_prefix(prefix) {
-        Some(upper) => sqlx::query_scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM customers
-              WHERE lower(name) ~>=~ $1 AND lower(name) ~<~ $2 LIMIT 51) s",
-        )
-        .bind(prefix.to_owned())
-        .bind(upper),
-        None => sqlx::query_scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM customers WHERE lower(name) LIKE $1 LIMIT 51) s",
-        )
-        .bind(format!("{pattern}%")),
+/// How many customers (at most `most`, whoever owns them) have a name starting with `prefix`. None: the
+/// search goes on to full text at once; up to a page: reading all of them (`name_prefix_query`) is cheaper
+/// than walking the group of their first three letters, which a rare prefix would walk to its end (1.4 ms
+/// at 2M customers). Reads at most `most` entries of customers_name_prefix_idx, through the range the
+/// prefix spans, so that the statement's generic plan uses the index (a LIKE pattern given as a parameter
+/// cannot, and was planned again on every run). A prefix with no range above it (only U+10FFFF) counts as
+/// `most`: the walk then decides.
+async fn names_starting(db: &PgPool, prefix: &str, most: i64) -> Result<i64, sqlx::Error> {
+    let Some(upper) = next_prefix(prefix) else {
+        return Ok(most);
     };
-    query.fetch_one(db).await
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM (SELECT 1 FROM customers
+          WHERE lower(name) ~>=~ $1 AND lower(name) ~<~ $2 LIMIT {most}) s"
+    ))
+    .bind(prefix)
+    .bind(upper)
+    .fetch_one(db)
+    .await
 }
 
 /// The smallest text above every text that starts with `prefix`, in byte order (`~<~`): the last character
@@ -513,4 +512,20 @@ pub async fn name_word_corrections(
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|(_, found)| found).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_prefix;
+
+    #[test]
+    fn the_range_of_a_prefix_ends_at_its_last_character_raised() {
+        assert_eq!(next_prefix("nak").as_deref(), Some("nal"));
+        assert_eq!(next_prefix("müller 9").as_deref(), Some("müller :"));
+        // Surrogates are not characters: the next one after U+D7FF is U+E000.
+        assert_eq!(next_prefix("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        // Nothing is above U+10FFFF: the character before it is raised instead.
+        assert_eq!(next_prefix("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(next_prefix("\u{10FFFF}"), None);
+    }
 }
