@@ -291,35 +291,24 @@ async fn name_prefix_walk(
     }
     let budget = super::walk_budget(p.limit);
     let dir = direction(p);
-    // Pipelined: the outer LIMIT stops the walk at the page's last match. The entry at `budget`, a match
-    // or not, says that the walk ran out.
-    let mut qb: QueryBuilder<Postgres> =
-        QueryBuilder::new("SELECT id, hit, n FROM (SELECT c.id, lower(c.name) LIKE ");
+    // The same walk as full text's (`super::walk_end`), with the prefix as its one test and no terms.
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
+        "SELECT id, hit, n, '{}'::bigint[] AS term_hits FROM (SELECT c.id, lower(c.name) LIKE ",
+    );
     qb.push_bind(format!("{}%", super::like_escape(prefix)))
-        .push(format!(
-            " AS hit, row_number() OVER (ORDER BY c.created_at {dir}, c.id {dir}) AS n FROM customers c WHERE true"
-        ));
+        .push(" AS hit, row_number() OVER w AS n FROM customers c WHERE true");
     let head: String = prefix.chars().take(3).collect();
     // ASCII only: PostgreSQL's lower() and Rust's may disagree on other letters (and on their count).
     if head.len() == 3 && head.is_ascii() {
         qb.push(" AND lower(left(c.name, 3)) = ").push_bind(head);
     }
     push_filters(&mut qb, p, None);
-    // Limits as literals (see `super::limit`).
-    qb.push(format!(
-        " ORDER BY c.created_at {dir}, c.id {dir} LIMIT {budget}) w WHERE hit OR n = {budget} LIMIT {}",
-        p.limit + 2
-    ));
-    let rows: Vec<(Uuid, bool, i64)> = qb.build_query_as().fetch_all(db).await?;
-    let ids: Vec<Uuid> = rows
-        .iter()
-        .filter(|r| r.1)
-        .map(|r| r.0)
-        .take(p.limit as usize + 1)
-        .collect();
-    let full = ids.len() as i64 > p.limit;
-    let ran_out = rows.iter().any(|r| r.2 == budget);
-    Ok((full || !ran_out).then_some(ids))
+    let order = format!("c.created_at {dir}, c.id {dir}");
+    super::walk_end(&mut qb, &order, budget, p.limit, false);
+    let rows: Vec<super::WalkRow> = qb.build_query_as().fetch_all(db).await?;
+    let walk = super::walk_counts(&rows, budget, p.limit);
+    let ids = walk.ids.unwrap_or_default();
+    Ok((ids.len() as i64 > p.limit || walk.walked < budget).then_some(ids))
 }
 
 /// A customers walk: the counts and PostgreSQL's estimate of the table's rows (what a GIN lookup reads from).
