@@ -171,7 +171,7 @@ echo
 echo "== EXPLAIN ANALYZE (first page, filtered, type-ahead walk, phone digits through the index, a typo's corrections)"
 psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -8
 psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE c.status = 'active' AND c.industry = 'Retail' AND c.tags @> ARRAY['vip'] ORDER BY c.created_at DESC, c.id DESC LIMIT 51" | head -12
-psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, hit, n FROM (SELECT c.id, lower(c.name) LIKE 'nakatomi heal%' AS hit, row_number() OVER (ORDER BY c.created_at DESC, c.id DESC) AS n FROM customers c WHERE lower(left(c.name, 3)) = 'nak' ORDER BY c.created_at DESC, c.id DESC LIMIT 2040) w WHERE hit OR n = 2040 LIMIT 52" | head -12
+psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, hit, n FROM (SELECT c.id, lower(c.name) LIKE 'nakatomi heal%' AS hit, row_number() OVER w AS n FROM customers c WHERE lower(left(c.name, 3)) = 'nak' WINDOW w AS (ORDER BY c.created_at DESC, c.id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ORDER BY c.created_at DESC, c.id DESC LIMIT 2040) x WHERE hit OR n = 2040 LIMIT 52" | head -12
 psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.id FROM customers c WHERE c.search @@ to_tsquery('simple', '8812:*') AND ts_match_vq(c.search, to_tsquery('simple', '555 & 8812:*')) ORDER BY (c.created_at + interval '0 s') DESC, c.id DESC LIMIT 51" | head -12
 psql_bench -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT w.word FROM customer_name_words w WHERE w.word % 'nakatmoi' ORDER BY w.word <-> 'nakatmoi', w.word LIMIT 3" | head -10
 echo
