@@ -480,3 +480,36 @@ async fn every_plan_keeps_to_the_records_the_caller_may_see(db: PgPool) {
         own
     );
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn bulk_seeding_leaves_the_search_indexes_without_a_pending_list(db: PgPool) {
+    server::seed::customers(&db, 300).await.unwrap();
+    server::seed::interactions(&db, 2_000).await.unwrap();
+    // Fast update is on only while the loader runs: afterwards every search index is back to off, with its
+    // pending list merged.
+    let with_fast_update: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid
+         WHERE c.relname LIKE '%\\_search\\_idx'
+           AND (i.indrelid = 'customers'::regclass OR i.indrelid IN
+                (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'interactions'::regclass))
+           AND NOT ('fastupdate=off' = ANY(coalesce(c.reloptions, '{}')))",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(with_fast_update, Vec::<String>::new());
+    // Nothing is left to merge: a second cleanup finds no pending pages.
+    let pending: i64 = sqlx::query_scalar("SELECT gin_clean_pending_list('customers_search_idx')")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(pending, 0);
+    // And what was loaded is found through the index.
+    let found: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE search @@ to_tsquery('simple', '555')",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(found >= 300, "{found}");
+}
