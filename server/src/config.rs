@@ -8,6 +8,11 @@ pub struct Config {
     pub database_url: String,
     pub bind_addr: SocketAddr,
     pub redis_url: Option<String>,
+    /// The search engine for interactions (Meilisearch); PostgreSQL searches without it.
+    pub meili_url: Option<String>,
+    pub meili_key: Option<String>,
+    /// Prefix of the engine's index names (the database name follows it).
+    pub meili_index_prefix: String,
     pub data_dir: PathBuf,
     /// The browser app built by Trunk.
     pub site_dir: PathBuf,
@@ -44,6 +49,9 @@ impl Config {
                 .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/crm_ims".into()),
             bind_addr: parse("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
             redis_url: var("REDIS_URL"),
+            meili_url: var("MEILI_URL"),
+            meili_key: var("MEILI_KEY"),
+            meili_index_prefix: var("MEILI_INDEX_PREFIX").unwrap_or_else(|| "crm_ims_".into()),
             data_dir: var("DATA_DIR").unwrap_or_else(|| "./data".into()).into(),
             site_dir: var("SITE_DIR")
                 .unwrap_or_else(|| "target/site".into())

@@ -67,8 +67,22 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         }
         None => EventHub::local(),
     };
+    let search = match &config.meili_url {
+        Some(url) => {
+            let database: String = sqlx::query_scalar("SELECT current_database()")
+                .fetch_one(&db)
+                .await?;
+            let uid = app::ssr::search::index_uid(&config.meili_index_prefix, &database);
+            Some(Arc::new(app::ssr::search::Meili::new(
+                url,
+                config.meili_key.as_deref(),
+                &uid,
+            )?))
+        }
+        None => None,
+    };
     let state = AppState {
-        ctx: ctx.with_events(events.clone()),
+        ctx: ctx.with_events(events.clone()).with_search(search),
         config: Arc::new(config),
         events,
     };
@@ -140,6 +154,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.events.clone(),
         Duration::from_secs(2),
     );
+    // The search engine's sync worker (when MEILI_URL is set): every second, at once while there is more.
+    let search_worker =
+        state.ctx.search.clone().map(|engine| {
+            app::ssr::search::spawn_worker(db.clone(), engine, Duration::from_secs(1))
+        });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");
     axum::serve(
@@ -152,6 +171,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = jobs_worker.await;
     let _ = stop_outbox.send(true);
     let _ = outbox_worker.await;
+    if let Some((stop, worker)) = search_worker {
+        let _ = stop.send(true);
+        let _ = worker.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

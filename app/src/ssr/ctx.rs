@@ -1,6 +1,7 @@
 //! What every service call receives: shared state and who is asking.
 
 use super::live::EventHub;
+use super::search::Meili;
 use super::security::JwtKeys;
 use domain::Principal;
 use sqlx::PgPool;
@@ -41,6 +42,8 @@ pub struct AppCtx {
     pub settings: Arc<Settings>,
     /// Committed events for this node's live clients (see `super::live`).
     pub events: EventHub,
+    /// The search engine for interactions when `MEILI_URL` is set (PostgreSQL answers otherwise).
+    pub search: Option<Arc<Meili>>,
     pub started: std::time::Instant,
 }
 
@@ -51,8 +54,15 @@ impl AppCtx {
             jwt: Arc::new(jwt),
             settings: Arc::new(settings),
             events: EventHub::local(),
+            search: None,
             started: std::time::Instant::now(),
         }
+    }
+
+    /// The same context searching interactions with `search`.
+    pub fn with_search(mut self, search: Option<Arc<Meili>>) -> Self {
+        self.search = search;
+        self
     }
 
     /// The same context publishing through `events` (Redis fan-out).

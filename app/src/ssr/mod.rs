@@ -12,6 +12,8 @@ pub mod outbox;
 // The polling loop of the background workers.
 pub mod poll;
 pub mod repo;
+// The optional search engine (Meilisearch) for interaction search, and its sync worker.
+pub mod search;
 pub mod security;
 pub mod services;
 pub mod web;

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// This node's live-event hub (what `crm-ims serve` feeds from the outbox dispatcher).
     pub events: app::ssr::outbox::EventHub,
+    /// The services' context (its search engine, for tests that drive the sync worker).
+    pub ctx: app::ssr::AppCtx,
 }
 
 pub struct TestUser {
@@ -31,6 +33,9 @@ pub fn config() -> Config {
         database_url: String::new(),
         bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         redis_url: None,
+        meili_url: None,
+        meili_key: None,
+        meili_index_prefix: "crm_ims_test_".into(),
         data_dir: std::env::temp_dir(),
         site_dir: "/nonexistent-site".into(),
         db_max_connections: 10,
@@ -66,6 +71,7 @@ impl TestApp {
             db,
             http: reqwest::Client::new(),
             events: state.events,
+            ctx: state.ctx,
         }
     }
 

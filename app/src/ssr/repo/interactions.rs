@@ -298,20 +298,7 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
         TextPlan::Page(walk) => {
             let ids = walk.counts.ids.unwrap_or_default();
             let ats = walk.ats.unwrap_or_default();
-            let (col, dir) = order_of(&p);
-            // One lookup per (id, occurred_at), each pruned to its partition as it runs: the same plan for
-            // any ids, so PostgreSQL keeps it instead of planning over every partition per request (1.2 ms).
-            let mut qb: QueryBuilder<Postgres> =
-                QueryBuilder::new(format!("{NAMES} FROM (SELECT x.* FROM unnest("));
-            qb.push_bind(ids)
-                .push("::uuid[], ")
-                .push_bind(ats)
-                .push(format!(
-                    "::timestamptz[]) AS k(id, at) CROSS JOIN LATERAL (SELECT {COLUMNS} FROM interactions i \
-                     WHERE i.id = k.id AND i.occurred_at = k.at) x)"
-                ));
-            qb.push(format!("{JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
-            return fetch(db, qb).await;
+            return by_keys(db, ids, ats, &p).await;
         }
     };
     if p.sort != InteractionSortKey::OccurredAt {
@@ -354,6 +341,30 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
         months = (months * 2).min(48);
     }
     Ok(found)
+}
+
+/// The rows of a page chosen elsewhere (by a walk, or by the search engine), in the order of `p`: one
+/// lookup per (id, occurred_at), each pruned to its partition as it runs: the same plan for any ids, so
+/// PostgreSQL keeps it instead of planning over every partition per request (1.2 ms). Rows gone since are
+/// left out.
+pub async fn by_keys(
+    db: &PgPool,
+    ids: Vec<Uuid>,
+    ats: Vec<Time>,
+    p: &ListParams,
+) -> Result<Vec<InteractionRecord>, sqlx::Error> {
+    let (col, dir) = order_of(p);
+    let mut qb: QueryBuilder<Postgres> =
+        QueryBuilder::new(format!("{NAMES} FROM (SELECT x.* FROM unnest("));
+    qb.push_bind(ids)
+        .push("::uuid[], ")
+        .push_bind(ats)
+        .push(format!(
+            "::timestamptz[]) AS k(id, at) CROSS JOIN LATERAL (SELECT {COLUMNS} FROM interactions i \
+             WHERE i.id = k.id AND i.occurred_at = k.at) x)"
+        ));
+    qb.push(format!("{JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
+    fetch(db, qb).await
 }
 
 /// How a page is read: the planner's choice; a bounded walk in order testing the query and each of its

@@ -23,6 +23,7 @@ pub mod sales_report;
 // Inventory and purchasing.
 pub mod inventory;
 pub mod outbox;
+pub mod search_sync;
 // The role dashboards' aggregates.
 pub mod dashboard;
 pub mod purchasing;

@@ -46,26 +46,41 @@ pub async fn list(
             c.id,
         )),
     };
-    let rows = repo::list(
-        &ctx.db,
-        ListParams {
-            visible,
-            tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
-            customer_id: f.customer_id,
-            contact_id: f.contact_id,
-            opportunity_id: f.opportunity_id,
-            ticket_id: f.ticket_id,
-            kind: f.kind,
-            author_id: f.author_id,
-            from: f.from,
-            to: f.to,
-            sort: f.sort.field,
-            dir: f.sort.dir,
-            after,
-            limit: f.limit,
+    let params = ListParams {
+        visible,
+        tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
+        customer_id: f.customer_id,
+        contact_id: f.contact_id,
+        opportunity_id: f.opportunity_id,
+        ticket_id: f.ticket_id,
+        kind: f.kind,
+        author_id: f.author_id,
+        from: f.from,
+        to: f.to,
+        sort: f.sort.field,
+        dir: f.sort.dir,
+        after,
+        limit: f.limit,
+    };
+    let rows = match (&ctx.search, f.q.as_deref()) {
+        (Some(engine), Some(q)) if engine.is_ready() => match engine.search(q, &params).await {
+            Ok(keys) => {
+                let (ids, ats) = keys.into_iter().unzip();
+                // The engine chose the page; the caller's rights are checked again on the rows as they are
+                // now (a document the engine has not caught up with never shows a forbidden record).
+                repo::by_keys(&ctx.db, ids, ats, &params)
+                    .await?
+                    .into_iter()
+                    .filter(|r| visible_now(p, f.customer_id, r))
+                    .collect()
+            }
+            Err(error) => {
+                tracing::warn!(%error, "interaction search: the engine failed, PostgreSQL answers");
+                repo::list(&ctx.db, params).await?
+            }
         },
-    )
-    .await?;
+        _ => repo::list(&ctx.db, params).await?,
+    };
     let items = rows.into_iter().map(|r| r.interaction).collect();
     Ok(Page::from_rows(items, f.limit, |i: &Interaction| {
         let value = match f.sort.field {
@@ -74,6 +89,13 @@ pub async fn list(
         };
         Cursor::new(f.sort_text.clone(), value, i.id.0)
     }))
+}
+
+/// Whether the caller sees the row: through its customer's owner, or because the list is of one customer
+/// the caller was found to see.
+fn visible_now(p: &Principal, customer: Option<CustomerId>, r: &InteractionRecord) -> bool {
+    customer == Some(r.interaction.customer_id)
+        || p.sees(Resource::Customers, r.owner_id, r.owner_team.as_deref())
 }
 
 /// The record if the caller may see its customer; 404 otherwise.
