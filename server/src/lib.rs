@@ -67,20 +67,7 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         }
         None => EventHub::local(),
     };
-    let search = match &config.meili_url {
-        Some(url) => {
-            let database: String = sqlx::query_scalar("SELECT current_database()")
-                .fetch_one(&db)
-                .await?;
-            let uid = app::ssr::search::index_uid(&config.meili_index_prefix, &database);
-            Some(Arc::new(app::ssr::search::Meili::new(
-                url,
-                config.meili_key.as_deref(),
-                &uid,
-            )?))
-        }
-        None => None,
-    };
+    let search = search_engine(&config, &db).await?;
     let state = AppState {
         ctx: ctx.with_events(events.clone()).with_search(search),
         config: Arc::new(config),
@@ -134,6 +121,25 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         .layer(CatchPanicLayer::custom(|_| problem::ApiProblem(domain::Problem::internal()).into_response()))
         .with_state(state.clone());
     Ok((router, state))
+}
+
+/// The search engine of `MEILI_URL` (no connection is made yet), with this database's index.
+pub async fn search_engine(
+    config: &Config,
+    db: &PgPool,
+) -> anyhow::Result<Option<Arc<app::ssr::search::Meili>>> {
+    let Some(url) = &config.meili_url else {
+        return Ok(None);
+    };
+    let database: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(db)
+        .await?;
+    let uid = app::ssr::search::index_uid(&config.meili_index_prefix, &database);
+    Ok(Some(Arc::new(app::ssr::search::Meili::new(
+        url,
+        config.meili_key.as_deref(),
+        &uid,
+    )?)))
 }
 
 /// `crm-ims serve`: migrate, build, listen, and drain in-flight requests on SIGINT/SIGTERM.

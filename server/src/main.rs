@@ -31,6 +31,11 @@ enum Command {
         #[command(subcommand)]
         command: StockCommand,
     },
+    /// The optional search engine (MEILI_URL): what it holds and how far behind it is.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Load demo data, or bulk synthetic data for benchmarks.
     Seed {
         /// Demo users for every role and a few hundred customers with contacts (idempotent).
@@ -52,6 +57,21 @@ enum Command {
         /// With --assets: this many stock movements in all (ledger-consistent ±1 adjustments).
         #[arg(long)]
         movements: Option<u64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// The engine's index, the backfill's progress and the changes waiting to be sent.
+    Status,
+    /// Send what is pending now (the backfill, then queued changes) and exit when nothing is left; a
+    /// running server does the same in the background.
+    Sync,
+    /// Delete the engine's index and send every row again (with --wait: here, until done; otherwise the
+    /// servers' workers do it).
+    Reindex {
+        #[arg(long)]
+        wait: bool,
     },
 }
 
@@ -159,6 +179,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             std::process::exit(2);
         }
+        Command::Search { command } => {
+            let db = connected(&config).await?;
+            let Some(engine) = server::search_engine(&config, &db).await? else {
+                anyhow::bail!("no search engine is configured: set MEILI_URL (and MEILI_KEY)");
+            };
+            use app::ssr::search;
+            match command {
+                SearchCommand::Status => {}
+                SearchCommand::Sync => {
+                    search::enable(&db, &engine).await?;
+                    sync(&db, &engine).await?;
+                }
+                SearchCommand::Reindex { wait } => {
+                    search::reindex(&db, &engine).await?;
+                    println!("index {} deleted: every row will be sent again", engine.index_uid());
+                    if wait {
+                        sync(&db, &engine).await?;
+                    }
+                }
+            }
+            let status = search::status(&db, &engine).await?;
+            println!("{status}");
+            Ok(())
+        }
         Command::Seed {
             demo,
             customers,
@@ -196,6 +240,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Syncs until nothing is left, printing progress every 10 s.
+async fn sync(db: &sqlx::PgPool, engine: &app::ssr::search::Meili) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let mut shown = started;
+    let mut sent = 0usize;
+    loop {
+        let n = app::ssr::search::sync_once(db, engine).await?;
+        sent += n;
+        if n == 0 {
+            break;
+        }
+        if shown.elapsed().as_secs() >= 10 {
+            shown = std::time::Instant::now();
+            println!("{sent} rows sent ({:.0} s)", started.elapsed().as_secs_f64());
+        }
+    }
+    println!("search sync: {sent} rows sent in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 async fn connected(config: &Config) -> anyhow::Result<sqlx::PgPool> {

@@ -376,6 +376,19 @@ async fn the_engine_searches_what_postgres_holds_for_whoever_may_see_it(db: PgPo
     unique.dedup();
     assert_eq!(unique.len(), 8);
 
+    // An index lost behind the app's back (the engine's data gone) is rebuilt when a node starts.
+    engine.delete_index().await.expect("index deleted");
+    search::enable(&app.db, &engine).await.expect("enable");
+    let fresh: bool = sqlx::query_scalar(
+        "SELECT backfilled_at IS NULL AND NOT settings_applied FROM search_sync_state",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("state");
+    assert!(fresh, "starts over");
+    synced(&app, &engine).await;
+    assert_eq!(subjects(&app, &b, "weekly sync 11").await, ["Weekly sync 11"]);
+
     // Starting over sends every row again.
     search::reindex(&app.db, &engine).await.expect("reindex");
     assert!(!engine.is_ready());

@@ -20,7 +20,7 @@ use super::repo::search_sync::{self as repo, InteractionDoc};
 use domain::interaction::InteractionSortKey;
 use domain::page::SortDir;
 use meilisearch_sdk::client::Client;
-use meilisearch_sdk::errors::Error as EngineError;
+use meilisearch_sdk::errors::{Error as EngineError, ErrorCode};
 use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{MatchingStrategies, Selectors};
 use meilisearch_sdk::settings::Settings;
@@ -36,8 +36,9 @@ use uuid::Uuid;
 
 type Time = chrono::DateTime<chrono::Utc>;
 
-/// Rows sent per engine task by the backfill, and queued changes taken per batch.
-pub const BACKFILL_BATCH: i64 = 5_000;
+/// Rows sent per engine task by the backfill (~20 MB of JSON: the engine pays a fixed cost per task, its
+/// word-prefix tables, so big tasks index a large table fastest), and queued changes taken per batch.
+pub const BACKFILL_BATCH: i64 = 50_000;
 pub const QUEUE_BATCH: i64 = 1_000;
 /// How long a search may take before PostgreSQL answers instead.
 const SEARCH_TIMEOUT: Duration = Duration::from_secs(2);
@@ -275,13 +276,21 @@ fn settings() -> Settings {
 }
 
 /// Makes the state describe this engine and index (a new one starts over: settings, then the backfill).
+/// An index that is gone although the state says it was made (the engine lost its data, or someone deleted
+/// it) starts over too, instead of answering every search with nothing.
 pub async fn enable(db: &PgPool, meili: &Meili) -> Result<(), SearchError> {
     let mut tx = db.begin().await?;
     if repo::start(&mut tx, &meili.target).await? {
-        tracing::info!(
-            index = meili.index_uid(),
-            "search engine: syncing from scratch"
-        );
+        tracing::info!(index = meili.index_uid(), "search engine: syncing from scratch");
+    } else if repo::state(&mut tx).await?.is_some_and(|s| s.settings_applied) {
+        match meili.client.get_index(meili.index_uid()).await {
+            Err(EngineError::Meilisearch(e)) if e.error_code == ErrorCode::IndexNotFound => {
+                tracing::warn!(index = meili.index_uid(), "search engine: the index is gone, syncing from scratch");
+                repo::reset(&mut tx, &meili.target).await?;
+            }
+            Err(e) => return Err(e.into()),
+            Ok(_) => {}
+        }
     }
     tx.commit().await?;
     Ok(())
@@ -398,6 +407,50 @@ async fn queue_step(conn: &mut PgConnection, meili: &Meili) -> Result<usize, Sea
     let ids: Vec<i64> = queued.iter().map(|q| q.id).collect();
     repo::dequeue(conn, &ids).await?;
     Ok(queued.len())
+}
+
+/// What `crm-ims search status` prints.
+#[derive(Debug)]
+pub struct Status {
+    pub index: String,
+    pub state: Option<repo::State>,
+    pub ours: bool,
+    pub queued: i64,
+    pub oldest_secs: Option<f64>,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "index {}: ", self.index)?;
+        match &self.state {
+            None => write!(f, "not enabled (a server with MEILI_URL, or `crm-ims search sync`, enables it)")?,
+            Some(s) if !self.ours => write!(f, "the database syncs another engine or index ({})", s.target)?,
+            Some(s) if !s.settings_applied => write!(f, "enabled, settings not applied yet")?,
+            Some(s) => match (s.backfilled_at, s.backfill_at) {
+                (Some(done), _) => write!(f, "serving searches (backfill done {done})")?,
+                (None, Some(at)) => write!(f, "backfilling: rows up to {at} sent; PostgreSQL answers meanwhile")?,
+                (None, None) => write!(f, "backfill not started; PostgreSQL answers meanwhile")?,
+            },
+        }
+        write!(f, "; {} change(s) queued", self.queued)?;
+        if let Some(age) = self.oldest_secs {
+            write!(f, ", the oldest {age:.1} s ago")?;
+        }
+        Ok(())
+    }
+}
+
+pub async fn status(db: &PgPool, meili: &Meili) -> Result<Status, SearchError> {
+    let mut conn = db.acquire().await?;
+    let state = repo::state(&mut conn).await?;
+    let (queued, oldest_secs) = repo::backlog(&mut conn).await?;
+    Ok(Status {
+        index: meili.index_uid().to_owned(),
+        ours: state.as_ref().is_some_and(|s| s.target == meili.target),
+        state,
+        queued,
+        oldest_secs,
+    })
 }
 
 /// Runs [`sync_once`] until nothing is left (tests, and the CLI's reindex).

@@ -66,6 +66,15 @@ pub async fn lock_state(conn: &mut PgConnection) -> Result<Option<State>, sqlx::
     .await
 }
 
+/// The state as it is (unlocked).
+pub async fn state(conn: &mut PgConnection) -> Result<Option<State>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT target, settings_applied, backfill_at, backfill_id, backfilled_at FROM search_sync_state",
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// Whether the engine has every row (unlocked: for the read path of every node).
 pub async fn backfilled(conn: &mut PgConnection, target: &str) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query_scalar::<_, bool>(
