@@ -193,7 +193,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 SearchCommand::Reindex { wait } => {
                     search::reindex(&db, &engine).await?;
-                    println!("index {} deleted: every row will be sent again", engine.index_uid());
+                    println!(
+                        "index {} deleted: every row will be sent again",
+                        engine.index_uid()
+                    );
                     if wait {
                         sync(&db, &engine).await?;
                     }
@@ -255,10 +258,16 @@ async fn sync(db: &sqlx::PgPool, engine: &app::ssr::search::Meili) -> anyhow::Re
         }
         if shown.elapsed().as_secs() >= 10 {
             shown = std::time::Instant::now();
-            println!("{sent} rows sent ({:.0} s)", started.elapsed().as_secs_f64());
+            println!(
+                "{sent} rows sent ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
-    println!("search sync: {sent} rows sent in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "search sync: {sent} rows sent in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

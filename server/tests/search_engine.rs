@@ -387,7 +387,10 @@ async fn the_engine_searches_what_postgres_holds_for_whoever_may_see_it(db: PgPo
     .expect("state");
     assert!(fresh, "starts over");
     synced(&app, &engine).await;
-    assert_eq!(subjects(&app, &b, "weekly sync 11").await, ["Weekly sync 11"]);
+    assert_eq!(
+        subjects(&app, &b, "weekly sync 11").await,
+        ["Weekly sync 11"]
+    );
 
     // Starting over sends every row again.
     search::reindex(&app.db, &engine).await.expect("reindex");

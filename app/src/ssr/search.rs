@@ -17,7 +17,6 @@ use super::repo::After;
 use super::repo::customers::Visible;
 use super::repo::interactions::ListParams;
 use super::repo::search_sync::{self as repo, InteractionDoc};
-use domain::interaction::InteractionSortKey;
 use domain::page::SortDir;
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::errors::{Error as EngineError, ErrorCode};
@@ -39,6 +38,8 @@ type Time = chrono::DateTime<chrono::Utc>;
 /// Rows sent per engine task by the backfill (~20 MB of JSON: the engine pays a fixed cost per task, its
 /// word-prefix tables, so big tasks index a large table fastest), and queued changes taken per batch.
 pub const BACKFILL_BATCH: i64 = 50_000;
+/// Backfill tasks sent before waiting for them.
+pub const BACKFILL_TASKS: usize = 4;
 pub const QUEUE_BATCH: i64 = 1_000;
 /// How long a search may take before PostgreSQL answers instead.
 const SEARCH_TIMEOUT: Duration = Duration::from_secs(2);
@@ -185,19 +186,10 @@ fn micros(t: Time) -> i64 {
     t.timestamp_micros()
 }
 
+/// The sort column and direction (`desc` or `asc`) of a list.
 fn sort_of(p: &ListParams) -> (&'static str, &'static str) {
-    let col = match p.sort {
-        InteractionSortKey::OccurredAt => "occurred_at",
-        InteractionSortKey::CreatedAt => "created_at",
-    };
-    (
-        col,
-        if p.dir == SortDir::Desc {
-            "desc"
-        } else {
-            "asc"
-        },
-    )
+    let (col, dir) = super::repo::interactions::order_of(p);
+    (col, if dir == "DESC" { "desc" } else { "asc" })
 }
 
 /// The engine's filter for the list's conditions; `None` when nothing can match (no visible owner).
@@ -281,11 +273,20 @@ fn settings() -> Settings {
 pub async fn enable(db: &PgPool, meili: &Meili) -> Result<(), SearchError> {
     let mut tx = db.begin().await?;
     if repo::start(&mut tx, &meili.target).await? {
-        tracing::info!(index = meili.index_uid(), "search engine: syncing from scratch");
-    } else if repo::state(&mut tx).await?.is_some_and(|s| s.settings_applied) {
+        tracing::info!(
+            index = meili.index_uid(),
+            "search engine: syncing from scratch"
+        );
+    } else if repo::state(&mut tx)
+        .await?
+        .is_some_and(|s| s.settings_applied)
+    {
         match meili.client.get_index(meili.index_uid()).await {
             Err(EngineError::Meilisearch(e)) if e.error_code == ErrorCode::IndexNotFound => {
-                tracing::warn!(index = meili.index_uid(), "search engine: the index is gone, syncing from scratch");
+                tracing::warn!(
+                    index = meili.index_uid(),
+                    "search engine: the index is gone, syncing from scratch"
+                );
                 repo::reset(&mut tx, &meili.target).await?;
             }
             Err(e) => return Err(e.into()),
@@ -342,23 +343,31 @@ async fn backfill_step(
     meili: &Meili,
     state: &repo::State,
 ) -> Result<usize, SearchError> {
-    let after = state.backfill_at.zip(state.backfill_id);
-    let docs = repo::backfill_batch(conn, after, BACKFILL_BATCH).await?;
-    if !docs.is_empty() {
-        let task = meili.index.add_or_update(&docs, Some("id")).await?;
+    // Several tasks in flight: the engine indexes consecutive additions as one batch, which costs far less
+    // than one batch each. The position is saved once all of them succeeded.
+    let mut after = state.backfill_at.zip(state.backfill_id);
+    let mut tasks = Vec::new();
+    let mut sent = 0;
+    let mut done = false;
+    while tasks.len() < BACKFILL_TASKS && !done {
+        let docs = repo::backfill_batch(conn, after, BACKFILL_BATCH).await?;
+        done = (docs.len() as i64) < BACKFILL_BATCH;
+        if let Some(d) = docs.last() {
+            after = chrono::DateTime::from_timestamp_micros(d.occurred_at).map(|at| (at, d.id));
+            tasks.push(meili.index.add_or_update(&docs, Some("id")).await?);
+        }
+        sent += docs.len();
+    }
+    for task in tasks {
         meili.finish(task).await?;
     }
-    let last = docs
-        .last()
-        .and_then(|d| chrono::DateTime::from_timestamp_micros(d.occurred_at).map(|at| (at, d.id)));
-    let done = (docs.len() as i64) < BACKFILL_BATCH;
-    repo::save_backfill(conn, last, done).await?;
+    repo::save_backfill(conn, after, done).await?;
     if done {
         meili.ready.store(true, Ordering::Relaxed);
         tracing::info!(index = meili.index_uid(), "search engine: backfill done");
     }
     // A finished backfill reports at least one so the worker goes on to the queue at once.
-    Ok(docs.len().max(usize::from(done)))
+    Ok(sent.max(usize::from(done)))
 }
 
 async fn queue_step(conn: &mut PgConnection, meili: &Meili) -> Result<usize, SearchError> {
@@ -423,12 +432,22 @@ impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "index {}: ", self.index)?;
         match &self.state {
-            None => write!(f, "not enabled (a server with MEILI_URL, or `crm-ims search sync`, enables it)")?,
-            Some(s) if !self.ours => write!(f, "the database syncs another engine or index ({})", s.target)?,
+            None => write!(
+                f,
+                "not enabled (a server with MEILI_URL, or `crm-ims search sync`, enables it)"
+            )?,
+            Some(s) if !self.ours => write!(
+                f,
+                "the database syncs another engine or index ({})",
+                s.target
+            )?,
             Some(s) if !s.settings_applied => write!(f, "enabled, settings not applied yet")?,
             Some(s) => match (s.backfilled_at, s.backfill_at) {
                 (Some(done), _) => write!(f, "serving searches (backfill done {done})")?,
-                (None, Some(at)) => write!(f, "backfilling: rows up to {at} sent; PostgreSQL answers meanwhile")?,
+                (None, Some(at)) => write!(
+                    f,
+                    "backfilling: rows up to {at} sent; PostgreSQL answers meanwhile"
+                )?,
                 (None, None) => write!(f, "backfill not started; PostgreSQL answers meanwhile")?,
             },
         }
@@ -470,42 +489,24 @@ pub async fn run_worker(
     db: PgPool,
     meili: Arc<Meili>,
     every: Duration,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    let mut enabled = false;
-    loop {
-        if *stop.borrow() {
-            break;
+    let enabled = AtomicBool::new(false);
+    let (db, meili, enabled) = (&db, &*meili, &enabled);
+    super::poll::until_stopped("search sync worker", every, 1, stop, move || async move {
+        if !enabled.load(Ordering::Relaxed) {
+            enable(db, meili).await.map_err(internal)?;
+            enabled.store(true, Ordering::Relaxed);
+            return Ok(1);
         }
-        let busy = if !enabled {
-            match enable(&db, &meili).await {
-                Ok(()) => {
-                    enabled = true;
-                    true
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "search engine: cannot enable yet");
-                    false
-                }
-            }
-        } else {
-            match sync_once(&db, &meili).await {
-                Ok(n) => n > 0,
-                Err(error) => {
-                    tracing::warn!(%error, "search engine: a sync batch failed (it is retried)");
-                    false
-                }
-            }
-        };
-        if busy {
-            continue;
-        }
-        tokio::select! {
-            changed = stop.changed() => if changed.is_err() { break },
-            () = tokio::time::sleep(every) => {}
-        }
-    }
-    tracing::info!("search sync worker stopped");
+        // 1 (a full batch to the loop): go again at once.
+        Ok(sync_once(db, meili).await.map_err(internal)?.min(1))
+    })
+    .await;
+}
+
+fn internal(e: SearchError) -> super::ServiceError {
+    super::ServiceError::Internal(e.to_string())
 }
 
 pub fn spawn_worker(
@@ -521,6 +522,7 @@ pub fn spawn_worker(
 mod tests {
     use super::*;
     use domain::UserId;
+    use domain::interaction::InteractionSortKey;
 
     fn params() -> ListParams {
         ListParams {

@@ -403,7 +403,7 @@ async fn fetch_as(
 }
 
 /// The sort column and direction of a list.
-fn order_of(p: &ListParams) -> (&'static str, &'static str) {
+pub(crate) fn order_of(p: &ListParams) -> (&'static str, &'static str) {
     let col = match p.sort {
         InteractionSortKey::OccurredAt => "occurred_at",
         InteractionSortKey::CreatedAt => "created_at",
