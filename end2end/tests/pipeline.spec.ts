@@ -88,6 +88,9 @@ async function logout(page: Page): Promise<void> {
 }
 
 test('a converted lead is won on the board and a manager runs its project to 100 %', async ({ page }) => {
+  // The whole journey (two logins, a dozen pages) takes ~15 s on an idle 2-core machine and went past the
+  // default 30 s, at its last step, while two builds shared the cores.
+  test.setTimeout(90_000);
   const id = uid();
   const company = `Pipeco ${id}`;
   const deal = `Deal ${id}`;
