@@ -268,6 +268,18 @@ async fn sync(db: &sqlx::PgPool, engine: &app::ssr::search::Meili) -> anyhow::Re
         "search sync: {sent} rows sent in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    // Nothing more to take here, yet work is left: another process (a running server's worker) holds the
+    // sync, or changes came in since the last batch.
+    let status = app::ssr::search::status(db, engine).await?;
+    let pending = status
+        .state
+        .as_ref()
+        .is_some_and(|s| s.backfilled_at.is_none() || status.queued > 0);
+    if status.ours && pending {
+        println!(
+            "work is left: another process (a running server's worker) holds the sync, or changes came in since; run again to take them"
+        );
+    }
     Ok(())
 }
 

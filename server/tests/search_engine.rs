@@ -376,6 +376,67 @@ async fn the_engine_searches_what_postgres_holds_for_whoever_may_see_it(db: PgPo
     unique.dedup();
     assert_eq!(unique.len(), 8);
 
+    // Rows the engine still lists for A after their customer went to B are checked out of A's pages; the
+    // engine is asked again past them, so A's own older rows still come, in order, on the pages after.
+    let gamma = customer(&app, &a, "Gamma Co").await;
+    let delta = customer(&app, &a, "Delta Co").await;
+    for day in 1..4 {
+        interaction(
+            &app,
+            &a,
+            &gamma,
+            &format!("Quarterly review old {day}"),
+            &format!("2026-09-0{day}T09:00:00Z"),
+        )
+        .await;
+    }
+    // More rows than the engine's rounds for one page cover (4 × 3 hits): a page may come back empty, but
+    // with a cursor to go on from.
+    for day in 10..23 {
+        interaction(
+            &app,
+            &a,
+            &delta,
+            &format!("Quarterly review new {day}"),
+            &format!("2026-09-{day}T09:00:00Z"),
+        )
+        .await;
+    }
+    synced(&app, &engine).await;
+    let (status, _) = app
+        .patch(
+            &format!("/api/v1/customers/{delta}"),
+            &admin,
+            json!({"owner_id": b.id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut seen: Vec<String> = Vec::new();
+    let mut path = "/api/v1/interactions?q=quarterly+review&limit=2".to_owned();
+    for _ in 0..10 {
+        let (status, page) = app.get(&path, &a).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(
+            page["data"]
+                .as_array()
+                .expect("data")
+                .iter()
+                .map(|r| r["subject"].as_str().expect("subject").to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/interactions?q=quarterly+review&limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "Quarterly review old 3",
+            "Quarterly review old 2",
+            "Quarterly review old 1"
+        ]
+    );
+
     // An index lost behind the app's back (the engine's data gone) is rebuilt when a node starts.
     engine.delete_index().await.expect("index deleted");
     search::enable(&app.db, &engine).await.expect("enable");

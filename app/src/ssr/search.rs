@@ -17,6 +17,7 @@ use super::repo::After;
 use super::repo::customers::Visible;
 use super::repo::interactions::ListParams;
 use super::repo::search_sync::{self as repo, InteractionDoc};
+use domain::interaction::InteractionSortKey;
 use domain::page::SortDir;
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::errors::{Error as EngineError, ErrorCode};
@@ -110,9 +111,9 @@ impl Meili {
         self.ready.load(Ordering::Relaxed)
     }
 
-    /// The ids and times of the page `p` of interactions matching every word of `q` (the last one as a
-    /// prefix), in the order of the page.
-    pub async fn search(&self, q: &str, p: &ListParams) -> Result<Vec<(Uuid, Time)>, SearchError> {
+    /// The hits of the page `p` of interactions matching every word of `q` (the last one as a prefix), in
+    /// the order of the page; one more than the page's limit when there are more.
+    pub async fn search(&self, q: &str, p: &ListParams) -> Result<Vec<Found>, SearchError> {
         let Some(filter) = filter_of(p) else {
             return Ok(Vec::new());
         };
@@ -128,7 +129,7 @@ impl Meili {
             .with_sort(&sort)
             .with_limit(p.limit as usize + 1)
             .with_matching_strategy(MatchingStrategies::ALL)
-            .with_attributes_to_retrieve(Selectors::Some(&["id", "occurred_at"]));
+            .with_attributes_to_retrieve(Selectors::Some(&["id", "occurred_at", "created_at"]));
         let found = tokio::time::timeout(SEARCH_TIMEOUT, query.execute::<Hit>())
             .await
             .map_err(|_| SearchError::Timeout(SEARCH_TIMEOUT))??;
@@ -136,9 +137,17 @@ impl Meili {
             .hits
             .into_iter()
             .filter_map(|h| {
-                let at =
-                    chrono::DateTime::from_timestamp_micros(h.result.occurred_at.round() as i64)?;
-                Some((h.result.id, at))
+                let time = |t: f64| chrono::DateTime::from_timestamp_micros(t.round() as i64);
+                let occurred_at = time(h.result.occurred_at)?;
+                let created_at = time(h.result.created_at)?;
+                Some(Found {
+                    id: h.result.id,
+                    occurred_at,
+                    sort_at: match p.sort {
+                        InteractionSortKey::OccurredAt => occurred_at,
+                        InteractionSortKey::CreatedAt => created_at,
+                    },
+                })
             })
             .collect())
     }
@@ -176,10 +185,19 @@ impl Meili {
     }
 }
 
+/// One hit: the row's keys, and its place in the list's order (the sort column's value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub id: Uuid,
+    pub occurred_at: Time,
+    pub sort_at: Time,
+}
+
 #[derive(Deserialize)]
 struct Hit {
     id: Uuid,
     occurred_at: f64,
+    created_at: f64,
 }
 
 fn micros(t: Time) -> i64 {
