@@ -341,40 +341,62 @@ async fn the_engine_searches_what_postgres_holds_for_whoever_may_see_it(db: PgPo
         )
         .await;
     }
-    interaction(&app, &b, &cb, "Weekly sync tie", "2026-10-16T09:00:00Z").await;
-    synced(&app, &engine).await;
-    let mut seen: Vec<String> = Vec::new();
-    let mut path = "/api/v1/interactions?q=weekly+sync&limit=3".to_owned();
-    loop {
-        let (status, page) = app.get(&path, &b).await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        let rows = page["data"].as_array().expect("data");
-        assert!(rows.len() <= 3);
-        seen.extend(
-            rows.iter()
-                .map(|r| r["subject"].as_str().expect("subject").to_owned()),
-        );
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/api/v1/interactions?q=weekly+sync&limit=3&cursor={c}"),
-            None => break,
-        }
+    // Four rows of one time: more than a page of one and its lookahead.
+    for tie in ["tie", "tie 2", "tie 3"] {
+        interaction(
+            &app,
+            &b,
+            &cb,
+            &format!("Weekly sync {tie}"),
+            "2026-10-16T09:00:00Z",
+        )
+        .await;
     }
-    assert_eq!(seen.len(), 8, "{seen:?}");
+    synced(&app, &engine).await;
+    // Pages of 3 end between times; pages of 1 end inside the tie (the rows of one time come in id order).
+    let mut orders: Vec<Vec<String>> = Vec::new();
+    for limit in [3, 1] {
+        let mut seen: Vec<String> = Vec::new();
+        let mut path = format!("/api/v1/interactions?q=weekly+sync&limit={limit}");
+        loop {
+            let (status, page) = app.get(&path, &b).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let rows = page["data"].as_array().expect("data");
+            assert!(rows.len() <= limit);
+            seen.extend(
+                rows.iter()
+                    .map(|r| r["subject"].as_str().expect("subject").to_owned()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(c) => {
+                    path = format!("/api/v1/interactions?q=weekly+sync&limit={limit}&cursor={c}")
+                }
+                None => break,
+            }
+            assert!(seen.len() <= 10, "{seen:?}");
+        }
+        assert_eq!(seen.len(), 10, "{seen:?}");
+        assert_eq!(
+            &seen[4..],
+            [
+                "Weekly sync 15",
+                "Weekly sync 14",
+                "Weekly sync 13",
+                "Weekly sync 12",
+                "Weekly sync 11",
+                "Weekly sync 10"
+            ]
+        );
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 10);
+        orders.push(seen);
+    }
     assert_eq!(
-        &seen[2..],
-        [
-            "Weekly sync 15",
-            "Weekly sync 14",
-            "Weekly sync 13",
-            "Weekly sync 12",
-            "Weekly sync 11",
-            "Weekly sync 10"
-        ]
+        orders[0], orders[1],
+        "the same order whatever the page size"
     );
-    let mut unique = seen.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), 8);
 
     // Rows the engine still lists for A after their customer went to B are checked out of A's pages; the
     // engine is asked again past them, so A's own older rows still come, in order, on the pages after.
