@@ -53,6 +53,43 @@ async fn subjects(app: &TestApp, u: &TestUser, q: &str) -> Vec<String> {
         .collect()
 }
 
+/// The subjects of every page of a search, `limit` rows a page, following the cursors (at most 20 pages).
+async fn all_pages(app: &TestApp, u: &TestUser, q: &str, limit: usize) -> Vec<String> {
+    let first = format!(
+        "/api/v1/interactions?q={}&limit={limit}",
+        q.replace(' ', "+")
+    );
+    let mut path = first.clone();
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..20 {
+        let (status, page) = app.get(&path, u).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let rows = page["data"].as_array().expect("data");
+        assert!(rows.len() <= limit);
+        seen.extend(
+            rows.iter()
+                .map(|r| r["subject"].as_str().expect("subject").to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("{first}&cursor={c}"),
+            None => return seen,
+        }
+    }
+    panic!("more than 20 pages: {seen:?}");
+}
+
+/// The admin gives the customer to a new owner.
+async fn set_owner(app: &TestApp, admin: &TestUser, customer: &str, owner: &TestUser) {
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/customers/{customer}"),
+            admin,
+            json!({"owner_id": owner.id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
 async fn queue(app: &TestApp) -> Vec<(String, String)> {
     sqlx::query_as("SELECT entity, entity_id::text FROM search_sync_queue ORDER BY id")
         .fetch_all(&app.db)
@@ -90,14 +127,7 @@ async fn changes_are_queued_in_their_transaction_only_while_an_engine_is_configu
         .await;
     assert_eq!(status, StatusCode::OK);
     // A new owner re-labels the customer's documents; another change of the customer does not.
-    let (status, _) = app
-        .patch(
-            &format!("/api/v1/customers/{c}"),
-            &admin,
-            json!({"owner_id": other.id}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    set_owner(&app, &admin, &c, &other).await;
     let (status, _) = app
         .patch(
             &format!("/api/v1/customers/{c}"),
@@ -304,14 +334,7 @@ async fn the_engine_searches_what_postgres_holds_for_whoever_may_see_it(db: PgPo
 
     // A new owner: before the engine hears of it, the rows are checked against PostgreSQL and A no longer
     // sees them; after, B finds them through the engine.
-    let (status, _) = app
-        .patch(
-            &format!("/api/v1/customers/{ca}"),
-            &admin,
-            json!({"owner_id": b.id}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    set_owner(&app, &admin, &ca, &b).await;
     assert!(subjects(&app, &a, "renewal budget").await.is_empty());
     synced(&app, &engine).await;
     assert!(subjects(&app, &a, "renewal budget").await.is_empty());
@@ -356,25 +379,7 @@ async fn the_engine_searches_what_postgres_holds_for_whoever_may_see_it(db: PgPo
     // Pages of 3 end between times; pages of 1 end inside the tie (the rows of one time come in id order).
     let mut orders: Vec<Vec<String>> = Vec::new();
     for limit in [3, 1] {
-        let mut seen: Vec<String> = Vec::new();
-        let mut path = format!("/api/v1/interactions?q=weekly+sync&limit={limit}");
-        loop {
-            let (status, page) = app.get(&path, &b).await;
-            assert_eq!(status, StatusCode::OK, "{page}");
-            let rows = page["data"].as_array().expect("data");
-            assert!(rows.len() <= limit);
-            seen.extend(
-                rows.iter()
-                    .map(|r| r["subject"].as_str().expect("subject").to_owned()),
-            );
-            match page["next_cursor"].as_str() {
-                Some(c) => {
-                    path = format!("/api/v1/interactions?q=weekly+sync&limit={limit}&cursor={c}")
-                }
-                None => break,
-            }
-            assert!(seen.len() <= 10, "{seen:?}");
-        }
+        let seen = all_pages(&app, &b, "weekly sync", limit).await;
         assert_eq!(seen.len(), 10, "{seen:?}");
         assert_eq!(
             &seen[4..],
@@ -425,31 +430,8 @@ async fn the_engine_searches_what_postgres_holds_for_whoever_may_see_it(db: PgPo
         .await;
     }
     synced(&app, &engine).await;
-    let (status, _) = app
-        .patch(
-            &format!("/api/v1/customers/{delta}"),
-            &admin,
-            json!({"owner_id": b.id}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let mut seen: Vec<String> = Vec::new();
-    let mut path = "/api/v1/interactions?q=quarterly+review&limit=2".to_owned();
-    for _ in 0..10 {
-        let (status, page) = app.get(&path, &a).await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        seen.extend(
-            page["data"]
-                .as_array()
-                .expect("data")
-                .iter()
-                .map(|r| r["subject"].as_str().expect("subject").to_owned()),
-        );
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/api/v1/interactions?q=quarterly+review&limit=2&cursor={c}"),
-            None => break,
-        }
-    }
+    set_owner(&app, &admin, &delta, &b).await;
+    let seen = all_pages(&app, &a, "quarterly review", 2).await;
     assert_eq!(
         seen,
         [
