@@ -185,11 +185,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("no search engine is configured: set MEILI_URL (and MEILI_KEY)");
             };
             use app::ssr::search;
-            match command {
-                SearchCommand::Status => {}
+            let synced = match command {
+                SearchCommand::Status => false,
                 SearchCommand::Sync => {
                     search::enable(&db, &engine).await?;
                     sync(&db, &engine).await?;
+                    true
                 }
                 SearchCommand::Reindex { wait } => {
                     search::reindex(&db, &engine).await?;
@@ -200,10 +201,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     if wait {
                         sync(&db, &engine).await?;
                     }
+                    wait
                 }
-            }
+            };
             let status = search::status(&db, &engine).await?;
             println!("{status}");
+            // This run sent all it could take, yet work is left: another process (a running server's worker)
+            // holds the sync, or changes came in since the last batch.
+            if synced && status.work_left() {
+                println!(
+                    "work is left: another process (a running server's worker) holds the sync, or changes came in since; run again to take them"
+                );
+            }
             Ok(())
         }
         Command::Seed {
@@ -268,18 +277,6 @@ async fn sync(db: &sqlx::PgPool, engine: &app::ssr::search::Meili) -> anyhow::Re
         "search sync: {sent} rows sent in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    // Nothing more to take here, yet work is left: another process (a running server's worker) holds the
-    // sync, or changes came in since the last batch.
-    let status = app::ssr::search::status(db, engine).await?;
-    let pending = status
-        .state
-        .as_ref()
-        .is_some_and(|s| s.backfilled_at.is_none() || status.queued > 0);
-    if status.ours && pending {
-        println!(
-            "work is left: another process (a running server's worker) holds the sync, or changes came in since; run again to take them"
-        );
-    }
     Ok(())
 }
 

@@ -133,8 +133,13 @@ impl Meili {
             if desc { o.reverse() } else { o }
         };
         hits.sort_by(order);
-        if want >= 2 && hits.len() == want && hits[want - 2].sort_at == hits[want - 1].sort_at {
-            let at = hits[want - 1].sort_at;
+        let boundary = match hits.as_slice() {
+            [.., last, ahead] if hits.len() == want && last.sort_at == ahead.sort_at => {
+                Some(ahead.sort_at)
+            }
+            _ => None,
+        };
+        if let Some(at) = boundary {
             let same = format!("{col} = {}", micros(at));
             let filter = if filter.is_empty() {
                 same
@@ -485,6 +490,17 @@ pub struct Status {
     pub oldest_secs: Option<f64>,
 }
 
+impl Status {
+    /// Whether this database's engine still lacks rows: the backfill is not done, or changes are queued.
+    pub fn work_left(&self) -> bool {
+        self.ours
+            && self
+                .state
+                .as_ref()
+                .is_some_and(|s| s.backfilled_at.is_none() || self.queued > 0)
+    }
+}
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "index {}: ", self.index)?;
@@ -579,7 +595,34 @@ pub fn spawn_worker(
 mod tests {
     use super::*;
     use domain::UserId;
-    use domain::interaction::InteractionSortKey;
+
+    fn status(backfilled: bool, queued: i64, ours: bool) -> Status {
+        Status {
+            index: "crm_ims_x_interactions".into(),
+            state: Some(repo::State {
+                target: "http://engine crm_ims_x_interactions".into(),
+                settings_applied: true,
+                backfill_at: None,
+                backfill_id: None,
+                backfilled_at: backfilled.then(chrono::Utc::now),
+            }),
+            ours,
+            queued,
+            oldest_secs: None,
+        }
+    }
+
+    #[test]
+    fn work_is_left_while_the_backfill_runs_or_changes_are_queued_for_this_engine() {
+        assert!(!status(true, 0, true).work_left());
+        assert!(status(false, 0, true).work_left());
+        assert!(status(true, 3, true).work_left());
+        // Another engine's state, or none: nothing this engine could take.
+        assert!(!status(false, 3, false).work_left());
+        let mut off = status(true, 0, true);
+        off.state = None;
+        assert!(!off.work_left());
+    }
 
     fn params() -> ListParams {
         ListParams {
