@@ -209,7 +209,7 @@ pub async fn list(db: &PgPool, p: &ListParams<'_>) -> Result<Vec<CustomerRecord>
                     fetch_ids(db, p, walk.counts.ids.unwrap_or_default()).await?
                 }
                 TextPlan::Index(text) => {
-                    fetch_planned(db, plain_query(p, super::Order::Sorted, Some(&text))).await?
+                    fetch(db, plain_query(p, super::Order::Sorted, Some(&text))).await?
                 }
             }
         }
@@ -336,19 +336,6 @@ impl super::WalkReport for WalkSummary {
 
 async fn fetch(db: &PgPool, mut qb: QueryBuilder<'_, Postgres>) -> Result<Vec<Row>, sqlx::Error> {
     qb.build_query_as::<Row>().fetch_all(db).await
-}
-
-/// Planned for its values every time (an unnamed statement): a prepared statement's generic plan cannot
-/// tell a rare full-text term from a frequent one, and PostgreSQL switched to a sequential scan after five
-/// runs (1.7 ms → 42 ms at 2M customers).
-async fn fetch_planned(
-    db: &PgPool,
-    mut qb: QueryBuilder<'_, Postgres>,
-) -> Result<Vec<Row>, sqlx::Error> {
-    qb.build_query_as::<Row>()
-        .persistent(false)
-        .fetch_all(db)
-        .await
 }
 
 fn direction(p: &ListParams<'_>) -> &'static str {

@@ -385,8 +385,9 @@ async fn fetch(
     fetch_as(db, qb, true).await
 }
 
-/// `persistent: false` plans the statement for its values every time, as full-text reads through the index
-/// need (see `customers::fetch_planned`).
+/// `persistent: false` plans the statement for its values every time, as the full-text reads through the
+/// index do: each reads one window of months, which the planner then prunes to its partitions. The queries
+/// are init plans (`TextFilter::push`), so that planning reads no partition's lexeme statistics.
 async fn fetch_as(
     db: &PgPool,
     mut qb: QueryBuilder<'_, Postgres>,

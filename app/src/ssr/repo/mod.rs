@@ -274,15 +274,23 @@ impl TextFilter {
 
     /// ` AND <col> @@ …`: an index condition, plus the whole query as a check the planner cannot turn into
     /// another index lookup (`ts_match_vq` is the function behind `@@`).
+    ///
+    /// Each query is an init plan (`(SELECT to_tsquery(…))`), not a constant: the planner then costs the
+    /// lookup with its default share of rows instead of reading the column's lexeme statistics, which
+    /// `plan_text` has already weighed. With a constant every plan read the 10,000 most common lexemes
+    /// (statistics target 1000): 0.3–0.5 ms of each customers search. So the statement's generic plan is its
+    /// custom plan (GIN bitmap, then the sort) and PostgreSQL keeps it.
     pub(crate) fn push(&self, qb: &mut QueryBuilder<'_, Postgres>, col: &str) {
         let indexed = self.index.as_ref().unwrap_or(&self.full);
-        qb.push(format!(" AND {col} @@ to_tsquery('simple', "))
+        qb.push(format!(" AND {col} @@ (SELECT to_tsquery('simple', "))
             .push_bind(indexed.clone())
-            .push(")");
+            .push("))");
         if self.index.is_some() {
-            qb.push(format!(" AND ts_match_vq({col}, to_tsquery('simple', "))
-                .push_bind(self.full.clone())
-                .push("))");
+            qb.push(format!(
+                " AND ts_match_vq({col}, (SELECT to_tsquery('simple', "
+            ))
+            .push_bind(self.full.clone())
+            .push(")))");
         }
     }
 }
