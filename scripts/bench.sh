@@ -7,8 +7,8 @@
 #
 # Seeds a dedicated database crm_ims_bench once (COPY; the load time is printed), serves the release binary
 # on 127.0.0.1:3998 and measures with wrk (a discarded 1 s warm-up, then 10 s each, at 1, 4 and 32
-# connections): get by id, first list page, a page deep in the cursor chain, a filtered list, a full-text
-# search, a create, and an 80/20 read/write mix.
+# connections; the reads also open-loop at BENCH_RATE requests a second): get by id, first list page, a page
+# deep in the cursor chain, a filtered list, a full-text search, a create, and an 80/20 read/write mix.
 # Prints p50/p99 and requests/s for each, and EXPLAIN ANALYZE of the list queries. Results go into
 # docs/benchmarks.md by hand, with the machine they ran on.
 set -euo pipefail
@@ -119,6 +119,27 @@ wrk_line() { # wrk_line THREADS CONNECTIONS DURATION MODE PATH
 # partitions), which would otherwise be the p99 of a 5 s run. The warm-up is printed, not hidden. It warms the
 # connections the c=4 run uses; the c=32 run may still include the first executions of further connections.
 WARMUP="${BENCH_WARMUP:-1s}"
+# BENCH_RATE (default 200, the requests a second one small machine must serve; 0: skip): each read line is also
+# run open-loop at that steady rate with oha, whose latency correction counts a request from when it was due,
+# not from when a busy connection could send it. The closed-loop runs above keep the machine saturated (at c=4
+# the server, PostgreSQL and wrk queue for the two cores); this one is the latency of a given load.
+RATE="${BENCH_RATE:-200}"
+if [ "$RATE" != 0 ] && ! command -v oha >/dev/null; then
+    log "installing oha (cargo install, a few minutes)"
+    cargo install --locked --quiet oha@1.16.0
+fi
+rate_line() { # rate_line PATH
+    oha -z "$DURATION" -q "$RATE" --latency-correction -c 8 --no-tui --output-format json \
+        -H "authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$PORT$1" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+p, s = r["latencyPercentiles"], r["summary"]
+codes = r.get("statusCodeDistribution", {})
+bad = sum(n for c, n in codes.items() if not c.startswith("2"))
+errors = sum(r.get("errorDistribution", {}).values())
+print("50%% %.2fms  99%% %.2fms  Requests/sec: %.1f%s%s" % (p["p50"] * 1e3, p["p99"] * 1e3, s["requestsPerSec"],
+      "  Non-2xx: %d" % bad if bad else "", "  Errors: %d" % errors if errors else ""))'
+}
 # BENCH_ONLY: an extended regular expression; only the lines whose label matches it run.
 run() { # run LABEL MODE PATH
     if [ -n "${BENCH_ONLY:-}" ] && ! [[ "$1" =~ $BENCH_ONLY ]]; then return 0; fi
@@ -136,6 +157,10 @@ run() { # run LABEL MODE PATH
     statements
     printf '  c=32: '
     wrk_line 2 32 "$DURATION" "$2" "$3"
+    if [ "$RATE" != 0 ] && [ "$2" = get ]; then
+        printf '  %s/s: ' "$RATE"
+        rate_line "$3"
+    fi
 }
 run "get by id"                get   "/api/v1/customers/$ID"
 run "first list page (50)"     get   "/api/v1/customers?limit=50"
