@@ -496,7 +496,7 @@ async fn gin_off_the_rule(db: &PgPool) -> Vec<String> {
     )
     .fetch_all(db)
     .await
-    .unwrap()
+    .expect("GIN index options")
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
