@@ -235,8 +235,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             if let Some(a) = assets {
-                let load = server::seed_inventory::bulk(&db, a, movements.unwrap_or(a));
-                server::seed::bulk_load(&db, load).await?;
+                server::seed_inventory::bulk(&db, a, movements.unwrap_or(a)).await?;
             }
             if demo {
                 server::seed::demo(&db).await?;
@@ -248,7 +247,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 server::seed::interactions(&db, m).await?;
             }
             if let Some(k) = opportunities {
-                server::seed::bulk_load(&db, server::seed_crm::opportunities(&db, k, true)).await?;
+                server::seed_crm::opportunities(&db, k, true).await?;
             }
             Ok(())
         }

@@ -53,8 +53,13 @@ SELECT gen_random_uuid(), id, 'qualification', stage, amount, probability, owner
 FROM ins WHERE stage <> 'qualification'
 "#;
 
-/// `seed --opportunities N`: N synthetic opportunities over the existing customers (cycling through them).
+/// `seed --opportunities N`: N synthetic opportunities over the existing customers (cycling through them), as a
+/// bulk load (`seed::bulk_load`).
 pub async fn opportunities(db: &PgPool, n: u64, report: bool) -> anyhow::Result<()> {
+    crate::seed::bulk_load(db, load_opportunities(db, n, report)).await
+}
+
+async fn load_opportunities(db: &PgPool, n: u64, report: bool) -> anyhow::Result<()> {
     let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
         .fetch_one(db)
         .await?;

@@ -247,8 +247,12 @@ pub async fn demo_inventory(db: &PgPool) -> anyhow::Result<()> {
 /// `crm-ims seed --assets N [--movements M]`: N synthetic quantity-tracked assets (in 20 categories, 50
 /// vendors), each with an opening receipt of 1,000 units, then M ledger movements in all (counted adjustments of
 /// ±1, alternating, so the ledger and the stored quantities stay equal: `crm-ims stock reconcile` agrees).
-/// Set-based SQL in batches; for benchmarks.
+/// Set-based SQL in batches, as a bulk load (`seed::bulk_load`); for benchmarks.
 pub async fn bulk(db: &PgPool, assets: u64, movements: u64) -> anyhow::Result<()> {
+    crate::seed::bulk_load(db, load(db, assets, movements)).await
+}
+
+async fn load(db: &PgPool, assets: u64, movements: u64) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     sqlx::query(
         "INSERT INTO vendors (id, name, lead_time_days)
