@@ -525,6 +525,26 @@ async fn gin_indexes_keep_no_pending_list_but_a_small_one_for_trigrams(db: PgPoo
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_failed_bulk_load_still_restores_the_rule_and_reports_its_error(db: PgPool) {
+    let failed: anyhow::Result<()> = server::seed::bulk_load(&db, async {
+        // Fast update is on while the load runs, for every GIN index.
+        let on: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_class WHERE relname = 'customers_search_idx' AND reloptions = '{fastupdate=on}'",
+        )
+        .fetch_one(&db)
+        .await?;
+        anyhow::ensure!(on == 1, "fast update was not on during the load");
+        anyhow::bail!("the load broke")
+    })
+    .await;
+    assert_eq!(
+        failed.map_err(|e| e.to_string()).unwrap_err(),
+        "the load broke"
+    );
+    assert_eq!(gin_off_the_rule(&db).await, Vec::<String>::new());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn bulk_seeding_leaves_the_search_indexes_without_a_pending_list(db: PgPool) {
     server::seed::customers(&db, 300).await.unwrap();
     server::seed::interactions(&db, 2_000).await.unwrap();
