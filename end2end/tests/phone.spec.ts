@@ -18,12 +18,18 @@ async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> 
   expect(scroll, `${where}: the page is ${scroll}px wide on a ${client}px screen`).toBeLessThanOrEqual(client);
 }
 
+/** The element's box on the page; fails, naming it, when it is not rendered. */
+async function boxOf(element: Locator, what: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await element.boundingBox();
+  if (box === null) throw new Error(`${what} is not rendered`);
+  return box;
+}
+
 /** Fails unless the element lies horizontally inside the screen. */
 async function expectInsideScreen(element: Locator, what: string): Promise<void> {
-  const box = await element.boundingBox();
-  expect(box, `${what} is not rendered`).not.toBeNull();
-  expect(box!.x, `${what} starts left of the screen`).toBeGreaterThanOrEqual(0);
-  expect(box!.x + box!.width, `${what} ends right of the screen`).toBeLessThanOrEqual(WIDTH);
+  const box = await boxOf(element, what);
+  expect(box.x, `${what} starts left of the screen`).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, `${what} ends right of the screen`).toBeLessThanOrEqual(WIDTH);
 }
 
 test('on a phone-width screen a sales user lists, selects, creates, opens and edits customers', async ({ page }) => {
@@ -48,10 +54,10 @@ test('on a phone-width screen a sales user lists, selects, creates, opens and ed
   expect(header?.height ?? 0, 'the column headers are folded away').toBeLessThanOrEqual(1);
   const first = rows.first();
   await expectInsideScreen(first, 'the first customer card');
-  const nameCell = await first.locator('td[data-label="Name"]').boundingBox();
-  const statusCell = await first.locator('td[data-label="Status"]').boundingBox();
-  expect(statusCell!.y, 'a card stacks its fields (Status below Name)').toBeGreaterThanOrEqual(
-    nameCell!.y + nameCell!.height - 1,
+  const nameCell = await boxOf(first.locator('td[data-label="Name"]'), "the first card's name");
+  const statusCell = await boxOf(first.locator('td[data-label="Status"]'), "the first card's status");
+  expect(statusCell.y, 'a card stacks its fields (Status below Name)').toBeGreaterThanOrEqual(
+    nameCell.y + nameCell.height - 1,
   );
 
   // --- selection and the bulk actions fit the screen
