@@ -94,6 +94,14 @@ setup_system() {
 # ---------------------------------------------------------------------------------------------
 # Rust: wasm target, rustfmt/clippy, wasm-bindgen-cli, Trunk
 # ---------------------------------------------------------------------------------------------
+# The build tools are installed with a cheaper release profile than their own: no LTO, many codegen
+# units, opt-level 1. They only orchestrate (Trunk) or rewrite one wasm file once per build
+# (wasm-bindgen), so the install time matters more than their speed; measured in docs/benchmarks.md.
+tool_install_profile() {
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+        CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_INCREMENTAL=false "$@"
+}
+
 setup_rust() {
     command -v cargo >/dev/null 2>&1 ||
         die "cargo not found: install Rust with rustup first (rustup.rs), then rerun"
@@ -128,15 +136,15 @@ setup_rust() {
     else
         log "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION (found: ${have:-none}; a few minutes)"
         # Without --locked, as tried on these machines (shared/REAL-SERVERS.md).
-        cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+        tool_install_profile cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
     fi
 
     have="$(trunk --version 2>/dev/null | awk '{print $2}' || true)"
     if [ "$have" = "$TRUNK_VERSION" ]; then
         log "trunk $have: present"
     else
-        log "cargo install trunk --version $TRUNK_VERSION --locked (found: ${have:-none}; about 9 minutes on 2 cores)"
-        cargo install trunk --version "$TRUNK_VERSION" --locked --force
+        log "cargo install trunk --version $TRUNK_VERSION --locked (found: ${have:-none}; a few minutes on 2 cores)"
+        tool_install_profile cargo install trunk --version "$TRUNK_VERSION" --locked --force
     fi
 
     hash -r

@@ -5,7 +5,6 @@
 //! Quantities follow from the ledger: every change is a movement with a `total_delta` and an
 //! `available_delta`, and the database keeps `0 <= available_quantity <= total_quantity`.
 
-use crate::customer::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::depreciation::DepreciationMethod;
 use crate::ids::{
     AllocationId, AssetId, AssetUnitId, CustomerId, DemandId, MaintenanceId, MovementId, ProjectId,
@@ -14,6 +13,7 @@ use crate::ids::{
 use crate::money;
 use crate::page::{SortDir, SortSpec};
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::validation;
 use chrono::{DateTime, NaiveDate, Utc};
 use garde::Validate;
@@ -277,10 +277,9 @@ impl AssetInput {
             errors.push(FieldError::new("category", m));
             self.category.clone()
         });
-        let tracking = Some(self.tracking.unwrap_or(match self.kind {
-            AssetKind::Hardware => Tracking::Serial,
-            AssetKind::Software => Tracking::Quantity,
-        }));
+        // Serial tracking is something a client opts into: the contract's `total_quantity` works for every
+        // kind, so an asset counts by quantity unless `tracking: "serial"` is asked for.
+        let tracking = Some(self.tracking.unwrap_or(Tracking::Quantity));
         let cleaned = Self {
             sku,
             name: self.name.trim().to_owned(),
@@ -399,6 +398,18 @@ pub struct AssetQuery {
     pub tracking: Option<String>,
     /// `true`: only assets at or below their reorder point.
     pub below_reorder_point: Option<String>,
+    /// Exact value, ignoring case.
+    pub sku: Option<String>,
+    /// Exact value, ignoring case.
+    pub name: Option<String>,
+    /// Exact whole number.
+    pub reorder_point: Option<String>,
+    /// Exact date (`YYYY-MM-DD`).
+    pub purchase_date: Option<String>,
+    /// Exact value, ignoring case.
+    pub depreciation_method: Option<String>,
+    /// Exact whole number.
+    pub useful_life_months: Option<String>,
     /// `sku`, `name`, `created_at`, `available_quantity`; `-` for descending. Default `sku`.
     pub sort: Option<String>,
     pub limit: Option<String>,
@@ -408,6 +419,8 @@ pub struct AssetQuery {
 }
 
 pub struct AssetFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub kind: Option<AssetKind>,
     pub status: Option<AssetStatus>,
@@ -442,7 +455,19 @@ impl AssetQuery {
             AssetSortKey::parse,
             "sku, name, created_at, available_quantity",
         );
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "sku", self.sku);
+        p.text(&mut fields, "name", self.name);
+        p.int(&mut fields, "reorder_point", self.reorder_point.as_deref());
+        p.date(&mut fields, "purchase_date", self.purchase_date.as_deref());
+        p.text(&mut fields, "depreciation_method", self.depreciation_method);
+        p.int(
+            &mut fields,
+            "useful_life_months",
+            self.useful_life_months.as_deref(),
+        );
         let filter = AssetFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             kind: p.opt("kind", self.kind.as_deref(), AssetKind::parse),
             status: p.opt("status", self.status.as_deref(), AssetStatus::parse),
@@ -1140,11 +1165,35 @@ mod tests {
     }
 
     #[test]
+    fn hardware_counts_by_quantity_unless_serials_are_asked_for() {
+        let hw = AssetInput {
+            kind: AssetKind::Hardware,
+            total_quantity: 4,
+            ..input()
+        };
+        let c = hw.clone().clean().unwrap();
+        assert_eq!(c.tracking, Some(Tracking::Quantity));
+        assert_eq!(c.total_quantity, 4);
+        let serial = AssetInput {
+            tracking: Some(Tracking::Serial),
+            ..hw
+        };
+        assert!(
+            serial
+                .clean()
+                .unwrap_err()
+                .field("total_quantity")
+                .is_some()
+        );
+    }
+
+    #[test]
     fn every_bad_field_at_once() {
         let bad = AssetInput {
             sku: "x".into(),
             name: "".into(),
             kind: AssetKind::Hardware,
+            tracking: Some(Tracking::Serial),
             total_quantity: 3,
             purchase_price: Some(Decimal::new(100, 0)),
             salvage_value: Some(Decimal::new(200, 0)),

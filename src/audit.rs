@@ -1,8 +1,8 @@
 //! The audit trail: entries and the field-level change sets recorded with every write.
 
-use crate::customer::{QueryParser, parse_time, parse_uuid};
 use crate::ids::{AuditId, UserId};
 use crate::problem::Problem;
+use crate::query::{QueryParser, parse_time, parse_uuid};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -110,7 +110,7 @@ impl AuditQuery {
             limit: crate::page::clamp_limit(p.opt(
                 "limit",
                 self.limit.as_deref(),
-                crate::customer::parse_i64,
+                crate::query::parse_i64,
             )),
             before_id: p.opt("cursor", self.cursor.as_deref(), |c| {
                 crate::page::Cursor::decode(c, "-at").map(|c| AuditId(c.id))

@@ -1,10 +1,10 @@
 //! Contacts: people at a customer.
 
-use crate::customer::{QueryParser, parse_uuid};
 use crate::ids::{ContactId, CustomerId};
 use crate::page::{SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::problem::{FieldError, Problem};
+use crate::query::{QueryParser, parse_uuid};
 use crate::validation::{self, clean, clean_email};
 use chrono::{DateTime, Utc};
 use garde::Validate;
@@ -141,6 +141,14 @@ pub struct ContactQuery {
     pub q: Option<String>,
     pub customer_id: Option<String>,
     pub email: Option<String>,
+    /// Exact value, ignoring case.
+    pub first_name: Option<String>,
+    /// Exact value, ignoring case.
+    pub last_name: Option<String>,
+    /// Exact value, ignoring case.
+    pub phone: Option<String>,
+    /// Exact value, ignoring case.
+    pub title: Option<String>,
     /// `last_name` or `created_at`, `-` for descending. Default `last_name`.
     pub sort: Option<String>,
     pub limit: Option<String>,
@@ -149,6 +157,8 @@ pub struct ContactQuery {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContactFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub customer_id: Option<CustomerId>,
     pub email: Option<String>,
@@ -178,7 +188,13 @@ impl ContactQuery {
         let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
             crate::page::Cursor::decode(c, &sort_text)
         });
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "first_name", self.first_name);
+        p.text(&mut fields, "last_name", self.last_name);
+        p.text(&mut fields, "phone", self.phone);
+        p.text(&mut fields, "title", self.title);
         let filter = ContactFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             customer_id: p
                 .opt("customer_id", self.customer_id.as_deref(), parse_uuid)
@@ -192,7 +208,7 @@ impl ContactQuery {
             limit: crate::page::clamp_limit(p.opt(
                 "limit",
                 self.limit.as_deref(),
-                crate::customer::parse_i64,
+                crate::query::parse_i64,
             )),
             cursor,
         };

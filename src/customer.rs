@@ -4,8 +4,9 @@ use crate::ids::{CustomerId, UserId};
 use crate::page::{SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::problem::{FieldError, Problem};
+use crate::query::{QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::validation::{self, clean, clean_email, clean_tags, clean_url};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 
@@ -229,6 +230,14 @@ pub struct CustomerQuery {
     pub created_from: Option<String>,
     /// Created before the end of this date (or before this RFC 3339 time).
     pub created_to: Option<String>,
+    /// Exact value, ignoring case.
+    pub name: Option<String>,
+    /// Exact e-mail address, ignoring case.
+    pub email: Option<String>,
+    /// Exact value, ignoring case.
+    pub phone: Option<String>,
+    /// Exact value, ignoring case.
+    pub website: Option<String>,
     /// `name`, `created_at` or `updated_at`; prefix `-` for descending. Default `-created_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
@@ -238,6 +247,8 @@ pub struct CustomerQuery {
 /// A parsed, valid customer list query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub status: Option<CustomerStatus>,
     pub owner_id: Option<UserId>,
@@ -270,7 +281,13 @@ impl CustomerQuery {
         let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
             crate::page::Cursor::decode(c, &sort_text)
         });
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "name", self.name);
+        p.email(&mut fields, "email", self.email);
+        p.text(&mut fields, "phone", self.phone);
+        p.text(&mut fields, "website", self.website);
         let filter = CustomerFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             status: p.opt("status", self.status.as_deref(), CustomerStatus::parse),
             owner_id: p
@@ -294,92 +311,6 @@ impl CustomerQuery {
         };
         p.finish(filter)
     }
-}
-
-/// Collects every bad query parameter before answering.
-#[derive(Default)]
-pub struct QueryParser {
-    errors: Vec<FieldError>,
-}
-
-/// A list's sort, its text (for cursors) and the cursor, parsed together.
-pub struct ListOrder<K> {
-    pub sort: SortSpec<K>,
-    pub sort_text: String,
-    pub cursor: Option<crate::page::Cursor>,
-}
-
-impl QueryParser {
-    /// `sort` (default `default`, keys named by `key`, listed in `allowed` for the message) and a `cursor` made
-    /// for that sort.
-    pub fn order<K: Copy>(
-        &mut self,
-        (sort, cursor): (Option<String>, Option<&str>),
-        (default_text, default): (&str, SortSpec<K>),
-        key: impl Fn(&str) -> Option<K>,
-        allowed: &str,
-    ) -> ListOrder<K> {
-        let sort_text = sort
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| default_text.to_owned());
-        let cursor = self.opt("cursor", cursor, |c| {
-            crate::page::Cursor::decode(c, &sort_text)
-        });
-        let sort = self
-            .field("sort", SortSpec::parse(&sort_text, key, allowed))
-            .unwrap_or(default);
-        ListOrder {
-            sort,
-            sort_text,
-            cursor,
-        }
-    }
-
-    pub fn field<T>(&mut self, name: &str, r: Result<T, String>) -> Option<T> {
-        r.map_err(|m| self.errors.push(FieldError::new(name, m)))
-            .ok()
-    }
-
-    pub fn opt<T>(
-        &mut self,
-        name: &str,
-        v: Option<&str>,
-        f: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
-        let v = v.map(str::trim).filter(|v| !v.is_empty())?;
-        self.field(name, f(v))
-    }
-
-    pub fn finish<T>(self, value: T) -> Result<T, Problem> {
-        if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(Problem::invalid(self.errors))
-        }
-    }
-}
-
-pub fn parse_uuid(s: &str) -> Result<uuid::Uuid, String> {
-    uuid::Uuid::parse_str(s).map_err(|_| "must be a UUID".to_owned())
-}
-
-pub fn parse_i64(s: &str) -> Result<i64, String> {
-    s.parse().map_err(|_| "must be a whole number".to_owned())
-}
-
-/// A date (`YYYY-MM-DD`, meaning its start, or with `end_of_day` the start of the next day) or an RFC 3339 time.
-pub fn parse_time(s: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| "must be a date (YYYY-MM-DD) or an RFC 3339 time".to_owned())?;
-    let d = if end_of_day {
-        d.succ_opt().ok_or("is out of range")?
-    } else {
-        d
-    };
-    Ok(d.and_hms_opt(0, 0, 0).ok_or("is out of range")?.and_utc())
 }
 
 #[cfg(test)]
@@ -478,12 +409,6 @@ mod tests {
         .unwrap_err();
         assert_eq!(p.errors.len(), 4, "{p}");
     }
-
-    #[test]
-    fn created_to_date_includes_the_whole_day() {
-        let t = parse_time("2026-03-01", true).unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-03-02T00:00:00+00:00");
-    }
 }
 
 /// What a bulk action does to the selected customers (`POST /customers/bulk-actions`).
@@ -504,11 +429,4 @@ pub struct CustomerBulkRequest {
     pub ids: Vec<CustomerId>,
     #[serde(flatten)]
     pub action: CustomerBulkAction,
-}
-
-/// How many records a bulk action changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct BulkResult {
-    pub affected: u64,
 }

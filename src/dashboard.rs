@@ -73,11 +73,22 @@ impl DashboardView {
     /// Does a live event of this type change what this view shows? (The widget refetches, debounced.)
     pub fn refreshes_on(self, event_type: &str) -> bool {
         let area = event_type.split('.').next().unwrap_or_default();
+        // Sales: pipeline, tasks due, recent and weekly activity; manager: pipeline, activity, tickets, stock
+        // alerts (with what is on order); support: tickets, tasks, activity; inventory: stock, movements, open
+        // orders (with their vendors), top allocations; admin: audit activity, which every write adds to.
         match self {
-            DashboardView::Sales => matches!(area, "opportunity" | "notification"),
-            DashboardView::Manager => matches!(area, "opportunity" | "ticket" | "stock"),
-            DashboardView::Support => area == "ticket",
-            DashboardView::Inventory => matches!(area, "asset" | "stock" | "purchase_order"),
+            DashboardView::Sales => matches!(
+                area,
+                "opportunity" | "task" | "interaction" | "notification"
+            ),
+            DashboardView::Manager => matches!(
+                area,
+                "opportunity" | "interaction" | "ticket" | "stock" | "asset" | "purchase_order"
+            ),
+            DashboardView::Support => matches!(area, "ticket" | "task" | "interaction"),
+            DashboardView::Inventory => {
+                matches!(area, "asset" | "stock" | "purchase_order" | "vendor")
+            }
             DashboardView::Admin => area != "notification",
         }
     }
@@ -459,6 +470,20 @@ mod tests {
         assert!(DashboardView::Manager.refreshes_on("opportunity.won"));
         assert!(DashboardView::Manager.refreshes_on("stock.low"));
         assert!(!DashboardView::Admin.refreshes_on("notification"));
+        // Every area a view counts, not only the first four.
+        assert!(DashboardView::Sales.refreshes_on("task.created"));
+        assert!(DashboardView::Sales.refreshes_on("interaction.deleted"));
+        assert!(!DashboardView::Sales.refreshes_on("vendor.updated"));
+        assert!(DashboardView::Support.refreshes_on("task.updated"));
+        assert!(DashboardView::Support.refreshes_on("interaction.created"));
+        assert!(DashboardView::Support.refreshes_on("ticket.deleted"));
+        assert!(!DashboardView::Support.refreshes_on("lead.created"));
+        assert!(DashboardView::Manager.refreshes_on("interaction.created"));
+        assert!(DashboardView::Manager.refreshes_on("asset.updated"));
+        assert!(DashboardView::Manager.refreshes_on("opportunity.deleted"));
+        assert!(DashboardView::Inventory.refreshes_on("purchase_order.created"));
+        assert!(DashboardView::Inventory.refreshes_on("vendor.updated"));
+        assert!(DashboardView::Admin.refreshes_on("customer.created"));
     }
 
     #[test]

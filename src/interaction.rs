@@ -2,11 +2,11 @@
 //! newest-first feed merging interactions, tasks, tickets, opportunity stage changes and the customer's audit
 //! events.
 
-use crate::customer::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{ContactId, CustomerId, InteractionId, OpportunityId, TicketId, UserId};
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::validation;
 use chrono::{DateTime, Duration, Utc};
 use garde::Validate;
@@ -231,6 +231,7 @@ impl InteractionPatch {
 pub enum InteractionSortKey {
     OccurredAt,
     CreatedAt,
+    Subject,
 }
 
 /// List query as it arrives (text, so a bad value is a 422 naming the parameter).
@@ -250,7 +251,9 @@ pub struct InteractionQuery {
     pub from: Option<String>,
     /// Occurred before the end of this date (or before this RFC 3339 time).
     pub to: Option<String>,
-    /// `occurred_at` or `created_at`, `-` for descending. Default `-occurred_at`.
+    /// Exact value, ignoring case.
+    pub subject: Option<String>,
+    /// `occurred_at`, `created_at` or `subject`, `-` for descending. Default `-occurred_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -258,6 +261,8 @@ pub struct InteractionQuery {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InteractionFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub customer_id: Option<CustomerId>,
     pub contact_id: Option<ContactId>,
@@ -279,6 +284,7 @@ impl InteractionQuery {
         let key = |s: &str| match s {
             "occurred_at" => Some(InteractionSortKey::OccurredAt),
             "created_at" => Some(InteractionSortKey::CreatedAt),
+            "subject" => Some(InteractionSortKey::Subject),
             _ => None,
         };
         let ListOrder {
@@ -295,9 +301,12 @@ impl InteractionQuery {
                 },
             ),
             key,
-            "occurred_at, created_at",
+            "occurred_at, created_at, subject",
         );
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "subject", self.subject);
         let filter = InteractionFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             customer_id: p
                 .opt("customer_id", self.customer_id.as_deref(), parse_uuid)
@@ -511,7 +520,7 @@ mod tests {
         let p = InteractionQuery {
             kind: Some("fax".into()),
             customer_id: Some("x".into()),
-            sort: Some("subject".into()),
+            sort: Some("body".into()),
             ..Default::default()
         }
         .parse()

@@ -3,13 +3,14 @@
 //! reason; a disqualified lead may be reopened).
 
 use crate::contact::Contact;
-use crate::customer::{Customer, ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
+use crate::customer::Customer;
 use crate::ids::{ContactId, CustomerId, LeadId, OpportunityId, UserId};
 use crate::money;
 use crate::opportunity::{Opportunity, Stage};
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::validation::{self, clean, clean_email};
 use chrono::{DateTime, NaiveDate, Utc};
 use garde::Validate;
@@ -373,6 +374,16 @@ pub struct LeadQuery {
     pub created_from: Option<String>,
     /// Created before the end of this date (or before this RFC 3339 time).
     pub created_to: Option<String>,
+    /// Exact value, ignoring case.
+    pub name: Option<String>,
+    /// Exact value, ignoring case.
+    pub company: Option<String>,
+    /// Exact e-mail address, ignoring case.
+    pub email: Option<String>,
+    /// Exact value, ignoring case.
+    pub currency: Option<String>,
+    /// Exact amount (`1234.50`).
+    pub estimated_value: Option<String>,
     /// `name`, `created_at`, `updated_at` or `estimated_value`; prefix `-` for descending. Default `-created_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
@@ -382,6 +393,8 @@ pub struct LeadQuery {
 /// A parsed, valid lead list query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LeadFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub status: Option<LeadStatus>,
     pub source: Option<LeadSource>,
@@ -413,7 +426,18 @@ impl LeadQuery {
             LeadSortKey::parse,
             "name, created_at, updated_at, estimated_value",
         );
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "name", self.name);
+        p.text(&mut fields, "company", self.company);
+        p.email(&mut fields, "email", self.email);
+        p.text(&mut fields, "currency", self.currency);
+        p.decimal(
+            &mut fields,
+            "estimated_value",
+            self.estimated_value.as_deref(),
+        );
         let filter = LeadFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             status: p.opt("status", self.status.as_deref(), LeadStatus::parse),
             source: p.opt("source", self.source.as_deref(), LeadSource::parse),

@@ -6,6 +6,7 @@ mod text_enum;
 
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod contact;
 pub mod customer;
 pub mod depreciation;
@@ -19,6 +20,7 @@ pub mod patch;
 pub mod permissions;
 pub mod priority;
 pub mod problem;
+pub mod query;
 pub mod search;
 pub mod user;
 pub mod validation;

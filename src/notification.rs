@@ -1,9 +1,9 @@
 //! In-app notifications: what a user is told (a reminder fired, …), newest first, read or unread.
 
-use crate::customer::{QueryParser, parse_i64};
 use crate::ids::NotificationId;
 use crate::page::Cursor;
 use crate::problem::Problem;
+use crate::query::{QueryParser, parse_i64};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

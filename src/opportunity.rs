@@ -1,13 +1,13 @@
 //! Opportunity stages: the pipeline's state machine. Later stages may be entered directly (skipping is allowed
 //! forward); `won` and `lost` are final unless a manager reopens the opportunity; `lost` needs a reason.
 
-use crate::customer::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::ids::{ContactId, CustomerId, LeadId, OpportunityId, StageChangeId, UserId};
 use crate::money;
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::permissions::Role;
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_date, parse_i64, parse_uuid};
 use crate::validation::{self, clean};
 use chrono::{DateTime, NaiveDate, Utc};
 use garde::Validate;
@@ -446,10 +446,6 @@ pub struct OpportunityFilter {
     pub sort_text: String,
     pub limit: i64,
     pub cursor: Option<Cursor>,
-}
-
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "must be a date (YYYY-MM-DD)".to_owned())
 }
 
 /// `proposal,negotiation` → both stages; any unknown word is an error.

@@ -1,11 +1,11 @@
 //! Projects (often started from a won opportunity) with milestones, progress and overdue counts.
 
-use crate::customer::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::ids::{CustomerId, MilestoneId, OpportunityId, ProjectId, UserId};
 use crate::money;
 use crate::page::{SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::validation;
 use chrono::{DateTime, NaiveDate, Utc};
 use garde::Validate;
@@ -345,6 +345,14 @@ pub struct ProjectQuery {
     pub customer_id: Option<String>,
     pub status: Option<String>,
     pub manager_id: Option<String>,
+    /// Exact value, ignoring case.
+    pub name: Option<String>,
+    /// Exact date (`YYYY-MM-DD`).
+    pub start_date: Option<String>,
+    /// Exact date (`YYYY-MM-DD`).
+    pub end_date: Option<String>,
+    /// Exact amount (`1234.50`).
+    pub budget: Option<String>,
     /// `name`, `created_at`, `start_date` or `end_date`; `-` for descending (dates without a value sort last).
     /// Default `-created_at`.
     pub sort: Option<String>,
@@ -354,6 +362,8 @@ pub struct ProjectQuery {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProjectFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub customer_id: Option<CustomerId>,
     pub status: Option<ProjectStatus>,
@@ -381,7 +391,13 @@ impl ProjectQuery {
             ProjectSortKey::parse,
             "name, created_at, start_date, end_date",
         );
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "name", self.name);
+        p.date(&mut fields, "start_date", self.start_date.as_deref());
+        p.date(&mut fields, "end_date", self.end_date.as_deref());
+        p.decimal(&mut fields, "budget", self.budget.as_deref());
         let filter = ProjectFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             customer_id: p
                 .opt("customer_id", self.customer_id.as_deref(), parse_uuid)

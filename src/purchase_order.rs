@@ -2,11 +2,11 @@
 //! and unit price; receiving any part of any line.
 
 use crate::asset::clean_serials;
-use crate::customer::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::ids::{AssetId, PurchaseOrderId, PurchaseOrderLineId, UserId, VendorId};
 use crate::money;
 use crate::page::{SortDir, SortSpec};
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64, parse_uuid};
 use crate::validation;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;

@@ -1,13 +1,13 @@
 //! Tasks: to-dos with a due time, an optional reminder, an assignee and links to CRM records; the date
 //! buckets of the "My tasks" page and the task visibility rule.
 
-use crate::customer::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::ids::{CustomerId, LeadId, OpportunityId, TaskId, TicketId, UserId};
 use crate::page::{Cursor, SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::permissions::{Action, Principal, Resource, Role};
 use crate::priority::Priority;
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::validation;
 use chrono::{DateTime, Duration, Utc};
 use garde::Validate;
@@ -390,6 +390,8 @@ pub struct TaskQuery {
     pub due_to: Option<String>,
     /// `overdue`, `today` (due later today, UTC), `upcoming` (a later day) or `none` (no due date).
     pub bucket: Option<String>,
+    /// Exact value, ignoring case.
+    pub title: Option<String>,
     /// `due_at` (default, tasks without due date last), `created_at`, `priority` (urgent first) or `title`;
     /// prefix `-` for descending.
     pub sort: Option<String>,
@@ -400,6 +402,8 @@ pub struct TaskQuery {
 /// A parsed, valid task list query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub assignee_id: Option<UserId>,
     pub mine: bool,
@@ -455,7 +459,10 @@ impl TaskQuery {
             "due_at, created_at, priority, title",
         );
         let uuid = |p: &mut QueryParser, name: &str, v: Option<&str>| p.opt(name, v, parse_uuid);
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "title", self.title);
         let filter = TaskFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             assignee_id: uuid(&mut p, "assignee_id", self.assignee_id.as_deref()).map(UserId),
             mine: p

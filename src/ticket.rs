@@ -1,13 +1,14 @@
 //! Support tickets: the record, its workflow (open → in progress → resolved → closed, with reopening), the SLA
 //! deadline by priority, comments, and list queries.
 
-use crate::customer::{BulkResult, ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
+use crate::bulk::BulkResult;
 use crate::ids::{ContactId, CustomerId, TicketCommentId, TicketId, UserId};
 use crate::page::{SortDir, SortSpec};
 use crate::patch::Patch;
 use crate::permissions::{Action, Resource, Role, allows};
 use crate::priority::Priority;
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64, parse_time, parse_uuid};
 use crate::validation;
 use chrono::{DateTime, Duration, Utc};
 use garde::Validate;
@@ -357,6 +358,7 @@ pub enum TicketSortKey {
     /// By weight: `-priority` lists urgent first.
     Priority,
     SlaDueAt,
+    Subject,
 }
 
 impl TicketSortKey {
@@ -366,6 +368,7 @@ impl TicketSortKey {
             "updated_at" => Some(Self::UpdatedAt),
             "priority" => Some(Self::Priority),
             "sla_due_at" => Some(Self::SlaDueAt),
+            "subject" => Some(Self::Subject),
             _ => None,
         }
     }
@@ -392,7 +395,9 @@ pub struct TicketQuery {
     pub breached: Option<String>,
     pub created_from: Option<String>,
     pub created_to: Option<String>,
-    /// `created_at`, `updated_at`, `priority` or `sla_due_at`; `-` for descending. Default `-created_at`.
+    /// Exact value, ignoring case.
+    pub subject: Option<String>,
+    /// `created_at`, `updated_at`, `priority`, `sla_due_at` or `subject`; `-` for descending. Default `-created_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -400,6 +405,8 @@ pub struct TicketQuery {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TicketFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub statuses: Vec<TicketStatus>,
     pub priority: Option<Priority>,
@@ -446,9 +453,12 @@ impl TicketQuery {
             (self.sort, self.cursor.as_deref()),
             ("-created_at", newest_first),
             TicketSortKey::parse,
-            "created_at, updated_at, priority, sla_due_at",
+            "created_at, updated_at, priority, sla_due_at, subject",
         );
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "subject", self.subject);
         let filter = TicketFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             statuses: p
                 .opt("status", self.status.as_deref(), parse_statuses)

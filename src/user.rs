@@ -1,10 +1,10 @@
 //! Users and their administration.
 
-use crate::customer::{QueryParser, parse_i64};
 use crate::ids::UserId;
 use crate::patch::Patch;
 use crate::permissions::Role;
 use crate::problem::{FieldError, Problem};
+use crate::query::{QueryParser, parse_i64};
 use crate::validation::{self, clean};
 use chrono::{DateTime, Utc};
 use garde::Validate;
@@ -218,25 +218,72 @@ pub struct UserQuery {
     pub role: Option<String>,
     pub team: Option<String>,
     pub is_active: Option<String>,
+    /// Exact e-mail address, ignoring case.
+    pub email: Option<String>,
+    /// Exact value, ignoring case.
+    pub name: Option<String>,
+    /// `email` (default), `name`, `role`, `team` or `created_at`; prefix `-` for descending.
+    pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserSortKey {
+    Email,
+    Name,
+    Role,
+    Team,
+    CreatedAt,
+}
+
+impl UserSortKey {
+    pub const ALLOWED: &'static str = "email, name, role, team, created_at";
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "email" => Self::Email,
+            "name" => Self::Name,
+            "role" => Self::Role,
+            "team" => Self::Team,
+            "created_at" => Self::CreatedAt,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub role: Option<Role>,
     pub team: Option<String>,
     pub is_active: Option<bool>,
+    pub order: crate::query::ListOrder<UserSortKey>,
     pub limit: i64,
-    /// Users are listed by e-mail; the cursor is the last e-mail seen.
-    pub after_email: Option<String>,
 }
 
 impl UserQuery {
     pub fn parse(self) -> Result<UserFilter, Problem> {
         let mut p = QueryParser::default();
+        let order = p.order(
+            (self.sort, self.cursor.as_deref()),
+            (
+                "email",
+                crate::page::SortSpec {
+                    field: UserSortKey::Email,
+                    dir: crate::page::SortDir::Asc,
+                },
+            ),
+            UserSortKey::parse,
+            UserSortKey::ALLOWED,
+        );
+        let mut fields = crate::query::FieldFilters::default();
+        p.email(&mut fields, "email", self.email);
+        p.text(&mut fields, "name", self.name);
         let filter = UserFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             role: p.opt("role", self.role.as_deref(), Role::parse),
             team: clean(self.team),
@@ -245,10 +292,8 @@ impl UserQuery {
                 "false" => Ok(false),
                 _ => Err("must be true or false".to_owned()),
             }),
+            order,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),
-            after_email: p.opt("cursor", self.cursor.as_deref(), |c| {
-                crate::page::Cursor::decode(c, "email").map(|c| c.value)
-            }),
         };
         p.finish(filter)
     }

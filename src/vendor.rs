@@ -1,10 +1,10 @@
 //! Vendors: who supplies assets, how fast (lead time) and at what price per asset.
 
-use crate::customer::{ListOrder, QueryParser, parse_i64};
 use crate::ids::{AssetId, VendorId};
 use crate::money;
 use crate::page::{SortDir, SortSpec};
 use crate::problem::{FieldError, Problem};
+use crate::query::{ListOrder, QueryParser, parse_i64};
 use crate::validation;
 use chrono::{DateTime, Utc};
 use garde::Validate;
@@ -144,6 +144,14 @@ pub enum VendorSortKey {
 pub struct VendorQuery {
     /// Words of name, e-mail and contact.
     pub q: Option<String>,
+    /// Exact value, ignoring case.
+    pub name: Option<String>,
+    /// Exact e-mail address, ignoring case.
+    pub email: Option<String>,
+    /// Exact value, ignoring case.
+    pub phone: Option<String>,
+    /// Exact whole number.
+    pub lead_time_days: Option<String>,
     /// `name` or `created_at`, `-` for descending. Default `name`.
     pub sort: Option<String>,
     pub limit: Option<String>,
@@ -151,6 +159,8 @@ pub struct VendorQuery {
 }
 
 pub struct VendorFilter {
+    /// Exact filters on the record's own fields (`name=…`).
+    pub fields: crate::query::FieldFilters,
     pub q: Option<String>,
     pub order: ListOrder<VendorSortKey>,
     pub limit: i64,
@@ -175,7 +185,17 @@ impl VendorQuery {
             },
             "name, created_at",
         );
+        let mut fields = crate::query::FieldFilters::default();
+        p.text(&mut fields, "name", self.name);
+        p.email(&mut fields, "email", self.email);
+        p.text(&mut fields, "phone", self.phone);
+        p.int(
+            &mut fields,
+            "lead_time_days",
+            self.lead_time_days.as_deref(),
+        );
         let filter = VendorFilter {
+            fields,
             q: crate::search::normalize_query(self.q.as_deref()),
             order,
             limit: crate::page::clamp_limit(p.opt("limit", self.limit.as_deref(), parse_i64)),

@@ -4,7 +4,7 @@
 use crate::problem::ApiProblem;
 use app::ssr::{Actor, RequestAuth, RequestMeta};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use bytes::Bytes;
@@ -69,11 +69,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiProblem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(q)| ApiQuery(q))
-            .map_err(|e| ApiProblem(Problem::bad_request(e.body_text())))
+        let _ = state;
+        parse_query(parts.uri.query().unwrap_or(""))
+            .map(ApiQuery)
+            .map_err(ApiProblem)
     }
+}
+
+/// Parses a query string; a parameter the type does not know is a 422 naming it (never silently ignored, so
+/// a misspelt filter cannot return every row), a malformed one (a repeated key) a 400.
+pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, Problem> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+    let mut unknown = Vec::new();
+    let value = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
+        .map_err(|e| Problem::bad_request(format!("The query string is not valid: {e}.")))?;
+    if unknown.is_empty() {
+        return Ok(value);
+    }
+    Err(Problem::invalid(
+        unknown
+            .into_iter()
+            .map(|name| domain::FieldError::new(name, "is not a parameter of this request"))
+            .collect(),
+    ))
 }
 
 /// A record id in the path; anything that is not a UUID cannot name a record: 404.

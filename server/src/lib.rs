@@ -93,7 +93,7 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
 
     rpc::register();
     let authenticated = Router::new()
-        .nest("/api/v1", routes::api())
+        .nest("/api/v1", routes::api().0)
         .route("/rpc/{*fn_name}", post(rpc::handle).get(rpc::handle))
         .layer(from_fn_with_state(state.clone(), auth_layer::authenticate))
         .layer(sessions);

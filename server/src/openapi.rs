@@ -3,61 +3,15 @@
 use crate::routes;
 use axum::Json;
 use axum::response::{Html, IntoResponse};
+use std::sync::OnceLock;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CRM-IMS API", version = "1", description = "CRM and inventory management. Errors are RFC 9457 problem+json."),
-    paths(
-        routes::auth::login, routes::auth::refresh, routes::auth::logout,
-        routes::users::list, routes::users::me, routes::users::get, routes::users::create, routes::users::update,
-        routes::customers::list, routes::customers::get, routes::customers::create, routes::customers::update,
-        routes::customers::delete, routes::customers::bulk_create, routes::customers::bulk_action,
-        routes::contacts::list, routes::contacts::list_for_customer, routes::contacts::create,
-        routes::contacts::create_for_customer, routes::contacts::bulk_create, routes::contacts::get,
-        routes::contacts::update, routes::contacts::delete,
-        routes::audit::list,
-        routes::leads::list, routes::leads::get, routes::leads::create, routes::leads::update, routes::leads::delete,
-        routes::leads::bulk_create, routes::leads::bulk_action, routes::leads::convert, routes::leads::duplicates,
-        routes::tasks::list, routes::tasks::get, routes::tasks::create, routes::tasks::bulk_create,
-        routes::tasks::bulk_action, routes::tasks::update, routes::tasks::delete,
-        routes::notifications::list, routes::notifications::unread_count, routes::notifications::mark_read,
-        routes::notifications::mark_all_read,
-        routes::interactions::list, routes::interactions::list_for_customer, routes::interactions::timeline,
-        routes::interactions::create, routes::interactions::bulk_create, routes::interactions::bulk_action,
-        routes::interactions::get, routes::interactions::update, routes::interactions::delete,
-        // Support tickets and projects (CRM core).
-        routes::tickets::list, routes::tickets::create, routes::tickets::bulk_create, routes::tickets::bulk_action,
-        routes::tickets::get, routes::tickets::update, routes::tickets::delete, routes::tickets::comments,
-        routes::tickets::add_comment,
-        routes::projects::list, routes::projects::create, routes::projects::bulk_create,
-        routes::projects::bulk_action, routes::projects::get, routes::projects::update, routes::projects::delete,
-        routes::projects::milestones, routes::projects::create_milestone, routes::projects::update_milestone,
-        routes::projects::delete_milestone,
-        // opportunities (pipeline) and the sales-pipeline report
-        routes::opportunities::list, routes::opportunities::get, routes::opportunities::create,
-        routes::opportunities::update, routes::opportunities::delete, routes::opportunities::bulk_create,
-        routes::opportunities::bulk_action, routes::opportunities::stage_history,
-        routes::reports::sales_pipeline,
-        // Inventory and purchasing.
-        routes::reports::stock_levels, routes::reports::valuation, routes::reports::demand_planning,
-        routes::reports::activity, routes::reports::performance, routes::reports::dashboard,
-        routes::assets::list, routes::assets::create, routes::assets::bulk_create, routes::assets::get,
-        routes::assets::update, routes::assets::delete, routes::assets::allocate, routes::assets::return_items,
-        routes::assets::adjust, routes::assets::movements, routes::assets::allocations,
-        routes::assets::project_allocations, routes::assets::customer_allocations, routes::assets::user_allocations,
-        routes::assets::units, routes::assets::maintenance, routes::assets::add_maintenance, routes::assets::set_usage,
-        routes::assets::depreciation, routes::assets::demand, routes::assets::reconcile,
-        routes::projects_demand::list, routes::projects_demand::create, routes::projects_demand::delete,
-        routes::vendors::list, routes::vendors::create, routes::vendors::bulk_create, routes::vendors::get,
-        routes::vendors::update, routes::vendors::delete, routes::vendors::assets, routes::vendors::of_asset,
-        routes::vendors::set_price, routes::vendors::remove_price,
-        routes::purchase_orders::list, routes::purchase_orders::create, routes::purchase_orders::bulk_create,
-        routes::purchase_orders::get, routes::purchase_orders::update, routes::purchase_orders::delete,
-        routes::purchase_orders::receive, routes::purchase_orders::suggested, routes::purchase_orders::draft_suggested,
-        routes::ws::connect,
-    ),
     components(schemas(domain::Problem, domain::FieldError, domain::Role, domain::customer::CustomerStatus)),
     modifiers(&BearerAuth),
     tags(
@@ -99,8 +53,93 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The served document: built once from the router's declarations (`routes::api`).
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| routes::api().1)
+}
+
 pub async fn json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(document())
+}
+
+/// The problem answers every operation may give, by what it takes: declared once here rather than on each
+/// handler, and every answer of 400 or more is `application/problem+json` (RFC 9457).
+fn problem_statuses(method: &str, path: &str, op: &Operation) -> Vec<(u16, &'static str)> {
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+    let has_body = op.request_body.is_some();
+    let mut out = vec![(429, "Too many requests: wait for `Retry-After` seconds.")];
+    if secured {
+        out.push((401, "Not logged in (no or an expired token)."));
+        out.push((403, "The caller's role may not do this."));
+    }
+    if path.contains('{') {
+        out.push((404, "No such record, or one the caller may not see."));
+    }
+    if has_query || has_body || path.contains('{') {
+        out.push((
+            400,
+            "A malformed request (unparseable JSON, a repeated query parameter).",
+        ));
+        out.push((422, "Invalid fields or parameters, each named in `errors`."));
+    }
+    if has_body {
+        out.push((413, "The request body is too large."));
+        out.push((415, "The body is not JSON."));
+    }
+    if matches!(method, "post" | "patch" | "put" | "delete") {
+        out.push((
+            409,
+            "A conflict: a duplicate value, not enough stock, or an invalid state change.",
+        ));
+    }
+    if matches!(method, "patch" | "put" | "delete") && path.contains('{') {
+        out.push((412, "`If-Match` no longer matches the record's version."));
+    }
+    out
+}
+
+/// Completes the document the router produced: paths under `/api/v1` (the router is nested there), the problem
+/// answers of every operation, and problem bodies typed `application/problem+json`.
+pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let problem = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build()
+    };
+    let paths = std::mem::take(&mut doc.paths.paths);
+    for (path, mut item) in paths {
+        let ops = [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("patch", &mut item.patch),
+            ("delete", &mut item.delete),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op.as_mut() else { continue };
+            for (status, description) in problem_statuses(method, &path, op) {
+                let code = status.to_string();
+                if !op.responses.responses.contains_key(&code) {
+                    let r = ResponseBuilder::new().description(description).build();
+                    op.responses.responses.insert(code, RefOr::T(r));
+                }
+            }
+            for (code, response) in op.responses.responses.iter_mut() {
+                if code.parse::<u16>().is_ok_and(|c| c >= 400)
+                    && let RefOr::T(r) = response
+                {
+                    r.content.clear();
+                    r.content
+                        .insert("application/problem+json".to_owned(), problem());
+                }
+            }
+        }
+        doc.paths.paths.insert(format!("/api/v1{path}"), item);
+    }
+    doc
 }
 
 /// Interactive API reference (Swagger UI); its files are served from our own static files (no CDN).

@@ -443,8 +443,8 @@ async fn purchase_order_partial_and_over_receipts(db: PgPool) {
     let v = w.vendor("Dell").await;
     let laptop = w
         .asset(
-            json!({"sku": "LAP-X1", "name": "Laptop", "kind": "hardware", "vendor_id": id(&v),
-            "purchase_price": "1000.00"}),
+            json!({"sku": "LAP-X1", "name": "Laptop", "kind": "hardware", "tracking": "serial",
+            "vendor_id": id(&v), "purchase_price": "1000.00"}),
         )
         .await;
     assert_eq!(laptop["tracking"], "serial");
@@ -674,13 +674,13 @@ async fn outbox_events_become_notifications_once(db: PgPool) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    // Committed: an allocation event and a low-stock event wait in the outbox.
+    // Committed: the asset's creation, an allocation event and a low-stock event wait in the outbox.
     let pending: Vec<String> =
         sqlx::query_scalar("SELECT type FROM outbox WHERE handled_at IS NULL ORDER BY id")
             .fetch_all(&w.app.db)
             .await
             .expect("outbox");
-    assert_eq!(pending, ["asset.allocated", "stock.low"]);
+    assert_eq!(pending, ["asset.created", "asset.allocated", "stock.low"]);
     // A failed (rolled-back) allocation leaves no event.
     let (status, _) = w
         .app
@@ -691,13 +691,13 @@ async fn outbox_events_become_notifications_once(db: PgPool) {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(w.app.count("outbox").await, 2);
+    assert_eq!(w.app.count("outbox").await, 3);
     // The dispatcher (as after a restart) handles them; running it again delivers nothing twice.
     assert_eq!(
         app::ssr::outbox::dispatch_pending(&w.app.db, 50, None)
             .await
             .expect("dispatch"),
-        2
+        3
     );
     // Each new notification is an event of its own (its recipient's live push), written by that run.
     let notifications = w.app.count("notifications").await;

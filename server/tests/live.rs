@@ -98,6 +98,8 @@ async fn a_committed_allocation_reaches_connected_sockets_and_a_rolled_back_one_
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{asset}");
+    // The creation's own event (`asset.created`) is out before the sockets connect.
+    dispatch_all(&app).await;
     let mut inv_socket = connect(&app, &inv.token, false).await;
     let mut manager_socket = connect(&app, &manager.token, true).await;
 
@@ -201,6 +203,7 @@ async fn the_socket_needs_a_login(db: PgPool) {
     assert!(bad.is_err());
 }
 
+/// A new asset (its `asset.created` already published); returns its allocation path.
 async fn new_asset(app: &TestApp, user: &common::TestUser, sku: &str, quantity: i64) -> String {
     let (status, asset) = app
         .post(
@@ -210,6 +213,7 @@ async fn new_asset(app: &TestApp, user: &common::TestUser, sku: &str, quantity: 
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{asset}");
+    dispatch_all(app).await;
     format!(
         "/api/v1/assets/{}/allocate",
         asset["id"].as_str().expect("id")
@@ -494,4 +498,434 @@ async fn a_client_too_far_behind_is_told_to_resync_instead_of_replayed(db: PgPoo
     let got = drain(&mut socket, Duration::from_millis(500)).await;
     assert_eq!(got.len(), 2, "{got:?}");
     assert!(got.iter().all(|e| e["type"] == "asset.allocated"));
+}
+
+/// Waits (up to 5 s) for the event `kind` about `id`; `None` if it does not come.
+async fn event_about(socket: &mut Socket, kind: &str, id: &Value) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let e = next_event(socket, left).await?;
+        if e["type"] == kind && e["id"] == *id {
+            return Some(e);
+        }
+    }
+}
+
+/// Everything about `id` that reaches `socket` within 300 ms.
+async fn anything_about(socket: &mut Socket, id: &Value) -> Vec<Value> {
+    drain(socket, Duration::from_millis(300))
+        .await
+        .into_iter()
+        .filter(|e| e["id"] == *id)
+        .collect()
+}
+
+/// Publishes what is pending; `reader` gets `kind` about each of `ids`, `outsider` nothing about any of them.
+async fn each_delivered(
+    app: &TestApp,
+    kind: &str,
+    ids: &[Value],
+    reader: &mut Socket,
+    outsider: &mut Socket,
+) {
+    dispatch_all(app).await;
+    let got = drain(reader, Duration::from_millis(500)).await;
+    for id in ids {
+        assert!(
+            got.iter().any(|e| e["type"] == kind && e["id"] == *id),
+            "no {kind} about {id}: {got:?}"
+        );
+    }
+    let heard = drain(outsider, Duration::from_millis(300)).await;
+    assert!(
+        heard.iter().all(|e| !ids.contains(&e["id"])),
+        "{kind} reached an outsider: {heard:?}"
+    );
+}
+
+/// One record's create, update and delete through the REST API.
+struct Crud<'a> {
+    /// `/api/v1/customers`; the record is at `<path>/<id>`.
+    path: &'a str,
+    create: Value,
+    update: Value,
+    /// The event prefix and `entity` (`customer`).
+    entity: &'a str,
+}
+
+/// Publishes what is pending, then checks that every reader got `<entity>.<verb>` about `id` (returned, from the
+/// first reader) and no other socket heard anything about it.
+async fn delivered(
+    app: &TestApp,
+    (entity, verb, id): (&str, &str, &Value),
+    readers: &mut [&mut Socket],
+    others: &mut [&mut Socket],
+) -> Value {
+    dispatch_all(app).await;
+    let kind = format!("{entity}.{verb}");
+    let mut first = None;
+    for (i, socket) in readers.iter_mut().enumerate() {
+        let e = event_about(socket, &kind, id)
+            .await
+            .unwrap_or_else(|| panic!("reader {i} did not get {kind}"));
+        assert_eq!(e["entity"], entity, "{e}");
+        first.get_or_insert(e);
+    }
+    for (i, socket) in others.iter_mut().enumerate() {
+        let got = anything_about(socket, id).await;
+        assert!(got.is_empty(), "{kind} reached outsider {i}: {got:?}");
+    }
+    first.expect("at least one reader")
+}
+
+/// Runs `c` as `writer`; each step's event must reach `readers` and not `others`. Returns the created event.
+async fn crud_reaches_only_readers(
+    app: &TestApp,
+    writer: &common::TestUser,
+    c: Crud<'_>,
+    readers: &mut [&mut Socket],
+    others: &mut [&mut Socket],
+) -> Value {
+    let (status, created) = app.post(c.path, writer, c.create).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].clone();
+    let at = format!("{}/{}", c.path, id.as_str().expect("id"));
+    let event = delivered(app, (c.entity, "created", &id), readers, others).await;
+    let (status, updated) = app.patch(&at, writer, c.update).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    delivered(app, (c.entity, "updated", &id), readers, others).await;
+    let (status, gone) = app.delete(&at, writer).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{gone}");
+    delivered(app, (c.entity, "deleted", &id), readers, others).await;
+    event
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn customer_events_reach_the_owner_the_owners_team_and_unscoped_roles_only(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let owner = app.user(Role::Sales, Some("north")).await;
+    let teammate = app.user(Role::Sales, Some("north")).await;
+    let support = app.user(Role::Support, None).await;
+    let south = app.user(Role::Sales, Some("south")).await;
+    let south_manager = app.user(Role::Manager, Some("south")).await;
+    let (mut a, mut b, mut c) = (
+        connect(&app, &owner.token, false).await,
+        connect(&app, &teammate.token, false).await,
+        connect(&app, &support.token, false).await,
+    );
+    let (mut x, mut y) = (
+        connect(&app, &south.token, false).await,
+        connect(&app, &south_manager.token, false).await,
+    );
+    let crud = Crud {
+        path: "/api/v1/customers",
+        create: json!({"name": "Live Customer Ltd"}),
+        update: json!({"name": "Live Customer plc"}),
+        entity: "customer",
+    };
+    let created = crud_reaches_only_readers(
+        &app,
+        &owner,
+        crud,
+        &mut [&mut a, &mut b, &mut c],
+        &mut [&mut x, &mut y],
+    )
+    .await;
+    assert_eq!(created["data"]["owner_id"], owner.id.as_str(), "{created}");
+    assert_eq!(created["data"]["owner_team"], "north");
+
+    // Bulk create and bulk actions: one event per record.
+    let (status, made) = app
+        .post(
+            "/api/v1/customers/bulk",
+            &owner,
+            json!({"items": [{"name": "Bulk One"}, {"name": "Bulk Two"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let ids: Vec<Value> = made["data"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    each_delivered(&app, "customer.created", &ids, &mut a, &mut x).await;
+    let (status, r) = app
+        .post(
+            "/api/v1/customers/bulk-actions",
+            &owner,
+            json!({"ids": ids, "action": "add_tag", "tag": "live"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    each_delivered(&app, "customer.updated", &ids, &mut b, &mut y).await;
+    let (status, r) = app
+        .post(
+            "/api/v1/customers/bulk-actions",
+            &owner,
+            json!({"ids": ids, "action": "delete"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    each_delivered(&app, "customer.deleted", &ids, &mut c, &mut x).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn lead_events_follow_the_lead_owner(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let owner = app.user(Role::Sales, None).await;
+    let manager = app.user(Role::Manager, None).await;
+    let other = app.user(Role::Sales, None).await;
+    let mut a = connect(&app, &owner.token, false).await;
+    let mut b = connect(&app, &manager.token, false).await;
+    let mut x = connect(&app, &other.token, false).await;
+    let crud = Crud {
+        path: "/api/v1/leads",
+        create: json!({"name": "Live lead"}),
+        update: json!({"status": "contacted", "name": "Live lead (called)"}),
+        entity: "lead",
+    };
+    crud_reaches_only_readers(&app, &owner, crud, &mut [&mut a, &mut b], &mut [&mut x]).await;
+}
+
+/// The id of a new customer owned by `owner`.
+async fn customer_of(app: &TestApp, owner: &common::TestUser) -> String {
+    app.customer(owner, json!({"name": "Owned Co"})).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn contact_events_follow_their_customers_owner(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let owner = app.user(Role::Sales, None).await;
+    let support = app.user(Role::Support, None).await;
+    let other = app.user(Role::Sales, None).await;
+    let customer = customer_of(&app, &owner).await;
+    dispatch_all(&app).await;
+    let mut a = connect(&app, &owner.token, false).await;
+    let mut b = connect(&app, &support.token, false).await;
+    let mut x = connect(&app, &other.token, false).await;
+    let crud = Crud {
+        path: "/api/v1/contacts",
+        create: json!({"customer_id": customer, "first_name": "Ada", "last_name": "Lovelace"}),
+        update: json!({"title": "CTO"}),
+        entity: "contact",
+    };
+    let created =
+        crud_reaches_only_readers(&app, &owner, crud, &mut [&mut a, &mut b], &mut [&mut x]).await;
+    assert_eq!(created["data"]["customer_id"], customer.as_str());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn interaction_events_follow_their_customers_owner(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let owner = app.user(Role::Sales, None).await;
+    let inventory = app.user(Role::Inventory, None).await;
+    let other = app.user(Role::Sales, None).await;
+    let customer = customer_of(&app, &owner).await;
+    dispatch_all(&app).await;
+    let mut a = connect(&app, &owner.token, false).await;
+    let mut b = connect(&app, &inventory.token, false).await;
+    let mut x = connect(&app, &other.token, false).await;
+    let crud = Crud {
+        path: "/api/v1/interactions",
+        create: json!({"customer_id": customer, "kind": "call", "subject": "Live call"}),
+        update: json!({"subject": "Live call, rescheduled"}),
+        entity: "interaction",
+    };
+    crud_reaches_only_readers(&app, &owner, crud, &mut [&mut a, &mut b], &mut [&mut x]).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn task_events_follow_the_task_visibility_rules(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let rep = app.user(Role::Sales, Some("north")).await;
+    let north_manager = app.user(Role::Manager, Some("north")).await;
+    let viewer = app.user(Role::Viewer, None).await;
+    let other = app.user(Role::Sales, Some("south")).await;
+    let south_manager = app.user(Role::Manager, Some("south")).await;
+    let lone = app.user(Role::Sales, None).await;
+    let mut lone_socket = connect(&app, &lone.token, false).await;
+    let mut a = connect(&app, &rep.token, false).await;
+    let mut b = connect(&app, &north_manager.token, false).await;
+    let mut c = connect(&app, &viewer.token, false).await;
+    let mut x = connect(&app, &other.token, false).await;
+    let mut y = connect(&app, &south_manager.token, false).await;
+    // Assigned to the rep (by default): the rep, their team's manager and viewers see it.
+    let crud = Crud {
+        path: "/api/v1/tasks",
+        create: json!({"title": "Live task"}),
+        update: json!({"status": "in_progress"}),
+        entity: "task",
+    };
+    let created = crud_reaches_only_readers(
+        &app,
+        &rep,
+        crud,
+        &mut [&mut a, &mut b, &mut c],
+        &mut [&mut x, &mut y],
+    )
+    .await;
+    assert_eq!(created["data"]["assignee_team"], "north", "{created}");
+
+    // Linked to a customer of the south rep, assigned to the north rep by the south manager: the south rep
+    // sees it through the link, the north manager through the assignee; a rep with neither does not.
+    let customer = customer_of(&app, &other).await;
+    dispatch_all(&app).await;
+    let (status, linked) = app
+        .post(
+            "/api/v1/tasks",
+            &south_manager,
+            json!({"title": "Linked", "customer_id": customer, "assignee_id": rep.id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{linked}");
+    delivered(
+        &app,
+        ("task", "created", &linked["id"]),
+        &mut [&mut a, &mut b, &mut x, &mut y],
+        &mut [&mut lone_socket],
+    )
+    .await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn project_and_milestone_events_follow_the_projects_customer(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let owner = app.user(Role::Sales, None).await;
+    let manager = app.user(Role::Manager, None).await;
+    let other = app.user(Role::Sales, None).await;
+    let customer = customer_of(&app, &owner).await;
+    dispatch_all(&app).await;
+    let mut a = connect(&app, &owner.token, false).await;
+    let mut b = connect(&app, &manager.token, false).await;
+    let mut x = connect(&app, &other.token, false).await;
+    let crud = Crud {
+        path: "/api/v1/projects",
+        create: json!({"name": "Live rollout", "customer_id": customer}),
+        update: json!({"name": "Live rollout, phase 2"}),
+        entity: "project",
+    };
+    crud_reaches_only_readers(&app, &manager, crud, &mut [&mut a, &mut b], &mut [&mut x]).await;
+
+    let (status, project) = app
+        .post(
+            "/api/v1/projects",
+            &manager,
+            json!({"name": "With milestones", "customer_id": customer}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{project}");
+    let path = format!(
+        "/api/v1/projects/{}/milestones",
+        project["id"].as_str().expect("id")
+    );
+    let crud = Crud {
+        path: &path,
+        create: json!({"name": "Design"}),
+        update: json!({"status": "done"}),
+        entity: "milestone",
+    };
+    let created =
+        crud_reaches_only_readers(&app, &manager, crud, &mut [&mut a, &mut b], &mut [&mut x]).await;
+    assert_eq!(created["data"]["project_id"], project["id"]);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn vendor_asset_and_purchase_order_events_reach_inventory_readers(db: PgPool) {
+    // Every role reads inventory (the matrix has no role that may not), so only delivery can be checked.
+    let app = TestApp::spawn(db).await;
+    let inv = app.user(Role::Inventory, None).await;
+    let sales = app.user(Role::Sales, None).await;
+    let mut a = connect(&app, &inv.token, false).await;
+    let mut b = connect(&app, &sales.token, false).await;
+    let crud = Crud {
+        path: "/api/v1/vendors",
+        create: json!({"name": "Live Supplies", "lead_time_days": 5}),
+        update: json!({"lead_time_days": 7}),
+        entity: "vendor",
+    };
+    crud_reaches_only_readers(&app, &inv, crud, &mut [&mut a, &mut b], &mut []).await;
+    let crud = Crud {
+        path: "/api/v1/assets",
+        create: json!({"sku": "LIVE-CRUD", "name": "Live", "kind": "software", "total_quantity": 0}),
+        update: json!({"name": "Live (renamed)"}),
+        entity: "asset",
+    };
+    crud_reaches_only_readers(&app, &inv, crud, &mut [&mut a, &mut b], &mut []).await;
+
+    let (_, vendor) = app
+        .post(
+            "/api/v1/vendors",
+            &inv,
+            json!({"name": "PO Vendor", "lead_time_days": 5}),
+        )
+        .await;
+    let (_, asset) = app
+        .post(
+            "/api/v1/assets",
+            &inv,
+            json!({"sku": "LIVE-PO", "name": "On order", "kind": "software", "total_quantity": 0}),
+        )
+        .await;
+    dispatch_all(&app).await;
+    drain(&mut a, Duration::from_millis(300)).await;
+    drain(&mut b, Duration::from_millis(300)).await;
+    let crud = Crud {
+        path: "/api/v1/purchase-orders",
+        create: json!({"vendor_id": vendor["id"], "lines": [{"asset_id": asset["id"], "quantity": 3, "unit_price": "9.99"}]}),
+        update: json!({"notes": "urgent"}),
+        entity: "purchase_order",
+    };
+    crud_reaches_only_readers(&app, &inv, crud, &mut [&mut a, &mut b], &mut []).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn deleting_a_deal_or_a_ticket_tells_only_those_who_saw_it(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let owner = app.user(Role::Sales, None).await;
+    let support = app.user(Role::Support, None).await;
+    let other = app.user(Role::Sales, None).await;
+    let customer = customer_of(&app, &owner).await;
+    let (status, opp) = app
+        .post(
+            "/api/v1/opportunities",
+            &owner,
+            json!({"name": "Doomed deal", "customer_id": customer, "amount": "100"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{opp}");
+    let (status, ticket) = app
+        .post(
+            "/api/v1/tickets",
+            &support,
+            json!({"subject": "Doomed ticket", "customer_id": customer}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    dispatch_all(&app).await;
+    let mut a = connect(&app, &owner.token, false).await;
+    let mut b = connect(&app, &support.token, false).await;
+    let mut x = connect(&app, &other.token, false).await;
+    let at = format!("/api/v1/opportunities/{}", opp["id"].as_str().expect("id"));
+    assert_eq!(app.delete(&at, &owner).await.0, StatusCode::NO_CONTENT);
+    delivered(
+        &app,
+        ("opportunity", "deleted", &opp["id"]),
+        &mut [&mut a, &mut b],
+        &mut [&mut x],
+    )
+    .await;
+    let at = format!("/api/v1/tickets/{}", ticket["id"].as_str().expect("id"));
+    assert_eq!(app.delete(&at, &support).await.0, StatusCode::NO_CONTENT);
+    delivered(
+        &app,
+        ("ticket", "deleted", &ticket["id"]),
+        &mut [&mut a, &mut b],
+        &mut [&mut x],
+    )
+    .await;
 }

@@ -3,9 +3,9 @@
 //! pure parts (totals, rates) live here.
 
 use super::Stage;
-use crate::customer::{QueryParser, parse_uuid};
 use crate::ids::UserId;
 use crate::problem::Problem;
+use crate::query::{QueryParser, parse_uuid};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -173,8 +173,8 @@ impl PipelineQuery {
             owner_id: p
                 .opt("owner_id", self.owner_id.as_deref(), parse_uuid)
                 .map(UserId),
-            from: p.opt("from", self.from.as_deref(), super::parse_date),
-            to: p.opt("to", self.to.as_deref(), super::parse_date),
+            from: p.opt("from", self.from.as_deref(), crate::query::parse_date),
+            to: p.opt("to", self.to.as_deref(), crate::query::parse_date),
         };
         p.finish(filter)
     }

@@ -1,7 +1,8 @@
 use crate::ApiError;
+use domain::bulk::BulkResult;
 use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery};
 use domain::customer::{
-    BulkResult, Customer, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery,
+    Customer, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery,
 };
 use domain::{ContactId, CustomerId, Page};
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
 use crate::ApiError;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::interaction::{
     Interaction, InteractionBulkRequest, InteractionInput, InteractionPatch, InteractionQuery,
     TimelineEntry, TimelineQuery,

@@ -3,7 +3,7 @@
 use crate::ApiError;
 use domain::LeadId;
 use domain::Page;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::lead::{
     DuplicateCandidate, Lead, LeadBulkRequest, LeadConversion, LeadConvertInput, LeadInput,
     LeadPatch, LeadQuery,

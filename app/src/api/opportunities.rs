@@ -1,5 +1,5 @@
 use crate::ApiError;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::opportunity::report::{PipelineQuery, PipelineReport};
 use domain::opportunity::{
     Opportunity, OpportunityBulkRequest, OpportunityInput, OpportunityPatch, OpportunityQuery,

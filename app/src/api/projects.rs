@@ -1,7 +1,7 @@
 //! Server functions for projects and milestones.
 
 use crate::ApiError;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::project::{
     Milestone, MilestoneInput, MilestonePatch, Project, ProjectBulkRequest, ProjectInput,
     ProjectPatch, ProjectQuery,

@@ -1,5 +1,5 @@
 use crate::ApiError;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::task::{Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery};
 use domain::{Page, TaskId};
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! Server functions for support tickets.
 
 use crate::ApiError;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::ticket::{
     Ticket, TicketBulkRequest, TicketComment, TicketCommentInput, TicketCommentQuery, TicketInput,
     TicketPatch, TicketQuery,

@@ -50,7 +50,7 @@ impl<Id: Clone + Eq + Hash + Send + Sync + 'static> BulkState<Id> {
         done: impl FnOnce(u64) -> String + 'static,
         on_done: Callback<()>,
     ) where
-        Fut: Future<Output = Result<domain::customer::BulkResult, ApiError>> + 'static,
+        Fut: Future<Output = Result<domain::bulk::BulkResult, ApiError>> + 'static,
     {
         let (session, toasts) = (self.session, self.toasts);
         let ids: Vec<Id> = self.selection.get_untracked().into_iter().collect();

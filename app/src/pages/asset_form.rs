@@ -51,14 +51,10 @@ fn without_none(options: Vec<(String, String)>) -> Vec<(String, String)> {
 }
 
 fn tracking_options() -> Vec<(String, String)> {
-    word_options(
-        Tracking::ALL,
-        "Default (serial for hardware)",
-        |t| match t {
-            Tracking::Quantity => (t.as_str(), "By quantity".to_owned()),
-            Tracking::Serial => (t.as_str(), "By serial number".to_owned()),
-        },
-    )
+    word_options(Tracking::ALL, "Default (by quantity)", |t| match t {
+        Tracking::Quantity => (t.as_str(), "By quantity".to_owned()),
+        Tracking::Serial => (t.as_str(), "By serial number".to_owned()),
+    })
 }
 
 fn method_options() -> Vec<(String, String)> {
@@ -187,12 +183,9 @@ impl AssetFields {
         }
     }
 
-    /// Quantity tracking, as chosen or as the kind's default. Reactive.
+    /// Quantity tracking, as chosen or by default (serial numbers are opted into). Reactive.
     pub fn counts_by_quantity(&self) -> bool {
-        match Tracking::parse(&self.tracking.get()) {
-            Ok(t) => t == Tracking::Quantity,
-            Err(_) => self.kind.get() == AssetKind::Software.as_str(),
-        }
+        Tracking::parse(&self.tracking.get()).map_or(true, |t| t == Tracking::Quantity)
     }
 
     /// The form as input (not yet cleaned); text that is not a number, an amount or a date is reported on its

@@ -19,6 +19,26 @@ impl From<Problem> for ServiceError {
     }
 }
 
+impl ServiceError {
+    /// Names the bulk item in a constraint error (`email` → `items[3].email`); other errors are unchanged.
+    pub(crate) fn prefixed(self, prefix: &str) -> ServiceError {
+        match self {
+            ServiceError::Db(_) => {
+                let mut p = self.into_problem();
+                if p.errors.is_empty() && p.status < 500 {
+                    p.detail = format!("{prefix}: {}", p.detail);
+                    ServiceError::Problem(p)
+                } else if p.status < 500 {
+                    ServiceError::Problem(p.prefixed(prefix))
+                } else {
+                    ServiceError::Problem(p)
+                }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Constraint names → the field they guard and what to tell the user.
 const CONSTRAINTS: &[(&str, &str, &str)] = &[
     (

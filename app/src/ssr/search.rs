@@ -14,8 +14,8 @@
 //!   the caller may not see.
 
 use super::repo::After;
-use super::repo::customers::Visible;
 use super::repo::interactions::ListParams;
+use super::repo::scope::Visible;
 use super::repo::search_sync::{self as repo, InteractionDoc};
 use domain::interaction::InteractionSortKey;
 use domain::page::SortDir;
@@ -190,6 +190,8 @@ impl Meili {
                     sort_at: match p.sort {
                         InteractionSortKey::OccurredAt => occurred_at,
                         InteractionSortKey::CreatedAt => created_at,
+                        // Never asked: the service reads subject order from PostgreSQL.
+                        InteractionSortKey::Subject => occurred_at,
                     },
                 })
             })

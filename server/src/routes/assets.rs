@@ -20,7 +20,7 @@ use domain::asset::{
 use domain::{AssetId, CustomerId, Page, Problem, ProjectId, UserId};
 use serde::Deserialize;
 
-#[utoipa::path(get, path = "/api/v1/assets", tag = "assets", params(AssetQuery),
+#[utoipa::path(get, path = "/assets", tag = "assets", params(AssetQuery),
     responses((status = 200, body = Page<Asset>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -32,7 +32,7 @@ pub async fn list(
 
 /// `total_quantity` is the opening stock of a quantity-tracked asset (a receipt in the ledger); serial-tracked
 /// stock comes in by receiving purchase orders or adjustments with serial numbers.
-#[utoipa::path(post, path = "/api/v1/assets", tag = "assets", request_body = AssetInput,
+#[utoipa::path(post, path = "/assets", tag = "assets", request_body = AssetInput,
     responses((status = 201, body = Asset), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -48,7 +48,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/assets/bulk", tag = "assets", request_body = Items<AssetInput>,
+#[utoipa::path(post, path = "/assets/bulk", tag = "assets", request_body = Items<AssetInput>,
     responses((status = 201, body = Data<Asset>), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -59,7 +59,7 @@ pub async fn bulk_create(
     Ok((StatusCode::CREATED, Json(Data { data })).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/assets/{id}", tag = "assets", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/assets/{id}", tag = "assets", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Asset), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -71,7 +71,7 @@ pub async fn get(
 }
 
 /// A JSON merge patch of the catalog fields. Quantities are read-only (422): use an adjustment.
-#[utoipa::path(patch, path = "/api/v1/assets/{id}", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = AssetInput,
+#[utoipa::path(patch, path = "/assets/{id}", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = AssetInput,
     responses((status = 200, body = Asset), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -85,7 +85,7 @@ pub async fn update(
 }
 
 /// Only an asset without stock history can be deleted (409 otherwise: retire it).
-#[utoipa::path(delete, path = "/api/v1/assets/{id}", tag = "assets", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/assets/{id}", tag = "assets", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -99,7 +99,7 @@ pub async fn delete(
 
 /// Allocates `quantity` to exactly one of a project, customer or user. 409 when fewer are available — never
 /// oversold, however many requests race.
-#[utoipa::path(post, path = "/api/v1/assets/{id}/allocate", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = AllocateInput,
+#[utoipa::path(post, path = "/assets/{id}/allocate", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = AllocateInput,
     responses((status = 201, body = Allocation), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn allocate(
     State(s): State<AppState>,
@@ -113,7 +113,7 @@ pub async fn allocate(
 
 /// Returns part or all of an allocation: `good` back to stock, `damaged`/`lost` written off. More than is
 /// outstanding → 409.
-#[utoipa::path(post, path = "/api/v1/assets/{id}/return", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = ReturnInput,
+#[utoipa::path(post, path = "/assets/{id}/return", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = ReturnInput,
     responses((status = 200, body = Allocation), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn return_items(
     State(s): State<AppState>,
@@ -125,7 +125,7 @@ pub async fn return_items(
 }
 
 /// A counted correction or write-off of shelf stock, with a reason (audited).
-#[utoipa::path(post, path = "/api/v1/assets/{id}/adjustments", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = AdjustmentInput,
+#[utoipa::path(post, path = "/assets/{id}/adjustments", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = AdjustmentInput,
     responses((status = 200, body = Asset), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn adjust(
     State(s): State<AppState>,
@@ -145,7 +145,7 @@ pub struct PageQuery {
 }
 
 /// The stock ledger of the asset, newest first.
-#[utoipa::path(get, path = "/api/v1/assets/{id}/movements", tag = "assets", params(("id" = String, Path, format = Uuid), PageQuery),
+#[utoipa::path(get, path = "/assets/{id}/movements", tag = "assets", params(("id" = String, Path, format = Uuid), PageQuery),
     responses((status = 200, body = Page<StockMovement>), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn movements(
     State(s): State<AppState>,
@@ -180,7 +180,7 @@ fn open_only(q: &AllocationQuery) -> Result<bool, Problem> {
 }
 
 /// Allocation history of the asset, newest first.
-#[utoipa::path(get, path = "/api/v1/assets/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
+#[utoipa::path(get, path = "/assets/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
     responses((status = 200, body = Data<Allocation>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn allocations(
     State(s): State<AppState>,
@@ -193,7 +193,7 @@ pub async fn allocations(
 }
 
 /// Allocations to a project.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
+#[utoipa::path(get, path = "/projects/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
     responses((status = 200, body = Data<Allocation>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn project_allocations(
     State(s): State<AppState>,
@@ -206,7 +206,7 @@ pub async fn project_allocations(
 }
 
 /// Allocations to a customer (directly or through its projects).
-#[utoipa::path(get, path = "/api/v1/customers/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
+#[utoipa::path(get, path = "/customers/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
     responses((status = 200, body = Data<Allocation>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn customer_allocations(
     State(s): State<AppState>,
@@ -219,7 +219,7 @@ pub async fn customer_allocations(
 }
 
 /// Allocations to a user.
-#[utoipa::path(get, path = "/api/v1/users/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
+#[utoipa::path(get, path = "/users/{id}/allocations", tag = "assets", params(("id" = String, Path, format = Uuid), AllocationQuery),
     responses((status = 200, body = Data<Allocation>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn user_allocations(
     State(s): State<AppState>,
@@ -232,7 +232,7 @@ pub async fn user_allocations(
 }
 
 /// Serial-numbered units of the asset.
-#[utoipa::path(get, path = "/api/v1/assets/{id}/units", tag = "assets", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/assets/{id}/units", tag = "assets", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Data<AssetUnit>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn units(
     State(s): State<AppState>,
@@ -243,7 +243,7 @@ pub async fn units(
     Ok(Json(Data { data }))
 }
 
-#[utoipa::path(get, path = "/api/v1/assets/{id}/maintenance", tag = "assets", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/assets/{id}/maintenance", tag = "assets", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Data<Maintenance>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn maintenance(
     State(s): State<AppState>,
@@ -256,7 +256,7 @@ pub async fn maintenance(
 
 /// Logs maintenance done (`performed_at`) or planned (`scheduled_for`); the planned date (or `next_due`) becomes
 /// a task with a reminder for the caller.
-#[utoipa::path(post, path = "/api/v1/assets/{id}/maintenance", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = MaintenanceInput,
+#[utoipa::path(post, path = "/assets/{id}/maintenance", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = MaintenanceInput,
     responses((status = 201, body = Maintenance), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn add_maintenance(
     State(s): State<AppState>,
@@ -269,7 +269,7 @@ pub async fn add_maintenance(
 }
 
 /// Units used in a month (units-of-production depreciation).
-#[utoipa::path(post, path = "/api/v1/assets/{id}/usage", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = UsageInput,
+#[utoipa::path(post, path = "/assets/{id}/usage", tag = "assets", params(("id" = String, Path, format = Uuid)), request_body = UsageInput,
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn set_usage(
     State(s): State<AppState>,
@@ -298,7 +298,7 @@ pub fn parse_as_of(q: &AsOfQuery) -> Result<Option<chrono::NaiveDate>, Problem> 
 }
 
 /// The monthly depreciation schedule of one unit and the book value at `as_of`.
-#[utoipa::path(get, path = "/api/v1/assets/{id}/depreciation", tag = "assets", params(("id" = String, Path, format = Uuid), AsOfQuery),
+#[utoipa::path(get, path = "/assets/{id}/depreciation", tag = "assets", params(("id" = String, Path, format = Uuid), AsOfQuery),
     responses((status = 200, body = Depreciation), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn depreciation(
     State(s): State<AppState>,
@@ -311,7 +311,7 @@ pub async fn depreciation(
 }
 
 /// Project demand of this asset against what is available and on order.
-#[utoipa::path(get, path = "/api/v1/assets/{id}/demand", tag = "assets", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/assets/{id}/demand", tag = "assets", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = DemandPlan), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn demand(
     State(s): State<AppState>,
@@ -322,7 +322,7 @@ pub async fn demand(
 }
 
 /// Assets whose stored quantities disagree with their ledger (read-only; `crm-ims stock reconcile` prints it).
-#[utoipa::path(get, path = "/api/v1/assets/reconcile", tag = "assets",
+#[utoipa::path(get, path = "/assets/reconcile", tag = "assets",
     responses((status = 200, body = Data<StockDiscrepancy>), (status = 403, body = Problem)), security(("bearer" = [])))]
 pub async fn reconcile(
     State(s): State<AppState>,

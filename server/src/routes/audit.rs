@@ -13,7 +13,7 @@ use domain::{Page, Problem};
 
 /// The audit trail, newest first (admins and managers). `?format=csv` streams every matching row as CSV;
 /// `?format=pdf` prints the newest 10,000 matching rows as a PDF (landscape A4).
-#[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", params(AuditQuery),
+#[utoipa::path(get, path = "/audit-logs", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,

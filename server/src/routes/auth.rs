@@ -9,7 +9,7 @@ use domain::Problem;
 use domain::auth::{LoginRequest, RefreshRequest, TokenPair};
 
 /// Log in with e-mail and password; returns an access token and a refresh token.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(s): State<AppState>,
@@ -22,7 +22,7 @@ pub async fn login(
 }
 
 /// Exchange a refresh token for a new pair (the old one stops working; reusing it revokes the family).
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = Problem)))]
 pub async fn refresh(
     State(s): State<AppState>,
@@ -35,7 +35,7 @@ pub async fn refresh(
 }
 
 /// Revoke the refresh token (and its family).
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn logout(
     State(s): State<AppState>,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery};
 use domain::{ContactId, CustomerId, Page, Problem};
 
-#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ContactQuery),
+#[utoipa::path(get, path = "/contacts", tag = "contacts", params(ContactQuery),
     responses((status = 200, body = Page<Contact>), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -22,7 +22,7 @@ pub async fn list(
 }
 
 /// The contacts of one customer.
-#[utoipa::path(get, path = "/api/v1/customers/{id}/contacts", tag = "contacts", params(("id" = String, Path, format = Uuid), ContactQuery),
+#[utoipa::path(get, path = "/customers/{id}/contacts", tag = "contacts", params(("id" = String, Path, format = Uuid), ContactQuery),
     responses((status = 200, body = Page<Contact>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn list_for_customer(
     State(s): State<AppState>,
@@ -34,7 +34,7 @@ pub async fn list_for_customer(
     Ok(Json(contacts::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactInput,
+#[utoipa::path(post, path = "/contacts", tag = "contacts", request_body = ContactInput,
     responses((status = 201, body = Contact), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -50,7 +50,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/customers/{id}/contacts", tag = "contacts", params(("id" = String, Path, format = Uuid)), request_body = ContactInput,
+#[utoipa::path(post, path = "/customers/{id}/contacts", tag = "contacts", params(("id" = String, Path, format = Uuid)), request_body = ContactInput,
     responses((status = 201, body = Contact), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create_for_customer(
     State(s): State<AppState>,
@@ -70,7 +70,7 @@ pub async fn create_for_customer(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/bulk", tag = "contacts", request_body = Items<ContactInput>,
+#[utoipa::path(post, path = "/contacts/bulk", tag = "contacts", request_body = Items<ContactInput>,
     responses((status = 201, body = Data<Contact>), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -81,7 +81,7 @@ pub async fn bulk_create(
     Ok((StatusCode::CREATED, Json(Data { data })).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/contacts/{id}", tag = "contacts", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Contact), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -92,7 +92,7 @@ pub async fn get(
     Ok(record(StatusCode::OK, &c, c.version, None))
 }
 
-#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path, format = Uuid)), request_body = ContactPatch,
+#[utoipa::path(patch, path = "/contacts/{id}", tag = "contacts", params(("id" = String, Path, format = Uuid)), request_body = ContactPatch,
     responses((status = 200, body = Contact), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -105,7 +105,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &c, c.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/contacts/{id}", tag = "contacts", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,

@@ -7,14 +7,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::bulk::BulkResult;
 use domain::customer::{
-    BulkResult, Customer, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery,
+    Customer, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery,
 };
 use domain::{CustomerId, Page, Problem};
 use serde::{Deserialize, Serialize};
 
 /// List customers the caller may see: filters, sort, `q` search, keyset paging.
-#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(CustomerQuery),
+#[utoipa::path(get, path = "/customers", tag = "customers", params(CustomerQuery),
     responses((status = 200, body = Page<Customer>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -24,7 +25,7 @@ pub async fn list(
     Ok(Json(customers::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/customers/{id}", tag = "customers", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Customer), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -35,7 +36,7 @@ pub async fn get(
     Ok(record(StatusCode::OK, &c, c.version, None))
 }
 
-#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerInput,
+#[utoipa::path(post, path = "/customers", tag = "customers", request_body = CustomerInput,
     responses((status = 201, body = Customer), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -52,7 +53,7 @@ pub async fn create(
 }
 
 /// Partial update; send `If-Match` with the version you saw to get 412 instead of overwriting a newer change.
-#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = String, Path, format = Uuid)), request_body = CustomerPatch,
+#[utoipa::path(patch, path = "/customers/{id}", tag = "customers", params(("id" = String, Path, format = Uuid)), request_body = CustomerPatch,
     responses((status = 200, body = Customer), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -65,7 +66,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &c, c.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/customers/{id}", tag = "customers", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -90,7 +91,7 @@ pub struct Data<T> {
 }
 
 /// All or nothing: one bad item → 422 naming `items[i].field`, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/customers/bulk", tag = "customers", request_body = Items<CustomerInput>,
+#[utoipa::path(post, path = "/customers/bulk", tag = "customers", request_body = Items<CustomerInput>,
     responses((status = 201, body = Data<Customer>), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -102,7 +103,7 @@ pub async fn bulk_create(
 }
 
 /// Assign owner, add/remove a tag, set status or delete for many customers at once (all or nothing).
-#[utoipa::path(post, path = "/api/v1/customers/bulk-actions", tag = "customers", request_body = CustomerBulkRequest,
+#[utoipa::path(post, path = "/customers/bulk-actions", tag = "customers", request_body = CustomerBulkRequest,
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_action(
     State(s): State<AppState>,

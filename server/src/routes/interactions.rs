@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::interaction::{
     Interaction, InteractionBulkRequest, InteractionInput, InteractionPatch, InteractionQuery,
     TimelineEntry, TimelineQuery,
@@ -16,7 +16,7 @@ use domain::interaction::{
 use domain::{CustomerId, InteractionId, Page, Problem};
 
 /// Interactions of customers the caller may see: filters, `q` full-text search over subject and body, keyset.
-#[utoipa::path(get, path = "/api/v1/interactions", tag = "interactions", params(InteractionQuery),
+#[utoipa::path(get, path = "/interactions", tag = "interactions", params(InteractionQuery),
     responses((status = 200, body = Page<Interaction>), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -27,7 +27,7 @@ pub async fn list(
 }
 
 /// The customer's interactions, newest first (the interaction timeline).
-#[utoipa::path(get, path = "/api/v1/customers/{id}/interactions", tag = "interactions", params(("id" = String, Path, format = Uuid), InteractionQuery),
+#[utoipa::path(get, path = "/customers/{id}/interactions", tag = "interactions", params(("id" = String, Path, format = Uuid), InteractionQuery),
     responses((status = 200, body = Page<Interaction>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn list_for_customer(
     State(s): State<AppState>,
@@ -40,7 +40,7 @@ pub async fn list_for_customer(
 
 /// The merged activity feed of a customer: interactions, tasks, tickets, opportunity stage changes and the
 /// customer's audit events, newest first, keyset-paged.
-#[utoipa::path(get, path = "/api/v1/customers/{id}/timeline", tag = "interactions", params(("id" = String, Path, format = Uuid), TimelineQuery),
+#[utoipa::path(get, path = "/customers/{id}/timeline", tag = "interactions", params(("id" = String, Path, format = Uuid), TimelineQuery),
     responses((status = 200, body = Page<TimelineEntry>), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn timeline(
     State(s): State<AppState>,
@@ -51,7 +51,7 @@ pub async fn timeline(
     Ok(Json(interactions::timeline(&s.ctx, &a, id, q).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/interactions", tag = "interactions", request_body = InteractionInput,
+#[utoipa::path(post, path = "/interactions", tag = "interactions", request_body = InteractionInput,
     responses((status = 201, body = Interaction), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn create(
 }
 
 /// All or nothing: one bad item → 422 naming `items[i].field`, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/interactions/bulk", tag = "interactions", request_body = Items<InteractionInput>,
+#[utoipa::path(post, path = "/interactions/bulk", tag = "interactions", request_body = Items<InteractionInput>,
     responses((status = 201, body = Data<Interaction>), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -80,7 +80,7 @@ pub async fn bulk_create(
 }
 
 /// Delete many interactions at once (all or nothing).
-#[utoipa::path(post, path = "/api/v1/interactions/bulk-actions", tag = "interactions", request_body = InteractionBulkRequest,
+#[utoipa::path(post, path = "/interactions/bulk-actions", tag = "interactions", request_body = InteractionBulkRequest,
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_action(
     State(s): State<AppState>,
@@ -90,7 +90,7 @@ pub async fn bulk_action(
     Ok(Json(interactions::bulk_action(&s.ctx, &a, req).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/interactions/{id}", tag = "interactions", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/interactions/{id}", tag = "interactions", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Interaction), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -101,7 +101,7 @@ pub async fn get(
     Ok(record(StatusCode::OK, &i, i.version, None))
 }
 
-#[utoipa::path(patch, path = "/api/v1/interactions/{id}", tag = "interactions", params(("id" = String, Path, format = Uuid)), request_body = InteractionPatch,
+#[utoipa::path(patch, path = "/interactions/{id}", tag = "interactions", params(("id" = String, Path, format = Uuid)), request_body = InteractionPatch,
     responses((status = 200, body = Interaction), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -114,7 +114,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &i, i.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/interactions/{id}", tag = "interactions", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/interactions/{id}", tag = "interactions", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::lead::{
     DuplicateCandidate, Lead, LeadBulkRequest, LeadConversion, LeadConvertInput, LeadInput,
     LeadPatch, LeadQuery,
@@ -17,7 +17,7 @@ use domain::lead::{
 use domain::{LeadId, Page, Problem};
 
 /// List leads the caller may see: filters, sort, `q` search, keyset paging.
-#[utoipa::path(get, path = "/api/v1/leads", tag = "leads", params(LeadQuery),
+#[utoipa::path(get, path = "/leads", tag = "leads", params(LeadQuery),
     responses((status = 200, body = Page<Lead>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -27,7 +27,7 @@ pub async fn list(
     Ok(Json(leads::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/leads/{id}", tag = "leads", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Lead), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -39,7 +39,7 @@ pub async fn get(
 }
 
 /// The owner defaults to the caller; `converted` cannot be set here (convert the lead instead).
-#[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = LeadInput,
+#[utoipa::path(post, path = "/leads", tag = "leads", request_body = LeadInput,
     responses((status = 201, body = Lead), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -52,7 +52,7 @@ pub async fn create(
 }
 
 /// Partial update; a converted lead answers 409. Send `If-Match` to get 412 instead of overwriting.
-#[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = String, Path, format = Uuid)), request_body = LeadPatch,
+#[utoipa::path(patch, path = "/leads/{id}", tag = "leads", params(("id" = String, Path, format = Uuid)), request_body = LeadPatch,
     responses((status = 200, body = Lead), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -65,7 +65,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &l, l.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/leads/{id}", tag = "leads", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -78,7 +78,7 @@ pub async fn delete(
 }
 
 /// All or nothing: one bad item → 422 naming `items[i].field`, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/leads/bulk", tag = "leads", request_body = Items<LeadInput>,
+#[utoipa::path(post, path = "/leads/bulk", tag = "leads", request_body = Items<LeadInput>,
     responses((status = 201, body = Data<Lead>), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -90,7 +90,7 @@ pub async fn bulk_create(
 }
 
 /// Assign owner, set status or delete for many leads at once (all or nothing).
-#[utoipa::path(post, path = "/api/v1/leads/bulk-actions", tag = "leads", request_body = LeadBulkRequest,
+#[utoipa::path(post, path = "/leads/bulk-actions", tag = "leads", request_body = LeadBulkRequest,
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_action(
     State(s): State<AppState>,
@@ -102,7 +102,7 @@ pub async fn bulk_action(
 
 /// Customer (new, or `customer_id` to attach to an existing one), contact and opportunity in one transaction.
 /// The body is optional. Converting twice, or a disqualified lead → 409.
-#[utoipa::path(post, path = "/api/v1/leads/{id}/convert", tag = "leads", params(("id" = String, Path, format = Uuid)), request_body = LeadConvertInput,
+#[utoipa::path(post, path = "/leads/{id}/convert", tag = "leads", params(("id" = String, Path, format = Uuid)), request_body = LeadConvertInput,
     responses((status = 201, body = LeadConversion), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn convert(
     State(s): State<AppState>,
@@ -126,7 +126,7 @@ pub struct Duplicates {
 }
 
 /// Customers that may already be this lead's company: same e-mail, same company domain, or a similar name.
-#[utoipa::path(get, path = "/api/v1/leads/{id}/duplicates", tag = "leads", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/leads/{id}/duplicates", tag = "leads", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Duplicates), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn duplicates(
     State(s): State<AppState>,

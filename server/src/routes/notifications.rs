@@ -9,7 +9,7 @@ use domain::notification::{Notification, NotificationQuery, UnreadCount};
 use domain::{NotificationId, Page, Problem};
 
 /// The caller's own notifications, newest first (`unread=true` for unread only).
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(NotificationQuery),
+#[utoipa::path(get, path = "/notifications", tag = "notifications", params(NotificationQuery),
     responses((status = 200, body = Page<Notification>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -19,7 +19,7 @@ pub async fn list(
     Ok(Json(notifications::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/notifications/unread-count", tag = "notifications",
+#[utoipa::path(get, path = "/notifications/unread-count", tag = "notifications",
     responses((status = 200, body = UnreadCount), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn unread_count(
     State(s): State<AppState>,
@@ -29,7 +29,7 @@ pub async fn unread_count(
 }
 
 /// Mark one of your notifications read (someone else's answers 404).
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(post, path = "/notifications/{id}/read", tag = "notifications", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn mark_read(
     State(s): State<AppState>,
@@ -40,7 +40,7 @@ pub async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications",
+#[utoipa::path(post, path = "/notifications/read-all", tag = "notifications",
     responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn mark_all_read(State(s): State<AppState>, Caller(a): Caller) -> ApiResult<StatusCode> {
     notifications::mark_all_read(&s.ctx, &a).await?;

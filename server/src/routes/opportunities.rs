@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::opportunity::{
     Opportunity, OpportunityBulkRequest, OpportunityInput, OpportunityPatch, OpportunityQuery,
     StageChange,
@@ -16,7 +16,7 @@ use domain::opportunity::{
 use domain::{OpportunityId, Page, Problem};
 
 /// List opportunities the caller may see: filters (`stage` may be a comma list), sort, `q`, keyset paging.
-#[utoipa::path(get, path = "/api/v1/opportunities", tag = "opportunities", params(OpportunityQuery),
+#[utoipa::path(get, path = "/opportunities", tag = "opportunities", params(OpportunityQuery),
     responses((status = 200, body = Page<Opportunity>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -26,7 +26,7 @@ pub async fn list(
     Ok(Json(opportunities::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/opportunities/{id}", tag = "opportunities", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/opportunities/{id}", tag = "opportunities", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Opportunity), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -38,7 +38,7 @@ pub async fn get(
 }
 
 /// The probability defaults per stage; `lost_reason` is required for `lost`; the customer must be visible.
-#[utoipa::path(post, path = "/api/v1/opportunities", tag = "opportunities", request_body = OpportunityInput,
+#[utoipa::path(post, path = "/opportunities", tag = "opportunities", request_body = OpportunityInput,
     responses((status = 201, body = Opportunity), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn create(
 
 /// Partial update, stage changes included: stages may be skipped forward; moving back or reopening won/lost
 /// needs a manager (409 otherwise); `lost` needs `lost_reason` (422). Send `If-Match` to get 412 on a stale version.
-#[utoipa::path(patch, path = "/api/v1/opportunities/{id}", tag = "opportunities", params(("id" = String, Path, format = Uuid)), request_body = OpportunityPatch,
+#[utoipa::path(patch, path = "/opportunities/{id}", tag = "opportunities", params(("id" = String, Path, format = Uuid)), request_body = OpportunityPatch,
     responses((status = 200, body = Opportunity), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -69,7 +69,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &o, o.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/opportunities/{id}", tag = "opportunities", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/opportunities/{id}", tag = "opportunities", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -82,7 +82,7 @@ pub async fn delete(
 }
 
 /// All or nothing: one bad item → 422 naming `items[i].field`, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/opportunities/bulk", tag = "opportunities", request_body = Items<OpportunityInput>,
+#[utoipa::path(post, path = "/opportunities/bulk", tag = "opportunities", request_body = Items<OpportunityInput>,
     responses((status = 201, body = Data<Opportunity>), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -95,7 +95,7 @@ pub async fn bulk_create(
 
 /// Assign owner, move stage (the stage rules apply to each item) or delete many at once; all or nothing, a
 /// refused item is named `ids[i]`.
-#[utoipa::path(post, path = "/api/v1/opportunities/bulk-actions", tag = "opportunities", request_body = OpportunityBulkRequest,
+#[utoipa::path(post, path = "/opportunities/bulk-actions", tag = "opportunities", request_body = OpportunityBulkRequest,
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_action(
     State(s): State<AppState>,
@@ -106,7 +106,7 @@ pub async fn bulk_action(
 }
 
 /// Every stage the opportunity entered, oldest first, with when it left it.
-#[utoipa::path(get, path = "/api/v1/opportunities/{id}/stage-history", tag = "opportunities", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/opportunities/{id}/stage-history", tag = "opportunities", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Data<StageChange>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn stage_history(
     State(s): State<AppState>,

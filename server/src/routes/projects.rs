@@ -8,14 +8,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::project::{
     Milestone, MilestoneInput, MilestonePatch, Project, ProjectBulkRequest, ProjectInput,
     ProjectPatch, ProjectQuery,
 };
 use domain::{MilestoneId, Page, Problem, ProjectId};
 
-#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ProjectQuery),
+#[utoipa::path(get, path = "/projects", tag = "projects", params(ProjectQuery),
     responses((status = 200, body = Page<Project>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -27,7 +27,7 @@ pub async fn list(
 
 /// With `opportunity_id` the opportunity must be visible and won (else 409); the customer comes from it and the
 /// name defaults to its name; a second project for it → 409.
-#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
+#[utoipa::path(post, path = "/projects", tag = "projects", request_body = ProjectInput,
     responses((status = 201, body = Project), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -43,7 +43,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/bulk", tag = "projects", request_body = Items<ProjectInput>,
+#[utoipa::path(post, path = "/projects/bulk", tag = "projects", request_body = Items<ProjectInput>,
     responses((status = 201, body = Data<Project>), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -55,7 +55,7 @@ pub async fn bulk_create(
 }
 
 /// Set status or delete many projects at once (all or nothing).
-#[utoipa::path(post, path = "/api/v1/projects/bulk-actions", tag = "projects", request_body = ProjectBulkRequest,
+#[utoipa::path(post, path = "/projects/bulk-actions", tag = "projects", request_body = ProjectBulkRequest,
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_action(
     State(s): State<AppState>,
@@ -65,7 +65,7 @@ pub async fn bulk_action(
     Ok(Json(projects::bulk_action(&s.ctx, &a, req).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/projects/{id}", tag = "projects", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Project), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -76,7 +76,7 @@ pub async fn get(
     Ok(record(StatusCode::OK, &p, p.version, None))
 }
 
-#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = String, Path, format = Uuid)), request_body = ProjectPatch,
+#[utoipa::path(patch, path = "/projects/{id}", tag = "projects", params(("id" = String, Path, format = Uuid)), request_body = ProjectPatch,
     responses((status = 200, body = Project), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -89,7 +89,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &p, p.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/projects/{id}", tag = "projects", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -102,7 +102,7 @@ pub async fn delete(
 }
 
 /// The milestones of a project by due date.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "projects", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/projects/{id}/milestones", tag = "projects", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Data<Milestone>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn milestones(
     State(s): State<AppState>,
@@ -113,7 +113,7 @@ pub async fn milestones(
     Ok(Json(Data { data }))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/milestones", tag = "projects", params(("id" = String, Path, format = Uuid)), request_body = MilestoneInput,
+#[utoipa::path(post, path = "/projects/{id}/milestones", tag = "projects", params(("id" = String, Path, format = Uuid)), request_body = MilestoneInput,
     responses((status = 201, body = Milestone), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create_milestone(
     State(s): State<AppState>,
@@ -136,7 +136,7 @@ fn milestone_path(
 }
 
 /// `status: done` sets `completed_at`; send `If-Match` with the milestone's version.
-#[utoipa::path(patch, path = "/api/v1/projects/{id}/milestones/{milestone_id}", tag = "projects",
+#[utoipa::path(patch, path = "/projects/{id}/milestones/{milestone_id}", tag = "projects",
     params(("id" = String, Path, format = Uuid), ("milestone_id" = String, Path, format = Uuid)), request_body = MilestonePatch,
     responses((status = 200, body = Milestone), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update_milestone(
@@ -151,7 +151,7 @@ pub async fn update_milestone(
     Ok(record(StatusCode::OK, &m, m.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{id}/milestones/{milestone_id}", tag = "projects",
+#[utoipa::path(delete, path = "/projects/{id}/milestones/{milestone_id}", tag = "projects",
     params(("id" = String, Path, format = Uuid), ("milestone_id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete_milestone(

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use domain::asset::{Demand, DemandInput};
 use domain::{DemandId, Problem, ProjectId};
 
-#[utoipa::path(get, path = "/api/v1/projects/{id}/demand", tag = "projects", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/projects/{id}/demand", tag = "projects", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Data<Demand>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -23,7 +23,7 @@ pub async fn list(
     Ok(Json(Data { data }))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/demand", tag = "projects", params(("id" = String, Path, format = Uuid)), request_body = DemandInput,
+#[utoipa::path(post, path = "/projects/{id}/demand", tag = "projects", params(("id" = String, Path, format = Uuid)), request_body = DemandInput,
     responses((status = 201, body = Demand), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -35,7 +35,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(d)).into_response())
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{id}/demand/{demand_id}", tag = "projects",
+#[utoipa::path(delete, path = "/projects/{id}/demand/{demand_id}", tag = "projects",
     params(("id" = String, Path, format = Uuid), ("demand_id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(

@@ -16,7 +16,7 @@ use domain::purchase_order::{
 };
 use domain::{Page, Problem, PurchaseOrderId};
 
-#[utoipa::path(get, path = "/api/v1/purchase-orders", tag = "purchase-orders", params(PurchaseOrderQuery),
+#[utoipa::path(get, path = "/purchase-orders", tag = "purchase-orders", params(PurchaseOrderQuery),
     responses((status = 200, body = Page<PurchaseOrder>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -28,7 +28,7 @@ pub async fn list(
 
 /// A new order is a draft (or `status: ordered` to send it at once); a line without `unit_price` gets the
 /// vendor's price for the asset, else the asset's purchase price.
-#[utoipa::path(post, path = "/api/v1/purchase-orders", tag = "purchase-orders", request_body = PurchaseOrderInput,
+#[utoipa::path(post, path = "/purchase-orders", tag = "purchase-orders", request_body = PurchaseOrderInput,
     responses((status = 201, body = PurchaseOrder), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -44,7 +44,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/purchase-orders/bulk", tag = "purchase-orders", request_body = Items<PurchaseOrderInput>,
+#[utoipa::path(post, path = "/purchase-orders/bulk", tag = "purchase-orders", request_body = Items<PurchaseOrderInput>,
     responses((status = 201, body = Data<PurchaseOrder>), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -55,7 +55,7 @@ pub async fn bulk_create(
     Ok((StatusCode::CREATED, Json(Data { data })).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/purchase-orders/{id}", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/purchase-orders/{id}", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = PurchaseOrder), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn get(
 
 /// `{"status":"ordered"}` sends a draft; `cancelled` cancels an order with nothing received (409 for other
 /// moves); a draft's lines, currency and notes may change.
-#[utoipa::path(patch, path = "/api/v1/purchase-orders/{id}", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)), request_body = PurchaseOrderPatch,
+#[utoipa::path(patch, path = "/purchase-orders/{id}", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)), request_body = PurchaseOrderPatch,
     responses((status = 200, body = PurchaseOrder), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -81,7 +81,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &o, o.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/purchase-orders/{id}", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/purchase-orders/{id}", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -95,7 +95,7 @@ pub async fn delete(
 
 /// Receives any part of any line: stock movements (and serial units where tracked) in one transaction;
 /// more than outstanding → 422 on `lines[i].quantity`.
-#[utoipa::path(post, path = "/api/v1/purchase-orders/{id}/receive", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)), request_body = ReceiveInput,
+#[utoipa::path(post, path = "/purchase-orders/{id}/receive", tag = "purchase-orders", params(("id" = String, Path, format = Uuid)), request_body = ReceiveInput,
     responses((status = 200, body = PurchaseOrder), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn receive(
     State(s): State<AppState>,
@@ -108,7 +108,7 @@ pub async fn receive(
 }
 
 /// Assets at or below their reorder point (not covered by open orders), grouped by vendor.
-#[utoipa::path(get, path = "/api/v1/purchase-orders/suggested", tag = "purchase-orders",
+#[utoipa::path(get, path = "/purchase-orders/suggested", tag = "purchase-orders",
     responses((status = 200, body = Data<SuggestedOrder>), (status = 403, body = Problem)), security(("bearer" = [])))]
 pub async fn suggested(
     State(s): State<AppState>,
@@ -119,7 +119,7 @@ pub async fn suggested(
 }
 
 /// Drafts the suggested orders (of `vendor_ids`, or all).
-#[utoipa::path(post, path = "/api/v1/purchase-orders/suggested", tag = "purchase-orders", request_body = DraftSuggestedInput,
+#[utoipa::path(post, path = "/purchase-orders/suggested", tag = "purchase-orders", request_body = DraftSuggestedInput,
     responses((status = 201, body = Data<PurchaseOrder>), (status = 403, body = Problem), (status = 409, body = Problem)), security(("bearer" = [])))]
 pub async fn draft_suggested(
     State(s): State<AppState>,

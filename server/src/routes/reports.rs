@@ -11,7 +11,7 @@ use domain::{Page, Problem};
 /// are listed in `unconverted_currencies` and left out), weighted = amount × probability / 100, plus the
 /// monthly forecast, win rates and days in stage. Only opportunities the caller may see. `?format=csv` exports
 /// every section as rows of `section,key,count,amount,weighted_amount,won,lost,rate,days`.
-#[utoipa::path(get, path = "/api/v1/reports/sales-pipeline", tag = "reports", params(PipelineQuery),
+#[utoipa::path(get, path = "/reports/sales-pipeline", tag = "reports", params(PipelineQuery),
     responses((status = 200, body = PipelineReport), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn sales_pipeline(
     State(s): State<AppState>,
@@ -154,7 +154,7 @@ pub async fn sales_pipeline(
 
 /// Stock per asset with allocated and on-order quantities; the asset list's filters (`category` includes
 /// sub-categories, `below_reorder_point=true`), keyset paged. `?format=csv` exports every matching row.
-#[utoipa::path(get, path = "/api/v1/reports/stock-levels", tag = "reports", params(domain::asset::AssetQuery),
+#[utoipa::path(get, path = "/reports/stock-levels", tag = "reports", params(domain::asset::AssetQuery),
     responses((status = 200, body = Page<domain::asset::StockLevel>), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn stock_levels(
     State(s): State<AppState>,
@@ -212,7 +212,7 @@ pub async fn stock_levels(
 }
 
 /// Book value (at `as_of`, default today) and cost of the stock by top-level category.
-#[utoipa::path(get, path = "/api/v1/reports/valuation", tag = "reports", params(crate::routes::assets::AsOfQuery),
+#[utoipa::path(get, path = "/reports/valuation", tag = "reports", params(crate::routes::assets::AsOfQuery),
     responses((status = 200, body = crate::routes::customers::Data<domain::asset::ValuationRow>), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn valuation(
     State(s): State<AppState>,
@@ -226,7 +226,7 @@ pub async fn valuation(
 
 /// Demand planning: every asset with open project demand against what is available and on order, with the
 /// shortfall and the date it bites.
-#[utoipa::path(get, path = "/api/v1/reports/demand-planning", tag = "reports",
+#[utoipa::path(get, path = "/reports/demand-planning", tag = "reports",
     responses((status = 200, body = crate::routes::customers::Data<domain::asset::DemandPlan>), (status = 403, body = Problem)), security(("bearer" = [])))]
 pub async fn demand_planning(
     State(s): State<AppState>,
@@ -239,7 +239,7 @@ pub async fn demand_planning(
 /// Interactions (calls, e-mails, meetings, notes) per rep per ISO week in `from`–`to` (8 weeks to today by
 /// default, at most 366 days): sales see their own, team managers their team's, others everyone's or one
 /// `team`'s. `?format=csv` exports the rows.
-#[utoipa::path(get, path = "/api/v1/reports/activity", tag = "reports", params(ActivityParams),
+#[utoipa::path(get, path = "/reports/activity", tag = "reports", params(ActivityParams),
     responses((status = 200, body = domain::dashboard::ActivityReport), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn activity(
     State(s): State<AppState>,
@@ -282,7 +282,7 @@ pub async fn activity(
 
 /// Per rep: deals won and lost (expected close in `from`–`to`; 8 weeks to today by default), the win rate and
 /// the interactions logged in the window; the caller's scope as for `reports/activity`. `?format=csv` exports.
-#[utoipa::path(get, path = "/api/v1/reports/performance", tag = "reports", params(ActivityParams),
+#[utoipa::path(get, path = "/reports/performance", tag = "reports", params(ActivityParams),
     responses((status = 200, body = domain::dashboard::PerformanceReport), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn performance(
     State(s): State<AppState>,
@@ -377,7 +377,7 @@ impl ActivityParams {
 /// with SLA breaches, stock alerts. Support: tickets, tasks, activity. Inventory: stock alerts, allocations
 /// and returns per week, open purchase orders (overdue first), top allocated assets. Admin: users by role,
 /// sessions, sign-ins per day (failures apart), audit activity, system health.
-#[utoipa::path(get, path = "/api/v1/dashboard", tag = "reports", params(domain::dashboard::DashboardQuery),
+#[utoipa::path(get, path = "/dashboard", tag = "reports", params(domain::dashboard::DashboardQuery),
     responses((status = 200, body = domain::dashboard::Dashboard), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn dashboard(
     State(s): State<AppState>,

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::task::{Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery};
 use domain::{Page, Problem, TaskId};
 
@@ -23,7 +23,7 @@ fn created(t: &Task) -> Response {
 
 /// Tasks the caller may see: filters (`mine`, `team`, `status` list, `bucket`, links, due range), sort, `q`,
 /// keyset paging.
-#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskQuery),
+#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskQuery),
     responses((status = 200, body = Page<Task>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -33,7 +33,7 @@ pub async fn list(
     Ok(Json(tasks::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Task), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -45,7 +45,7 @@ pub async fn get(
 }
 
 /// Create a task (assignee defaults to the caller); a `remind_at` schedules a reminder notification.
-#[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = TaskInput,
+#[utoipa::path(post, path = "/tasks", tag = "tasks", request_body = TaskInput,
     responses((status = 201, body = Task), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn create(
 }
 
 /// All or nothing: one bad item → 422 naming `items[i].field`, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/tasks/bulk", tag = "tasks", request_body = Items<TaskInput>,
+#[utoipa::path(post, path = "/tasks/bulk", tag = "tasks", request_body = Items<TaskInput>,
     responses((status = 201, body = Data<Task>), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn bulk_create(
 }
 
 /// Assign, set status or delete many tasks at once (all or nothing).
-#[utoipa::path(post, path = "/api/v1/tasks/bulk-actions", tag = "tasks", request_body = TaskBulkRequest,
+#[utoipa::path(post, path = "/tasks/bulk-actions", tag = "tasks", request_body = TaskBulkRequest,
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_action(
     State(s): State<AppState>,
@@ -79,7 +79,7 @@ pub async fn bulk_action(
 }
 
 /// Partial update; `If-Match` with the version you saw answers 412 instead of overwriting a newer change.
-#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = String, Path, format = Uuid)), request_body = TaskPatch,
+#[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", params(("id" = String, Path, format = Uuid)), request_body = TaskPatch,
     responses((status = 200, body = Task), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -92,7 +92,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &t, t.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/tasks/{id}", tag = "tasks", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,

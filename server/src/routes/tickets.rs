@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::ticket::{
     Ticket, TicketBulkRequest, TicketComment, TicketCommentInput, TicketCommentQuery, TicketInput,
     TicketPatch, TicketQuery,
@@ -17,7 +17,7 @@ use domain::{Page, Problem, TicketId};
 
 /// Tickets of customers the caller may see: filters (status list, priority, assignee, `mine`, `breached`),
 /// sort, `q` search, keyset paging.
-#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery),
+#[utoipa::path(get, path = "/tickets", tag = "tickets", params(TicketQuery),
     responses((status = 200, body = Page<Ticket>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -27,7 +27,7 @@ pub async fn list(
     Ok(Json(tickets::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketInput,
+#[utoipa::path(post, path = "/tickets", tag = "tickets", request_body = TicketInput,
     responses((status = 201, body = Ticket), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -44,7 +44,7 @@ pub async fn create(
 }
 
 /// All or nothing: one bad item → 422 naming `items[i].field`, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/tickets/bulk", tag = "tickets", request_body = Items<TicketInput>,
+#[utoipa::path(post, path = "/tickets/bulk", tag = "tickets", request_body = Items<TicketInput>,
     responses((status = 201, body = Data<Ticket>), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn bulk_create(
 }
 
 /// Assign, set status (each along the workflow) or delete many tickets at once (all or nothing).
-#[utoipa::path(post, path = "/api/v1/tickets/bulk-actions", tag = "tickets", request_body = TicketBulkRequest,
+#[utoipa::path(post, path = "/tickets/bulk-actions", tag = "tickets", request_body = TicketBulkRequest,
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_action(
     State(s): State<AppState>,
@@ -66,7 +66,7 @@ pub async fn bulk_action(
     Ok(Json(tickets::bulk_action(&s.ctx, &a, req).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Ticket), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -78,7 +78,7 @@ pub async fn get(
 }
 
 /// Partial update; `status` must be a move the workflow allows (else 409); a new `priority` recomputes the SLA.
-#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path, format = Uuid)), request_body = TicketPatch,
+#[utoipa::path(patch, path = "/tickets/{id}", tag = "tickets", params(("id" = String, Path, format = Uuid)), request_body = TicketPatch,
     responses((status = 200, body = Ticket), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -91,7 +91,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &t, t.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/tickets/{id}", tag = "tickets", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -104,7 +104,7 @@ pub async fn delete(
 }
 
 /// The comments of a ticket, oldest first, keyset paged; internal notes only for roles that work tickets.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/comments", tag = "tickets", params(("id" = String, Path, format = Uuid), TicketCommentQuery),
+#[utoipa::path(get, path = "/tickets/{id}/comments", tag = "tickets", params(("id" = String, Path, format = Uuid), TicketCommentQuery),
     responses((status = 200, body = Page<TicketComment>), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn comments(
     State(s): State<AppState>,
@@ -115,7 +115,7 @@ pub async fn comments(
     Ok(Json(tickets::comments(&s.ctx, &a, id, q).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/comments", tag = "tickets", params(("id" = String, Path, format = Uuid)), request_body = TicketCommentInput,
+#[utoipa::path(post, path = "/tickets/{id}/comments", tag = "tickets", params(("id" = String, Path, format = Uuid)), request_body = TicketCommentInput,
     responses((status = 201, body = TicketComment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn add_comment(
     State(s): State<AppState>,

@@ -10,7 +10,7 @@ use axum::response::Response;
 use domain::user::{NewUser, User, UserPatch, UserQuery};
 use domain::{Page, Problem, UserId};
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
+#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery),
     responses((status = 200, body = Page<User>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -21,13 +21,13 @@ pub async fn list(
 }
 
 /// The caller.
-#[utoipa::path(get, path = "/api/v1/users/me", tag = "users", responses((status = 200, body = User), (status = 401, body = Problem)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/users/me", tag = "users", responses((status = 200, body = User), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn me(State(s): State<AppState>, Caller(a): Caller) -> ApiResult<Response> {
     let u = users::get(&s.ctx, &a, a.principal.user_id).await?;
     Ok(record(StatusCode::OK, &u, u.version, None))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = User), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -39,7 +39,7 @@ pub async fn get(
 }
 
 /// Create a user (admins only). Duplicate e-mail → 409.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
+#[utoipa::path(post, path = "/users", tag = "users", request_body = NewUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn create(
 }
 
 /// Update a user (admins only): name, e-mail, role, team, `is_active` (deactivate), `password` (reset).
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path, format = Uuid)), request_body = UserPatch,
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = String, Path, format = Uuid)), request_body = UserPatch,
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,

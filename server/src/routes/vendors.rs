@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use domain::vendor::{Vendor, VendorAsset, VendorAssetInput, VendorInput, VendorQuery};
 use domain::{AssetId, Page, Problem, VendorId};
 
-#[utoipa::path(get, path = "/api/v1/vendors", tag = "vendors", params(VendorQuery),
+#[utoipa::path(get, path = "/vendors", tag = "vendors", params(VendorQuery),
     responses((status = 200, body = Page<Vendor>), (status = 401, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
@@ -23,7 +23,7 @@ pub async fn list(
     Ok(Json(vendors::list(&s.ctx, &a, q).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/vendors", tag = "vendors", request_body = VendorInput,
+#[utoipa::path(post, path = "/vendors", tag = "vendors", request_body = VendorInput,
     responses((status = 201, body = Vendor), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -39,7 +39,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/vendors/bulk", tag = "vendors", request_body = Items<VendorInput>,
+#[utoipa::path(post, path = "/vendors/bulk", tag = "vendors", request_body = Items<VendorInput>,
     responses((status = 201, body = Data<Vendor>), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn bulk_create(
     State(s): State<AppState>,
@@ -50,7 +50,7 @@ pub async fn bulk_create(
     Ok((StatusCode::CREATED, Json(Data { data })).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/vendors/{id}", tag = "vendors", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Vendor), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
@@ -62,7 +62,7 @@ pub async fn get(
 }
 
 /// A JSON merge patch.
-#[utoipa::path(patch, path = "/api/v1/vendors/{id}", tag = "vendors", params(("id" = String, Path, format = Uuid)), request_body = VendorInput,
+#[utoipa::path(patch, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path, format = Uuid)), request_body = VendorInput,
     responses((status = 200, body = Vendor), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -75,7 +75,7 @@ pub async fn update(
     Ok(record(StatusCode::OK, &x, x.version, None))
 }
 
-#[utoipa::path(delete, path = "/api/v1/vendors/{id}", tag = "vendors", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(delete, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
 pub async fn delete(
     State(s): State<AppState>,
@@ -88,7 +88,7 @@ pub async fn delete(
 }
 
 /// The assets this vendor supplies, with prices.
-#[utoipa::path(get, path = "/api/v1/vendors/{id}/assets", tag = "vendors", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/vendors/{id}/assets", tag = "vendors", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Data<VendorAsset>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn assets(
     State(s): State<AppState>,
@@ -100,7 +100,7 @@ pub async fn assets(
 }
 
 /// The vendors of an asset, with prices.
-#[utoipa::path(get, path = "/api/v1/assets/{id}/vendors", tag = "vendors", params(("id" = String, Path, format = Uuid)),
+#[utoipa::path(get, path = "/assets/{id}/vendors", tag = "vendors", params(("id" = String, Path, format = Uuid)),
     responses((status = 200, body = Data<VendorAsset>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn of_asset(
     State(s): State<AppState>,
@@ -119,7 +119,7 @@ fn price_path(Path((v, a)): Path<(String, String)>) -> Result<(VendorId, AssetId
 }
 
 /// Sets (or replaces) the vendor's price for an asset.
-#[utoipa::path(put, path = "/api/v1/vendors/{id}/assets/{asset_id}", tag = "vendors",
+#[utoipa::path(put, path = "/vendors/{id}/assets/{asset_id}", tag = "vendors",
     params(("id" = String, Path, format = Uuid), ("asset_id" = String, Path, format = Uuid)), request_body = VendorAssetInput,
     responses((status = 200, body = VendorAsset), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn set_price(
@@ -132,7 +132,7 @@ pub async fn set_price(
     Ok(Json(vendors::set_price(&s.ctx, &a, v, asset, input).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/vendors/{id}/assets/{asset_id}", tag = "vendors",
+#[utoipa::path(delete, path = "/vendors/{id}/assets/{asset_id}", tag = "vendors",
     params(("id" = String, Path, format = Uuid), ("asset_id" = String, Path, format = Uuid)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn remove_price(

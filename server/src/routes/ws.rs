@@ -40,7 +40,7 @@ pub struct WsQuery {
     last_event_id: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/ws", tag = "events", params(WsQuery),
+#[utoipa::path(get, path = "/ws", tag = "events", params(WsQuery),
     responses((status = 101, description = "WebSocket of JSON events {type, entity, id, at, data, seq, event_id}; {type: resync} after a gap that cannot be replayed"), (status = 401, body = domain::Problem)),
     security(("bearer" = [])))]
 pub async fn connect(

@@ -1,5 +1,5 @@
 use super::After;
-use super::customers::Visible;
+use super::scope::Visible;
 use domain::contact::{Contact, ContactInput, ContactSortKey};
 use domain::page::SortDir;
 use domain::{ContactId, CustomerId, UserId};
@@ -125,6 +125,7 @@ pub async fn delete(conn: &mut PgConnection, id: ContactId) -> Result<(), sqlx::
 }
 
 pub struct ListParams<'a> {
+    pub fields: domain::query::FieldFilters,
     pub visible: Visible,
     pub tsquery: Option<String>,
     pub customer_id: Option<CustomerId>,
@@ -138,11 +139,7 @@ pub struct ListParams<'a> {
 pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, sqlx::Error> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
-    if let Visible::OwnedBy(ids) = p.visible {
-        qb.push(" AND c.owner_id = ANY(")
-            .push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>())
-            .push(")");
-    }
+    p.visible.push_owner(&mut qb, "c.owner_id");
     if let Some(tsq) = p.tsquery {
         qb.push(" AND k.search @@ to_tsquery('simple', ")
             .push_bind(tsq)
@@ -151,6 +148,16 @@ pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, 
     if let Some(c) = p.customer_id {
         qb.push(" AND k.customer_id = ").push_bind(c.0);
     }
+    super::push_field_filters(
+        &mut qb,
+        &p.fields,
+        &[
+            ("first_name", "k.first_name"),
+            ("last_name", "k.last_name"),
+            ("phone", "k.phone"),
+            ("title", "k.title"),
+        ],
+    );
     if let Some(e) = p.email {
         qb.push(" AND k.email = ").push_bind(e.to_owned());
     }

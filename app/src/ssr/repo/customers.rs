@@ -1,3 +1,4 @@
+use super::scope::Visible;
 use super::{After, TextPlan};
 use domain::customer::{Customer, CustomerInput, CustomerSortKey, CustomerStatus};
 use domain::page::SortDir;
@@ -145,13 +146,6 @@ pub async fn delete(conn: &mut PgConnection, id: CustomerId) -> Result<(), sqlx:
     Ok(())
 }
 
-/// Which customers a list may include.
-#[derive(Clone)]
-pub enum Visible {
-    All,
-    OwnedBy(Vec<UserId>),
-}
-
 /// How `q` matches: the name starts with it, or prefix full text over name/e-mail/phone/website (GIN; the
 /// typo-tolerant search is full text too, with corrected words: `name_word_corrections`).
 #[derive(Clone, Debug)]
@@ -164,6 +158,7 @@ pub enum Search {
 }
 
 pub struct ListParams<'a> {
+    pub fields: domain::query::FieldFilters,
     pub visible: Visible,
     pub search: Option<Search>,
     pub status: Option<CustomerStatus>,
@@ -431,11 +426,7 @@ fn push_filters(
     p: &ListParams<'_>,
     text: Option<&super::TextFilter>,
 ) {
-    if let Visible::OwnedBy(ids) = &p.visible {
-        qb.push(" AND c.owner_id = ANY(")
-            .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
-            .push(")");
-    }
+    p.visible.push_owner(qb, "c.owner_id");
     match p.search.clone() {
         Some(Search::FullText(_)) => {
             if let Some(t) = text {
@@ -448,6 +439,16 @@ fn push_filters(
         }
         Some(Search::NamePrefix(_)) | None => {}
     }
+    super::push_field_filters(
+        qb,
+        &p.fields,
+        &[
+            ("name", "c.name"),
+            ("email", "c.email"),
+            ("phone", "c.phone"),
+            ("website", "c.website"),
+        ],
+    );
     if let Some(s) = p.status {
         qb.push(" AND c.status = ").push_bind(s.as_str());
     }

@@ -1,6 +1,6 @@
 //! Interactions (range-partitioned by `occurred_at`, primary key `(id, occurred_at)`) and the customer timeline.
 
-use super::customers::Visible;
+use super::scope::Visible;
 use super::{After, TextPlan};
 use domain::interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionSortKey, TimelineKind, TimelinePos,
@@ -264,6 +264,7 @@ pub async fn ensure_partition(db: &PgPool, month: chrono::NaiveDate) -> Result<b
 
 #[derive(Clone)]
 pub struct ListParams {
+    pub fields: domain::query::FieldFilters,
     pub visible: Visible,
     pub tsquery: Option<String>,
     pub customer_id: Option<CustomerId>,
@@ -291,6 +292,12 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     let Some(tsq) = p.tsquery.clone() else {
         return fetch(db, page_query(&p, Plan::Indexed)).await;
     };
+    if p.sort == InteractionSortKey::Subject {
+        // No index gives subject order: the matches are found through the GIN index and sorted.
+        let every_term: Vec<usize> = (0..domain::search::tsquery_terms(&tsq).len()).collect();
+        let text = super::TextFilter::for_terms(&tsq, &every_term);
+        return fetch_as(db, page_query(&p, Plan::Sorted(p.from, p.to, &text)), false).await;
+    }
     let walk = |budget| walk(db, &p, &tsq, budget);
     let text = match super::plan_text(db, super::StatsOf::Interactions, &tsq, p.limit, walk).await?
     {
@@ -408,6 +415,7 @@ pub(crate) fn order_of(p: &ListParams) -> (&'static str, &'static str) {
     let col = match p.sort {
         InteractionSortKey::OccurredAt => "occurred_at",
         InteractionSortKey::CreatedAt => "created_at",
+        InteractionSortKey::Subject => "subject",
     };
     (
         col,
@@ -464,6 +472,7 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
     if let Some(k) = p.kind {
         qb.push(" AND i.kind = ").push_bind(k.as_str());
     }
+    super::push_field_filters(&mut qb, &p.fields, &[("subject", "i.subject")]);
     let (from, to) = match plan {
         Plan::Sorted(from, to, _) => (from, to),
         _ => (p.from, p.to),
@@ -482,7 +491,7 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
         Plan::Sorted(..) => super::Order::Sorted,
         _ => super::Order::Indexed,
     };
-    let key = order.key(&format!("i.{col}"), false);
+    let key = order.key(&format!("i.{col}"), col == "subject");
     if let Plan::Walk(budget, _) = plan {
         super::walk_end(
             &mut qb,

@@ -202,6 +202,7 @@ pub async fn delete_asset(conn: &mut PgConnection, id: AssetId) -> Result<bool, 
 }
 
 pub struct AssetListParams {
+    pub fields: domain::query::FieldFilters,
     pub tsquery: Option<String>,
     pub sku_prefix: Option<String>,
     pub kind: Option<AssetKind>,
@@ -242,6 +243,18 @@ pub async fn list_assets(
 ) -> Result<Option<Vec<Asset>>, sqlx::Error> {
     let mut qb = QueryBuilder::<Postgres>::new(ASSET_SELECT);
     qb.push(" WHERE true");
+    super::push_field_filters(
+        &mut qb,
+        &p.fields,
+        &[
+            ("sku", "a.sku"),
+            ("name", "a.name"),
+            ("reorder_point", "a.reorder_point"),
+            ("purchase_date", "a.purchase_date"),
+            ("depreciation_method", "a.depreciation_method"),
+            ("useful_life_months", "a.useful_life_months"),
+        ],
+    );
     if let Some(t) = p.tsquery {
         qb.push(" AND a.search @@ to_tsquery('simple', ")
             .push_bind(t)

@@ -1,7 +1,7 @@
 //! Leads, the links a conversion stores on them, and the duplicate-customer search of a lead.
 
 use super::After;
-use super::customers::Visible;
+use super::scope::Visible;
 use domain::lead::{Lead, LeadInput, LeadSortKey, LeadSource, LeadStatus};
 use domain::page::SortDir;
 use domain::{ContactId, CustomerId, LeadId, OpportunityId, UserId};
@@ -186,6 +186,7 @@ pub async fn customer_with_email(
 }
 
 pub struct ListParams {
+    pub fields: domain::query::FieldFilters,
     pub visible: Visible,
     pub tsquery: Option<String>,
     /// Text without letters or digits: a substring of the name.
@@ -221,11 +222,7 @@ fn sort_column(key: LeadSortKey) -> &'static str {
 pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<LeadRecord>, sqlx::Error> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
-    if let Visible::OwnedBy(ids) = p.visible {
-        qb.push(" AND l.owner_id = ANY(")
-            .push_bind(ids.into_iter().map(|i| i.0).collect::<Vec<_>>())
-            .push(")");
-    }
+    p.visible.push_owner(&mut qb, "l.owner_id");
     if let Some(tsq) = p.tsquery {
         qb.push(" AND l.search @@ to_tsquery('simple', ")
             .push_bind(tsq)
@@ -238,6 +235,17 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<LeadRecord>, sqlx::E
     if let Some(s) = p.status {
         qb.push(" AND l.status = ").push_bind(s.as_str());
     }
+    super::push_field_filters(
+        &mut qb,
+        &p.fields,
+        &[
+            ("name", "l.name"),
+            ("company", "l.company"),
+            ("email", "l.email"),
+            ("currency", "l.currency"),
+            ("estimated_value", "l.estimated_value"),
+        ],
+    );
     if let Some(s) = p.source {
         qb.push(" AND l.source = ").push_bind(s.as_str());
     }
@@ -333,11 +341,7 @@ async fn run_hits(
     s: &DuplicateSearch<'_>,
     conn: &mut PgConnection,
 ) -> Result<Vec<DuplicateHit>, sqlx::Error> {
-    if let Visible::OwnedBy(ids) = s.visible {
-        qb.push(" AND c.owner_id = ANY(")
-            .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
-            .push(")");
-    }
+    s.visible.push_owner(&mut qb, "c.owner_id");
     qb.push(" ORDER BY score DESC, c.id");
     super::limit(&mut qb, s.limit);
     qb.build_query_as().fetch_all(conn).await

@@ -23,6 +23,7 @@ pub mod sales_report;
 // Inventory and purchasing.
 pub mod inventory;
 pub mod outbox;
+pub mod scope;
 pub mod search_sync;
 // The role dashboards' aggregates.
 pub mod dashboard;
@@ -385,6 +386,44 @@ impl Order {
             (Order::Indexed, _) => col.to_owned(),
             (Order::Sorted, true) => format!("({col} || '')"),
             (Order::Sorted, false) => format!("({col} + interval '0 s')"),
+        }
+    }
+}
+
+/// ` AND <column> = <value>` for each exact field filter of a list (`domain::query::FieldFilters`), with the
+/// column named in `columns` (`("email", "c.email")`). Text compares ignoring case (`ILIKE` with every
+/// wildcard escaped, which trigram indexes serve); e-mail addresses are stored lower-cased, so they compare
+/// with `=` and use their b-tree index. A field without a column is a programming error that the contract
+/// tests (`server/tests/contract.rs`) catch: it matches nothing rather than everything.
+pub(crate) fn push_field_filters(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    filters: &domain::query::FieldFilters,
+    columns: &[(&str, &str)],
+) {
+    use domain::query::FieldValue;
+    for (field, value) in &filters.0 {
+        let Some((_, col)) = columns.iter().find(|(f, _)| f == field) else {
+            tracing::error!(field, "a list filter has no column");
+            qb.push(" AND false");
+            continue;
+        };
+        match value {
+            FieldValue::Text(t) => {
+                qb.push(format!(" AND {col} ILIKE "))
+                    .push_bind(like_escape(t));
+            }
+            FieldValue::Email(e) => {
+                qb.push(format!(" AND {col} = ")).push_bind(e.clone());
+            }
+            FieldValue::Int(n) => {
+                qb.push(format!(" AND {col} = ")).push_bind(*n);
+            }
+            FieldValue::Decimal(d) => {
+                qb.push(format!(" AND {col} = ")).push_bind(*d);
+            }
+            FieldValue::Date(d) => {
+                qb.push(format!(" AND {col} = ")).push_bind(*d);
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Opportunities and their stage history.
 
-use super::customers::Visible;
+use super::scope::Visible;
 use domain::opportunity::{Opportunity, OpportunityInput, OpportunitySortKey, Stage, StageChange};
 use domain::page::SortDir;
 use domain::{ContactId, CustomerId, LeadId, OpportunityId, StageChangeId, UserId};
@@ -307,11 +307,7 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<OpportunityRecord>, 
     let desc = p.dir == SortDir::Desc;
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
-    if let Visible::OwnedBy(ids) = &p.visible {
-        qb.push(" AND o.owner_id = ANY(")
-            .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
-            .push(")");
-    }
+    p.visible.push_owner(&mut qb, "o.owner_id");
     if let Some(tsq) = p.tsquery {
         qb.push(" AND o.search @@ to_tsquery('simple', ")
             .push_bind(tsq)

@@ -43,6 +43,50 @@ pub async fn insert(conn: &mut PgConnection, e: NewEvent<'_>) -> Result<Uuid, sq
     Ok(id)
 }
 
+/// A record whose owner decides who may read events about it (for a project: its customer's owner).
+#[derive(Clone, Copy, Debug)]
+pub enum OwnerOf {
+    Customer,
+    Lead,
+    Opportunity,
+    ProjectCustomer,
+}
+
+/// The owner of a record and the owner's team, as an event's audience; `None` when there is no such record.
+pub async fn owner_of(
+    conn: &mut PgConnection,
+    of: OwnerOf,
+    id: Uuid,
+) -> Result<Option<(Option<Uuid>, Option<String>)>, sqlx::Error> {
+    let sql = match of {
+        OwnerOf::Customer => {
+            "SELECT r.owner_id, u.team FROM customers r LEFT JOIN users u ON u.id = r.owner_id WHERE r.id = $1"
+        }
+        OwnerOf::Lead => {
+            "SELECT r.owner_id, u.team FROM leads r LEFT JOIN users u ON u.id = r.owner_id WHERE r.id = $1"
+        }
+        OwnerOf::Opportunity => {
+            "SELECT r.owner_id, u.team FROM opportunities r LEFT JOIN users u ON u.id = r.owner_id WHERE r.id = $1"
+        }
+        OwnerOf::ProjectCustomer => {
+            "SELECT c.owner_id, u.team FROM projects p JOIN customers c ON c.id = p.customer_id
+             LEFT JOIN users u ON u.id = c.owner_id WHERE p.id = $1"
+        }
+    };
+    sqlx::query_as(sql).bind(id).fetch_optional(conn).await
+}
+
+/// A user's team (`None` without one, or for no such user).
+pub async fn team_of(conn: &mut PgConnection, user: Uuid) -> Result<Option<String>, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT team FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
 /// Locks up to `limit` unhandled events, oldest first, that no other dispatcher holds.
 pub async fn claim(conn: &mut PgConnection, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
     sqlx::query_as::<_, Event>(

@@ -1,7 +1,7 @@
 //! Projects and milestones. A project is visible iff its customer is: rows carry the customer's owner and team.
 
-use super::customers::Visible;
 use super::push_keyset;
+use super::scope::Visible;
 use domain::page::SortDir;
 use domain::project::{
     Milestone, MilestoneInput, MilestoneStatus, Project, ProjectInput, ProjectSortKey,
@@ -179,6 +179,7 @@ pub async fn delete(conn: &mut PgConnection, id: ProjectId) -> Result<(), sqlx::
 }
 
 pub struct ListParams {
+    pub fields: domain::query::FieldFilters,
     pub visible: Visible,
     pub tsquery: Option<String>,
     pub customer_id: Option<CustomerId>,
@@ -204,11 +205,7 @@ pub fn sort_expr(key: ProjectSortKey) -> &'static str {
 pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<ProjectRecord>>, sqlx::Error> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
-    if let Visible::OwnedBy(ids) = &p.visible {
-        qb.push(" AND c.owner_id = ANY(")
-            .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
-            .push(")");
-    }
+    p.visible.push_owner(&mut qb, "c.owner_id");
     if let Some(tsq) = p.tsquery {
         qb.push(" AND p.search @@ to_tsquery('simple', ")
             .push_bind(tsq)
@@ -217,6 +214,16 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<ProjectRecord
     if let Some(c) = p.customer_id {
         qb.push(" AND p.customer_id = ").push_bind(c.0);
     }
+    super::push_field_filters(
+        &mut qb,
+        &p.fields,
+        &[
+            ("name", "p.name"),
+            ("start_date", "p.start_date"),
+            ("end_date", "p.end_date"),
+            ("budget", "p.budget"),
+        ],
+    );
     if let Some(s) = p.status {
         qb.push(" AND p.status = ").push_bind(s.as_str());
     }

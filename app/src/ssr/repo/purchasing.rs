@@ -130,6 +130,7 @@ pub async fn delete_vendor(conn: &mut PgConnection, id: VendorId) -> Result<(), 
 
 pub async fn list_vendors(
     db: &PgPool,
+    fields: &domain::query::FieldFilters,
     tsquery: Option<String>,
     sort: VendorSortKey,
     dir: SortDir,
@@ -138,6 +139,16 @@ pub async fn list_vendors(
 ) -> Result<Option<Vec<Vendor>>, sqlx::Error> {
     let mut qb = QueryBuilder::<Postgres>::new(VENDOR_SELECT);
     qb.push(" WHERE true");
+    super::push_field_filters(
+        &mut qb,
+        fields,
+        &[
+            ("name", "v.name"),
+            ("email", "v.email"),
+            ("phone", "v.phone"),
+            ("lead_time_days", "v.lead_time_days"),
+        ],
+    );
     if let Some(t) = tsquery {
         qb.push(" AND v.search @@ to_tsquery('simple', ")
             .push_bind(t)

@@ -14,7 +14,7 @@
 //!
 //! Measured (EXPLAIN ANALYZE, 2 cores, 500k opportunities, 900k history rows): see docs/benchmarks.md, CRM core.
 
-use super::customers::Visible;
+use super::scope::Visible;
 use chrono::NaiveDate;
 use domain::UserId;
 use domain::opportunity::Stage;
@@ -35,11 +35,7 @@ pub struct ReportScope {
 impl ReportScope {
     /// The `AND …` conditions on `o` (a rollup row).
     fn push(&self, qb: &mut QueryBuilder<'_, Postgres>) {
-        if let Visible::OwnedBy(ids) = &self.visible {
-            qb.push(" AND o.owner_id = ANY(")
-                .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
-                .push(")");
-        }
+        self.visible.push_owner(qb, "o.owner_id");
         if let Some(o) = self.owner_id {
             qb.push(" AND o.owner_id = ").push_bind(o.0);
         }

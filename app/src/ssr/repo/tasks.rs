@@ -1,8 +1,8 @@
 //! Tasks: the record with what decides its visibility (assignee's and creator's teams, owners of linked
 //! records), keyset lists, and the owners of records a task may link to.
 
-use super::customers::Visible;
 use super::push_keyset;
+use super::scope::Visible;
 use domain::page::{Cursor, SortDir};
 use domain::priority::Priority;
 use domain::task::{
@@ -347,6 +347,7 @@ fn push_bucket(qb: &mut QueryBuilder<'_, Postgres>, bucket: Bucket, now: Time) {
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, p: &ListParams<'_>) {
     let f = p.filter;
     push_visible(qb, &p.visible);
+    super::push_field_filters(qb, &f.fields, &[("title", "t.title")]);
     if let Some(tsq) = f.q.as_deref().and_then(domain::search::prefix_tsquery) {
         qb.push(" AND t.search @@ to_tsquery('simple', ")
             .push_bind(tsq)

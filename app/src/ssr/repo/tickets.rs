@@ -1,7 +1,7 @@
 //! Tickets and their comments. A ticket is visible iff its customer is: rows carry the customer's owner and team.
 
-use super::customers::Visible;
 use super::push_keyset;
+use super::scope::Visible;
 use domain::page::SortDir;
 use domain::priority::Priority;
 use domain::ticket::{
@@ -225,6 +225,7 @@ pub async fn contact_of(
 }
 
 pub struct ListParams {
+    pub fields: domain::query::FieldFilters,
     pub visible: Visible,
     pub tsquery: Option<String>,
     pub statuses: Vec<TicketStatus>,
@@ -241,11 +242,8 @@ pub struct ListParams {
 }
 
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, p: &ListParams) {
-    if let Visible::OwnedBy(ids) = &p.visible {
-        qb.push(" AND c.owner_id = ANY(")
-            .push_bind(ids.iter().map(|i| i.0).collect::<Vec<_>>())
-            .push(")");
-    }
+    p.visible.push_owner(qb, "c.owner_id");
+    super::push_field_filters(qb, &p.fields, &[("subject", "t.subject")]);
     if let Some(tsq) = &p.tsquery {
         qb.push(" AND t.search @@ to_tsquery('simple', ")
             .push_bind(tsq.clone())
@@ -289,6 +287,7 @@ fn push_after(
             let w: i32 = value.parse().ok()?;
             push_keyset(qb, col, "t.id", desc, w, id);
         }
+        TicketSortKey::Subject => push_keyset(qb, col, "t.id", desc, value.to_owned(), id),
         _ => {
             let t = chrono::DateTime::parse_from_rfc3339(value).ok()?;
             push_keyset(qb, col, "t.id", desc, t.with_timezone(&chrono::Utc), id);
@@ -307,6 +306,7 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<TicketRecord>
         TicketSortKey::UpdatedAt => "t.updated_at",
         TicketSortKey::SlaDueAt => "t.sla_due_at",
         TicketSortKey::Priority => PRIORITY_WEIGHT,
+        TicketSortKey::Subject => "t.subject",
     };
     let desc = p.dir == SortDir::Desc;
     if let Some((value, id)) = &p.after

@@ -1,4 +1,5 @@
-use domain::user::{User, UserFilter};
+use domain::SortDir;
+use domain::user::{User, UserFilter, UserSortKey};
 use domain::{Role, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -177,10 +178,35 @@ pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error>
     if let Some(a) = f.is_active {
         qb.push(" AND is_active = ").push_bind(a);
     }
-    if let Some(after) = &f.after_email {
-        qb.push(" AND email > ").push_bind(after.clone());
+    super::push_field_filters(&mut qb, &f.fields, &[("email", "email"), ("name", "name")]);
+    let col = match f.order.sort.field {
+        UserSortKey::Email => "email",
+        UserSortKey::Name => "name",
+        UserSortKey::Role => "role",
+        // No team sorts first.
+        UserSortKey::Team => "coalesce(team, '')",
+        UserSortKey::CreatedAt => "created_at",
+    };
+    let desc = f.order.sort.dir == SortDir::Desc;
+    if let Some(c) = &f.order.cursor {
+        match f.order.sort.field {
+            UserSortKey::CreatedAt => {
+                // The service checked the cursor's time (`services::users::list`).
+                let t = chrono::DateTime::parse_from_rfc3339(&c.value).unwrap_or_default();
+                super::push_keyset(
+                    &mut qb,
+                    col,
+                    "id",
+                    desc,
+                    t.with_timezone(&chrono::Utc),
+                    c.id,
+                );
+            }
+            _ => super::push_keyset(&mut qb, col, "id", desc, c.value.clone(), c.id),
+        }
     }
-    qb.push(" ORDER BY email");
+    let dir = if desc { "DESC" } else { "ASC" };
+    qb.push(format!(" ORDER BY {col} {dir}, id {dir}"));
     super::limit(&mut qb, f.limit + 1);
     Ok(qb
         .build_query_as::<UserRow>()

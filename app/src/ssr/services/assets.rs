@@ -4,7 +4,7 @@
 //! Everyone but admins-only areas may read inventory; the inventory role (and admins) write it. Every write is
 //! one transaction with its audit row (and, for allocations and low stock, its outbox event).
 
-use super::records::{Change, audit};
+use super::records::{Change, audit, audit_create, audit_delete, audit_update};
 use super::{require, snapshot};
 use crate::ssr::repo::inventory::{self as repo, AllocationsOf, AssetListParams, NewMovement};
 use crate::ssr::repo::outbox::{self, NewEvent};
@@ -50,6 +50,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: AssetQuery) -> Result<Page
             .map(|s| s.as_str().to_owned());
     let cursor_mode = f.order.cursor.as_ref().and_then(|c| c.mode.clone());
     let params = |tsquery: Option<String>, sku_prefix: Option<String>| AssetListParams {
+        fields: f.fields.clone(),
         tsquery,
         sku_prefix,
         kind: f.kind,
@@ -172,18 +173,7 @@ async fn insert_one(
         }
     }
     let created = reload(conn, id).await?;
-    audit(
-        conn,
-        actor,
-        Change {
-            entity: "asset",
-            verb: "create",
-            id: id.0,
-        },
-        None,
-        Some(&created),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -243,18 +233,7 @@ pub async fn update(
         .await
         .map_err(|e| sku_taken(e, ""))?;
     let updated = reload(&mut tx, id).await?;
-    audit(
-        &mut tx,
-        actor,
-        Change {
-            entity: "asset",
-            verb: "update",
-            id: id.0,
-        },
-        Some(&current),
-        Some(&updated),
-    )
-    .await?;
+    audit_update(&mut tx, actor, &current, &updated).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -271,18 +250,7 @@ pub async fn delete(ctx: &AppCtx, actor: &Actor, id: AssetId, if_match: Option<i
         )
         .into());
     }
-    audit(
-        &mut tx,
-        actor,
-        Change {
-            entity: "asset",
-            verb: "delete",
-            id: id.0,
-        },
-        Some(&current),
-        None,
-    )
-    .await?;
+    audit_delete(&mut tx, actor, &current).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -624,6 +592,8 @@ pub async fn adjust(
         m.insert("reason".into(), json!({"from": null, "to": input.reason}));
     }
     super::record(&mut tx, actor, "asset.adjust", "asset", id.0, changes).await?;
+    // The counted stock changed: live clients showing it refetch.
+    super::events::publish(&mut tx, actor, domain::live::Verb::Updated, &after).await?;
     low_stock_event(&mut tx, actor, &before, &after).await?;
     tx.commit().await?;
     Ok(after)

@@ -1,11 +1,11 @@
 //! Contacts: visible to whoever may see their customer; written by roles that may write contacts.
 
-use super::customers::{ensure_visible, prefix_error};
-use super::{check_version, clean_all, record, require, snapshot, visible};
+use super::customers::ensure_visible;
+use super::records::{audit_create, audit_delete, audit_update};
+use super::{check_version, clean_all, require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::contacts::{self as repo, ContactRecord, ListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
 use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery, ContactSortKey};
 use domain::page::Cursor;
 use domain::{Action, ContactId, CustomerId, Page, Principal, Problem, Resource};
@@ -36,6 +36,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: ContactQuery) -> Result<Pa
     let rows = repo::list(
         &ctx.db,
         ListParams {
+            fields: f.fields.clone(),
             visible,
             tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
             customer_id: f.customer_id,
@@ -115,15 +116,7 @@ async fn insert_one(
         .await?
         .ok_or_else(|| ServiceError::internal("inserted contact vanished"))?
         .contact;
-    record(
-        conn,
-        actor,
-        "contact.create",
-        "contact",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -151,7 +144,7 @@ pub async fn bulk_create(
         out.push(
             insert_one(&mut tx, actor, item, &format!("{prefix}."))
                 .await
-                .map_err(|e| prefix_error(e, &prefix))?,
+                .map_err(|e| e.prefixed(&prefix))?,
         );
     }
     tx.commit().await?;
@@ -181,15 +174,7 @@ pub async fn update(
         .await?
         .ok_or_else(|| ServiceError::internal("updated contact vanished"))?
         .contact;
-    record(
-        &mut tx,
-        actor,
-        "contact.update",
-        "contact",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
-    )
-    .await?;
+    audit_update(&mut tx, actor, &current, &updated).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -207,15 +192,7 @@ pub async fn delete(
     require(p, R, Action::Delete)?;
     check_version(if_match, current.version)?;
     repo::delete(&mut tx, id).await?;
-    record(
-        &mut tx,
-        actor,
-        "contact.delete",
-        "contact",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
-    )
-    .await?;
+    audit_delete(&mut tx, actor, &current).await?;
     tx.commit().await?;
     Ok(())
 }

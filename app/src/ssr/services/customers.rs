@@ -1,13 +1,14 @@
 //! Customers: list (scoped, searchable, keyset), read, create, update, delete, bulk create and bulk actions.
 
-use super::{check_version, clean_all, record, require, snapshot, visible};
+use super::records::{audit_create, audit_delete, audit_update};
+use super::{check_version, clean_all, require, visible};
 use crate::ssr::repo::customers::{self as repo, CustomerRecord, ListParams, Search};
 use crate::ssr::repo::{After, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::audit::diff;
+use domain::bulk::BulkResult;
 use domain::customer::{
-    BulkResult, Customer, CustomerBulkAction, CustomerBulkRequest, CustomerInput, CustomerPatch,
-    CustomerQuery, CustomerSortKey,
+    Customer, CustomerBulkAction, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery,
+    CustomerSortKey,
 };
 use domain::page::Cursor;
 use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Scope};
@@ -26,6 +27,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
         .map(|c| keyset_after(c, f.sort.field))
         .transpose()?;
     let mut params = ListParams {
+        fields: f.fields.clone(),
         visible,
         search: None,
         status: f.status,
@@ -260,15 +262,7 @@ async fn insert_one(
         .await?
         .ok_or_else(|| ServiceError::internal("inserted customer vanished"))?
         .customer;
-    record(
-        conn,
-        actor,
-        "customer.create",
-        "customer",
-        id.0,
-        diff(None, Some(&snapshot(&created))),
-    )
-    .await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -296,30 +290,11 @@ pub async fn bulk_create(
         let prefix = format!("items[{i}]");
         let created = insert_one(&mut tx, actor, item, &format!("{prefix}."))
             .await
-            .map_err(|e| prefix_error(e, &prefix))?;
+            .map_err(|e| e.prefixed(&prefix))?;
         out.push(created);
     }
     tx.commit().await?;
     Ok(out)
-}
-
-/// Names the bulk item in a constraint error (`email` → `items[3].email`).
-pub(crate) fn prefix_error(e: ServiceError, prefix: &str) -> ServiceError {
-    match e {
-        ServiceError::Db(_) => {
-            let p = e.into_problem();
-            if p.errors.is_empty() && p.status < 500 {
-                let mut p = p;
-                p.detail = format!("{prefix}: {}", p.detail);
-                ServiceError::Problem(p)
-            } else if p.status < 500 {
-                ServiceError::Problem(p.prefixed(prefix))
-            } else {
-                ServiceError::Problem(p)
-            }
-        }
-        other => other,
-    }
 }
 
 pub async fn update(
@@ -357,15 +332,7 @@ async fn update_in(
         .await?
         .ok_or_else(|| ServiceError::internal("updated customer vanished"))?
         .customer;
-    record(
-        conn,
-        actor,
-        "customer.update",
-        "customer",
-        id.0,
-        diff(Some(&snapshot(&current)), Some(&snapshot(&updated))),
-    )
-    .await?;
+    audit_update(conn, actor, &current, &updated).await?;
     Ok(updated)
 }
 
@@ -393,16 +360,7 @@ async fn delete_in(
     require(p, R, Action::Delete)?;
     check_version(if_match, current.version)?;
     repo::delete(conn, id).await?;
-    record(
-        conn,
-        actor,
-        "customer.delete",
-        "customer",
-        id.0,
-        diff(Some(&snapshot(&current)), None),
-    )
-    .await?;
-    Ok(())
+    audit_delete(conn, actor, &current).await
 }
 
 /// Applies one action to every selected customer in one transaction; any id the caller may not see or

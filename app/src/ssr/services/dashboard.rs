@@ -3,8 +3,8 @@
 //! administration sections only with those permissions.
 
 use super::{require, sales_report, visible};
-use crate::ssr::repo::customers::Visible;
 use crate::ssr::repo::dashboard as repo;
+use crate::ssr::repo::scope::Visible;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::asset::AssetQuery;
 use domain::dashboard::{

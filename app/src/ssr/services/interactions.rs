@@ -11,7 +11,7 @@ use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams
 use crate::ssr::search::{Found, Meili, SearchError};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::interaction::{
     Interaction, InteractionBulkAction, InteractionBulkRequest, InteractionInput, InteractionPatch,
     InteractionQuery, InteractionSortKey, TimelineEntry, TimelineKind, TimelinePos, TimelineQuery,
@@ -35,11 +35,14 @@ pub async fn list(
     }
     // A customer the caller sees makes every one of its interactions visible: no owner join needed.
     let visible = match f.customer_id {
-        Some(_) => crate::ssr::repo::customers::Visible::All,
+        Some(_) => crate::ssr::repo::scope::Visible::All,
         None => visible(&ctx.db, p, Resource::Customers).await?,
     };
     let after = match &f.cursor {
         None => None,
+        Some(c) if f.sort.field == InteractionSortKey::Subject => {
+            Some(After::Text(c.value.clone(), c.id))
+        }
         Some(c) => Some(After::Time(
             chrono::DateTime::parse_from_rfc3339(&c.value)
                 .map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?
@@ -48,6 +51,7 @@ pub async fn list(
         )),
     };
     let params = ListParams {
+        fields: f.fields.clone(),
         visible,
         tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
         customer_id: f.customer_id,
@@ -63,8 +67,10 @@ pub async fn list(
         after,
         limit: f.limit,
     };
+    // The engine orders by time and knows no field filters: other lists are read from PostgreSQL.
+    let engine_serves = f.sort.field != InteractionSortKey::Subject && f.fields.is_empty();
     let (rows, resume) = match (&ctx.search, f.q.as_deref()) {
-        (Some(engine), Some(q)) if engine.is_ready() => {
+        (Some(engine), Some(q)) if engine.is_ready() && engine_serves => {
             match engine_page(ctx, engine, q, params.clone(), p, f.customer_id).await? {
                 Ok(found) => found,
                 Err(error) => {
@@ -79,12 +85,10 @@ pub async fn list(
     let cursor_of = |at: chrono::DateTime<chrono::Utc>, id: uuid::Uuid| {
         Cursor::new(f.sort_text.clone(), at.to_rfc3339(), id)
     };
-    let mut page = Page::from_rows(items, f.limit, |i: &Interaction| {
-        let at = match f.sort.field {
-            InteractionSortKey::OccurredAt => i.occurred_at,
-            InteractionSortKey::CreatedAt => i.created_at,
-        };
-        cursor_of(at, i.id.0)
+    let mut page = Page::from_rows(items, f.limit, |i: &Interaction| match f.sort.field {
+        InteractionSortKey::OccurredAt => cursor_of(i.occurred_at, i.id.0),
+        InteractionSortKey::CreatedAt => cursor_of(i.created_at, i.id.0),
+        InteractionSortKey::Subject => Cursor::new(f.sort_text.clone(), i.subject.clone(), i.id.0),
     });
     if page.next_cursor.is_none() {
         page.next_cursor = resume.map(|h| cursor_of(h.sort_at, h.id).encode());
@@ -160,7 +164,7 @@ async fn visible_record(
 }
 
 impl_record!(
-    Interaction, InteractionId, InteractionInput, "interaction",
+    Interaction, InteractionId, InteractionInput,
     insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.interaction),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),

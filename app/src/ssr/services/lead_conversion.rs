@@ -2,8 +2,10 @@
 //! transaction, every record audited; and the duplicate-customer suggestions offered before converting.
 
 use super::customers::ensure_visible;
+use super::events::publish;
 use super::leads::{reload, visible_record};
 use super::opportunities;
+use super::records::audit_create;
 use super::{record, require, snapshot, visible};
 use crate::ssr::repo::contacts as contacts_repo;
 use crate::ssr::repo::customers as customers_repo;
@@ -16,6 +18,7 @@ use domain::lead::{
     DuplicateCandidate, DuplicateReason, Lead, LeadConversion, LeadConvertInput, OpportunityPlan,
     company_domain, customer_name, ensure_convertible, split_name,
 };
+use domain::live::Verb;
 use domain::opportunity::{Opportunity, OpportunityInput};
 use domain::{Action, ContactId, CustomerId, LeadId, Principal, Problem, Resource};
 use sqlx::PgConnection;
@@ -63,6 +66,7 @@ pub async fn convert(
     let lead = reload(&mut tx, id).await?;
     let changes = diff(Some(&snapshot(&before)), Some(&snapshot(&lead)));
     record(&mut tx, actor, "lead.convert", "lead", id.0, changes).await?;
+    publish(&mut tx, actor, Verb::Updated, &lead).await?;
     tx.commit().await?;
     Ok(LeadConversion {
         customer,
@@ -113,8 +117,7 @@ async fn new_customer(conn: &mut PgConnection, actor: &Actor, lead: &Lead) -> Re
         .await?
         .ok_or_else(|| ServiceError::internal("inserted customer vanished"))?
         .customer;
-    let changes = diff(None, Some(&snapshot(&created)));
-    record(conn, actor, "customer.create", "customer", id.0, changes).await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -158,8 +161,7 @@ async fn new_contact(
         .await?
         .ok_or_else(|| ServiceError::internal("inserted contact vanished"))?
         .contact;
-    let changes = diff(None, Some(&snapshot(&created)));
-    record(conn, actor, "contact.create", "contact", id.0, changes).await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 

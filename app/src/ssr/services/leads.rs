@@ -9,7 +9,7 @@ use crate::ssr::repo::After;
 use crate::ssr::repo::leads::{self as repo, LeadAfter, LeadRecord, ListParams};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::lead::{
     Lead, LeadBulkAction, LeadBulkRequest, LeadInput, LeadPatch, LeadQuery, LeadSortKey,
 };
@@ -33,6 +33,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: LeadQuery) -> Result<Page<
     let rows = repo::list(
         &ctx.db,
         ListParams {
+            fields: f.fields.clone(),
             visible: visible(&ctx.db, p, R).await?,
             tsquery,
             substring,
@@ -80,7 +81,7 @@ pub(crate) async fn visible_record(
 }
 
 impl_record!(
-    Lead, LeadId, LeadInput, "lead",
+    Lead, LeadId, LeadInput,
     insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.lead),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub(crate) mod events;
 pub mod interactions;
 pub mod lead_conversion;
 pub mod leads;
@@ -28,7 +29,7 @@ pub mod purchase_orders;
 pub mod vendors;
 
 use super::repo::audit::NewAudit;
-use super::repo::customers::Visible;
+use super::repo::scope::Visible;
 use super::{Actor, Result};
 use domain::{Action, Principal, Problem, Resource, Scope};
 use serde_json::Value;

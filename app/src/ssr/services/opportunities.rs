@@ -13,7 +13,7 @@ use crate::ssr::repo::outbox::{self, NewEvent};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::services::customers::ensure_visible;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::live;
 use domain::opportunity::{
     Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput, OpportunityPatch,
@@ -89,10 +89,9 @@ fn keyset_after(c: &Cursor, key: OpportunitySortKey) -> Result<After, Problem> {
         OpportunitySortKey::Amount => After::Amount(v.parse().map_err(|_| bad())?, c.id),
         OpportunitySortKey::Probability => After::Probability(v.parse().map_err(|_| bad())?, c.id),
         OpportunitySortKey::ExpectedCloseDate if v.is_empty() => After::CloseDate(None, c.id),
-        OpportunitySortKey::ExpectedCloseDate => After::CloseDate(
-            Some(domain::opportunity::parse_date(v).map_err(|_| bad())?),
-            c.id,
-        ),
+        OpportunitySortKey::ExpectedCloseDate => {
+            After::CloseDate(Some(domain::query::parse_date(v).map_err(|_| bad())?), c.id)
+        }
         OpportunitySortKey::CreatedAt | OpportunitySortKey::UpdatedAt => {
             let t = chrono::DateTime::parse_from_rfc3339(v).map_err(|_| bad())?;
             After::Time(t.with_timezone(&chrono::Utc), c.id)
@@ -114,7 +113,7 @@ async fn visible_record(
 }
 
 impl_record!(
-    Opportunity, OpportunityId, OpportunityInput, "opportunity",
+    Opportunity, OpportunityId, OpportunityInput,
     insert => insert_one,
     locked(conn, p, id) => visible_record(conn, p, id, true).await,
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),

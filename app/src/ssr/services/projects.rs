@@ -3,14 +3,13 @@
 
 use super::opportunities::ensure_visible_opportunity;
 use super::records::{
-    self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
+    self, apply_all, audit_create, audit_delete, audit_update, delete_in, impl_record, lock_for,
 };
-use super::records::{Change, audit};
 use super::tickets::{existing_user, target_customer};
 use super::{check_version, require, visible};
 use crate::ssr::repo::projects::{self as repo, ListParams, ProjectRecord};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::opportunity::Stage;
 use domain::page::Cursor;
 use domain::project::{
@@ -33,6 +32,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: ProjectQuery) -> Result<Pa
         super::customers::ensure_visible(&mut *ctx.db.acquire().await?, p, c).await?;
     }
     let params = ListParams {
+        fields: f.fields.clone(),
         visible: visible(&ctx.db, p, Resource::Customers).await?,
         tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
         customer_id: f.customer_id,
@@ -79,7 +79,7 @@ async fn visible_record(
 }
 
 impl_record!(
-    Project, ProjectId, ProjectInput, "project",
+    Project, ProjectId, ProjectInput,
     insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.project),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
@@ -313,18 +313,7 @@ pub async fn create_milestone(
     let completed_at = input.completed_at(None, chrono::Utc::now());
     repo::insert_milestone(&mut tx, id, project, &input, completed_at).await?;
     let created = reload_milestone(&mut tx, project, id).await?;
-    audit(
-        &mut tx,
-        actor,
-        Change {
-            entity: "milestone",
-            verb: "create",
-            id: id.0,
-        },
-        None,
-        Some(&created),
-    )
-    .await?;
+    audit_create(&mut tx, actor, &created).await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -359,18 +348,7 @@ pub async fn update_milestone(
     let completed_at = merged.completed_at(current.completed_at, chrono::Utc::now());
     repo::update_milestone(&mut tx, id, &merged, completed_at).await?;
     let updated = reload_milestone(&mut tx, project, id).await?;
-    audit(
-        &mut tx,
-        actor,
-        Change {
-            entity: "milestone",
-            verb: "update",
-            id: id.0,
-        },
-        Some(&current),
-        Some(&updated),
-    )
-    .await?;
+    audit_update(&mut tx, actor, &current, &updated).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -385,18 +363,7 @@ pub async fn delete_milestone(
     let mut tx = ctx.db.begin().await?;
     let current = current_milestone(&mut tx, &actor.principal, project, id, if_match).await?;
     repo::delete_milestone(&mut tx, id).await?;
-    audit(
-        &mut tx,
-        actor,
-        Change {
-            entity: "milestone",
-            verb: "delete",
-            id: id.0,
-        },
-        Some(&current),
-        None,
-    )
-    .await?;
+    audit_delete(&mut tx, actor, &current).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Purchase orders: drafting, sending, cancelling and receiving. A receipt adds stock through the ledger (and
 //! serial-numbered units where tracked) in one transaction with the line's received quantity and the audit row.
 
-use super::records::{Change, audit};
+use super::records::{Change, audit, audit_create, audit_delete, audit_update};
 use super::{check_version, require};
 use crate::ssr::repo::inventory::{self as inventory, NewMovement};
 use crate::ssr::repo::outbox;
@@ -152,12 +152,7 @@ async fn insert_one(
     .await?;
     repo::replace_lines(conn, id, &lines).await?;
     let created = reload(conn, id).await?;
-    let change = Change {
-        entity: "purchase_order",
-        verb: "create",
-        id: id.0,
-    };
-    audit(conn, actor, change, None, Some(&created)).await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -221,12 +216,7 @@ pub async fn update(
     )
     .await?;
     let updated = reload(&mut tx, id).await?;
-    let change = Change {
-        entity: "purchase_order",
-        verb: "update",
-        id: id.0,
-    };
-    audit(&mut tx, actor, change, Some(&current), Some(&updated)).await?;
+    audit_update(&mut tx, actor, &current, &updated).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -249,12 +239,7 @@ pub async fn delete(
         .into());
     }
     repo::delete_po(&mut tx, id).await?;
-    let change = Change {
-        entity: "purchase_order",
-        verb: "delete",
-        id: id.0,
-    };
-    audit(&mut tx, actor, change, Some(&current), None).await?;
+    audit_delete(&mut tx, actor, &current).await?;
     tx.commit().await?;
     Ok(())
 }

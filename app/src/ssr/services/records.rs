@@ -1,17 +1,18 @@
 //! Helpers shared by the CRM-core services (leads, opportunities, interactions, tasks, tickets, projects): the
 //! audit row of a create/update/delete, inserting many items in one transaction, the lock-check-write flow of
-//! updates and deletes, and bulk actions.
+//! updates and deletes, and bulk actions. The audit row of a record live clients follow comes with its live
+//! event (`super::events`), so every service writing through these helpers feeds the dashboards.
 
-use super::customers::prefix_error;
+use super::events::publish;
 use super::{check_bulk_ids, check_version, clean_all, name_bulk_id, record, require, snapshot};
 use crate::ssr::{Actor, AppCtx, Result};
 use domain::audit::diff;
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
+use domain::live::{Live, Verb};
 use domain::{Action, Principal, Problem, Resource};
 use futures::future::BoxFuture;
 use serde::Serialize;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 /// Which record a change is about: entity name (`ticket`), verb (`create`) and id.
 pub(crate) struct Change<'a> {
@@ -57,7 +58,7 @@ where
         let prefix = format!("items[{i}]");
         let created = insert(&mut tx, actor, item, format!("{prefix}."))
             .await
-            .map_err(|e| prefix_error(e, &prefix))?;
+            .map_err(|e| e.prefixed(&prefix))?;
         out.push(created);
     }
     tx.commit().await?;
@@ -104,12 +105,10 @@ macro_rules! impl_creatable {
 pub(crate) use impl_creatable;
 
 /// A record whose service follows the common write flow: lock the visible record, check the role and the
-/// version, write, audit on the same transaction ([`lock_for`], [`delete`], [`apply_all`]).
-pub(crate) trait Record: Creatable + Serialize + Sync {
+/// version, write, audit (and publish its live event) on the same transaction ([`lock_for`], [`delete`],
+/// [`apply_all`]). Its entity name and id come from [`Live`].
+pub(crate) trait Record: Creatable + Live + Serialize + Sync {
     type Id: Copy + Send + Sync;
-    /// The audit entity (`ticket`).
-    const ENTITY: &'static str;
-    fn key(&self) -> Uuid;
     fn version(&self) -> i32;
     /// The record if the caller may see it (404 otherwise), locked for the write.
     fn locked<'c>(
@@ -121,21 +120,17 @@ pub(crate) trait Record: Creatable + Serialize + Sync {
     fn remove<'c>(conn: &'c mut PgConnection, current: &'c Self) -> BoxFuture<'c, Result<()>>;
 }
 
-/// `impl Record` for a service's record type (with `id` and `version` fields; the service's `R` is its
-/// resource): `impl_record!(Ticket, TicketId, TicketInput, "ticket", insert => insert_one,
+/// `impl Record` for a service's record type (with a `version` field and `impl Live`; the service's `R` is its
+/// resource): `impl_record!(Ticket, TicketId, TicketInput, insert => insert_one,
 /// locked(conn, p, id) => …, remove(conn, current) => …)`, both bodies evaluated in an `async move` block.
 macro_rules! impl_record {
-    ($ty:ty, $id:ty, $input:ty, $entity:literal,
+    ($ty:ty, $id:ty, $input:ty,
      insert => $insert:path,
      locked($conn:ident, $p:ident, $key:ident) => $locked:expr,
      remove($conn2:ident, $current:ident) => $remove:expr $(,)?) => {
         $crate::ssr::services::records::impl_creatable!($ty, $input, R, insert => $insert);
         impl $crate::ssr::services::records::Record for $ty {
             type Id = $id;
-            const ENTITY: &'static str = $entity;
-            fn key(&self) -> uuid::Uuid {
-                self.id.0
-            }
             fn version(&self) -> i32 {
                 self.version
             }
@@ -205,8 +200,8 @@ pub(crate) async fn lock_for<T: Record>(
     Ok(current)
 }
 
-/// The audit row `<entity>.create` of a new record.
-pub(crate) async fn audit_create<T: Record>(
+/// The audit row `<entity>.create` of a new record and its live event (`<entity>.created`).
+pub(crate) async fn audit_create<T: Live + Serialize>(
     conn: &mut PgConnection,
     actor: &Actor,
     created: &T,
@@ -214,13 +209,14 @@ pub(crate) async fn audit_create<T: Record>(
     let change = Change {
         entity: T::ENTITY,
         verb: "create",
-        id: created.key(),
+        id: created.live_id(),
     };
-    audit(conn, actor, change, None, Some(created)).await
+    audit(conn, actor, change, None, Some(created)).await?;
+    publish(conn, actor, Verb::Created, created).await
 }
 
-/// The audit row `<entity>.update` of a changed record.
-pub(crate) async fn audit_update<T: Record>(
+/// The audit row `<entity>.update` of a changed record and its live event (`<entity>.updated`).
+pub(crate) async fn audit_update<T: Live + Serialize>(
     conn: &mut PgConnection,
     actor: &Actor,
     before: &T,
@@ -229,12 +225,29 @@ pub(crate) async fn audit_update<T: Record>(
     let change = Change {
         entity: T::ENTITY,
         verb: "update",
-        id: after.key(),
+        id: after.live_id(),
     };
-    audit(conn, actor, change, Some(before), Some(after)).await
+    audit(conn, actor, change, Some(before), Some(after)).await?;
+    publish(conn, actor, Verb::Updated, after).await
 }
 
-/// Deletes one record on the caller's transaction, with its audit row.
+/// The audit row `<entity>.delete` of a deleted record and its live event (`<entity>.deleted`; who may read
+/// it is judged on the record as it was, with its customer's or owner's team as they are).
+pub(crate) async fn audit_delete<T: Live + Serialize>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    deleted: &T,
+) -> Result<()> {
+    let change = Change {
+        entity: T::ENTITY,
+        verb: "delete",
+        id: deleted.live_id(),
+    };
+    audit(conn, actor, change, Some(deleted), None).await?;
+    publish(conn, actor, Verb::Deleted, deleted).await
+}
+
+/// Deletes one record on the caller's transaction, with its audit row and live event.
 pub(crate) async fn delete_in<T: Record>(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -243,12 +256,7 @@ pub(crate) async fn delete_in<T: Record>(
 ) -> Result<()> {
     let current: T = lock_for(conn, &actor.principal, id, Action::Delete, if_match).await?;
     T::remove(conn, &current).await?;
-    let change = Change {
-        entity: T::ENTITY,
-        verb: "delete",
-        id: current.key(),
-    };
-    audit(conn, actor, change, Some(&current), None).await
+    audit_delete(conn, actor, &current).await
 }
 
 /// `DELETE /<records>/{id}`: one transaction.

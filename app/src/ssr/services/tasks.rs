@@ -21,7 +21,7 @@ use crate::ssr::jobs::{TASK_REMINDER, reminder_key};
 use crate::ssr::repo::tasks::{self as repo, ListParams, TaskRecord, TaskVisible};
 use crate::ssr::repo::{jobs as jobs_repo, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::problem::FieldError;
 use domain::task::{
     Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery, TaskScope, completed_at, cursor_of,
@@ -84,7 +84,7 @@ async fn visible_record(
 }
 
 impl_record!(
-    Task, TaskId, TaskInput, "task",
+    Task, TaskId, TaskInput,
     insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.task),
     remove(conn, current) => {

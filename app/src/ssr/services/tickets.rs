@@ -10,7 +10,7 @@ use crate::ssr::repo::outbox::{self, NewEvent};
 use crate::ssr::repo::tickets::{self as repo, ListParams, TicketRecord, TicketWrite};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::customer::BulkResult;
+use domain::bulk::BulkResult;
 use domain::live;
 use domain::page::Cursor;
 use domain::ticket::{
@@ -43,6 +43,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: TicketQuery) -> Result<Pag
         ensure_visible(&mut *ctx.db.acquire().await?, p, c).await?;
     }
     let params = ListParams {
+        fields: f.fields.clone(),
         visible: visible(&ctx.db, p, Resource::Customers).await?,
         tsquery: f.q.as_deref().and_then(domain::search::prefix_tsquery),
         statuses: f.statuses.clone(),
@@ -71,6 +72,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: TicketQuery) -> Result<Pag
             TicketSortKey::UpdatedAt => t.updated_at.to_rfc3339(),
             TicketSortKey::SlaDueAt => t.sla_due_at.to_rfc3339(),
             TicketSortKey::Priority => priority_weight(t.priority).to_string(),
+            TicketSortKey::Subject => t.subject.clone(),
         };
         Cursor::new(f.sort_text.clone(), value, t.id.0)
     }))
@@ -94,7 +96,7 @@ async fn visible_record(
 }
 
 impl_record!(
-    Ticket, TicketId, TicketInput, "ticket",
+    Ticket, TicketId, TicketInput,
     insert => insert_one,
     locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.ticket),
     remove(conn, current) => Ok(repo::delete(conn, current.id).await?),

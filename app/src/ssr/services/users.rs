@@ -7,7 +7,7 @@ use crate::ssr::security;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
 use domain::page::Cursor;
-use domain::user::{NewUser, User, UserPatch, UserQuery};
+use domain::user::{NewUser, User, UserPatch, UserQuery, UserSortKey};
 use domain::{Action, Page, Problem, Resource, Role, UserId};
 use serde_json::json;
 
@@ -23,9 +23,23 @@ async fn hash(password: String) -> Result<String> {
 pub async fn list(ctx: &AppCtx, actor: &Actor, query: UserQuery) -> Result<Page<User>> {
     require(&actor.principal, R, Action::Read)?;
     let f = query.parse()?;
+    let sort = f.order.sort.field;
+    if let Some(c) = &f.order.cursor
+        && sort == UserSortKey::CreatedAt
+        && chrono::DateTime::parse_from_rfc3339(&c.value).is_err()
+    {
+        return Err(Problem::invalid_field("cursor", "is not a valid cursor").into());
+    }
     let rows = repo::list(&ctx.db, &f).await?;
     Ok(Page::from_rows(rows, f.limit, |u: &User| {
-        Cursor::new("email", u.email.clone(), u.id.0)
+        let value = match sort {
+            UserSortKey::Email => u.email.clone(),
+            UserSortKey::Name => u.name.clone(),
+            UserSortKey::Role => u.role.as_str().to_owned(),
+            UserSortKey::Team => u.team.clone().unwrap_or_default(),
+            UserSortKey::CreatedAt => u.created_at.to_rfc3339(),
+        };
+        Cursor::new(f.order.sort_text.clone(), value, u.id.0)
     }))
 }
 

@@ -1,7 +1,7 @@
 //! Vendors and what they charge per asset. Everyone with inventory read access reads them; the inventory role
 //! (and admins) write them.
 
-use super::records::{Change, audit};
+use super::records::{audit_create, audit_delete, audit_update};
 use super::{check_version, require};
 use crate::ssr::repo::purchasing as repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -25,6 +25,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: VendorQuery) -> Result<Pag
     let f = query.parse()?;
     let rows = repo::list_vendors(
         &ctx.db,
+        &f.fields,
         f.q.as_deref().and_then(domain::search::prefix_tsquery),
         f.order.sort.field,
         f.order.sort.dir,
@@ -93,12 +94,7 @@ async fn insert_one(
         .await
         .map_err(|e| name_taken(e, prefix))?;
     let created = reload(conn, id).await?;
-    let change = Change {
-        entity: "vendor",
-        verb: "create",
-        id: id.0,
-    };
-    audit(conn, actor, change, None, Some(&created)).await?;
+    audit_create(conn, actor, &created).await?;
     Ok(created)
 }
 
@@ -134,12 +130,7 @@ pub async fn update(
         .await
         .map_err(|e| name_taken(e, ""))?;
     let updated = reload(&mut tx, id).await?;
-    let change = Change {
-        entity: "vendor",
-        verb: "update",
-        id: id.0,
-    };
-    audit(&mut tx, actor, change, Some(&current), Some(&updated)).await?;
+    audit_update(&mut tx, actor, &current, &updated).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -164,12 +155,7 @@ pub async fn delete(
             }
             _ => e.into(),
         })?;
-    let change = Change {
-        entity: "vendor",
-        verb: "delete",
-        id: id.0,
-    };
-    audit(&mut tx, actor, change, Some(&current), None).await?;
+    audit_delete(&mut tx, actor, &current).await?;
     tx.commit().await?;
     Ok(())
 }

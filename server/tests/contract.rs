@@ -1,0 +1,376 @@
+//! The list contract of ../shared/API.md, per resource: every listed field filters (`<field>=<value>`), a
+//! parameter a list does not know is a 422 naming it (never silently ignored), the listed scalar fields sort
+//! in both directions and stay in order across keyset pages, and `total_quantity` creates stock of any kind.
+mod common;
+
+use common::{TestApp, TestUser, fields};
+use domain::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+/// Creates a record and returns its id.
+async fn create(app: &TestApp, u: &TestUser, path: &str, body: Value) -> String {
+    let (status, v) = app.post(path, u, body).await;
+    assert_eq!(status, StatusCode::CREATED, "POST {path}: {v}");
+    v["id"].as_str().expect("id").to_owned()
+}
+
+/// Every id a list answers, following `next_cursor` page by page.
+async fn all_ids(app: &TestApp, u: &TestUser, url: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let page_url = match &next {
+            Some(c) => format!("{url}&cursor={c}"),
+            None => url.to_owned(),
+        };
+        let (status, page) = app.get(&page_url, u).await;
+        assert_eq!(status, StatusCode::OK, "GET {page_url}: {page}");
+        for row in page["data"].as_array().expect("data") {
+            ids.push(row["id"].as_str().expect("id").to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => next = Some(c.to_owned()),
+            None => return ids,
+        }
+    }
+}
+
+/// `GET <path>?<field>=<value>` answers exactly `want` (in any order).
+async fn assert_filter(app: &TestApp, u: &TestUser, path: &str, filter: &str, want: &[&String]) {
+    let mut got = all_ids(app, u, &format!("{path}?{filter}")).await;
+    got.sort();
+    let mut want: Vec<String> = want.iter().map(|s| (*s).clone()).collect();
+    want.sort();
+    assert_eq!(got, want, "GET {path}?{filter}");
+}
+
+/// `sort=<key>` and `sort=-<key>` over pages of two give `ordered` and its reverse.
+async fn assert_sort(app: &TestApp, u: &TestUser, path: &str, key: &str, ordered: &[String]) {
+    let asc = all_ids(app, u, &format!("{path}?sort={key}&limit=2")).await;
+    assert_eq!(asc, ordered, "GET {path}?sort={key}");
+    let desc = all_ids(app, u, &format!("{path}?sort=-{key}&limit=2")).await;
+    let reversed: Vec<String> = ordered.iter().rev().cloned().collect();
+    assert_eq!(desc, reversed, "GET {path}?sort=-{key}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_parameter_a_list_does_not_know_is_refused_by_name(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let lists = [
+        "customers",
+        "contacts",
+        "leads",
+        "opportunities",
+        "interactions",
+        "tasks",
+        "tickets",
+        "projects",
+        "vendors",
+        "assets",
+        "purchase-orders",
+        "users",
+        "audit-logs",
+        "notifications",
+        "reports/stock-levels",
+        "reports/sales-pipeline",
+    ];
+    for list in lists {
+        // A known parameter beside it (the report is not paged).
+        let known = if list.starts_with("reports/sales") {
+            "from=2026-01-01"
+        } else {
+            "limit=5"
+        };
+        let (status, p) = app
+            .get(&format!("/api/v1/{list}?colour=red&{known}"), &admin)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{list}: {p}");
+        assert_eq!(fields(&p), ["colour"], "{list}: {p}");
+        let (status, p) = app.get(&format!("/api/v1/{list}?{known}"), &admin).await;
+        assert_eq!(status, StatusCode::OK, "{list}: {p}");
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn customers_filter_by_every_listed_text_field(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let path = "/api/v1/customers";
+    let acme = create(&app, &u, path, json!({"name": "Acme", "email": "info@acme.com", "phone": "+1 555 0100", "website": "acme.com", "industry": "IT"})).await;
+    let acme2 = create(&app, &u, path, json!({"name": "Acme Two", "email": "info@acme2.com", "phone": "+1 555 0101", "website": "acme2.com", "industry": "IT"})).await;
+    assert_filter(&app, &u, path, "name=acme", &[&acme]).await;
+    assert_filter(&app, &u, path, "email=INFO@acme.com", &[&acme]).await;
+    assert_filter(&app, &u, path, "phone=%2B1%20555%200101", &[&acme2]).await;
+    assert_filter(&app, &u, path, "website=https://acme2.com", &[&acme2]).await;
+    assert_filter(&app, &u, path, "industry=IT", &[&acme, &acme2]).await;
+    assert_filter(&app, &u, path, "status=prospect", &[&acme, &acme2]).await;
+    assert_filter(
+        &app,
+        &u,
+        path,
+        &format!("owner_id={}", u.id),
+        &[&acme, &acme2],
+    )
+    .await;
+    // A LIKE wildcard in a value is a character, not a pattern.
+    assert_filter(&app, &u, path, "name=Acme%25", &[]).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn contacts_filter_by_every_listed_field(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let c = app.customer(&u, json!({"name": "Acme"})).await;
+    let cid = c["id"].as_str().expect("id");
+    let path = "/api/v1/contacts";
+    let ann = create(&app, &u, path, json!({"customer_id": cid, "first_name": "Ann", "last_name": "Lee", "email": "ann@acme.com", "phone": "+1 555 0200", "title": "CTO"})).await;
+    let bob = create(&app, &u, path, json!({"customer_id": cid, "first_name": "Bob", "last_name": "Lee", "email": "bob@acme.com", "phone": "+1 555 0201", "title": "CFO"})).await;
+    assert_filter(&app, &u, path, "first_name=ann", &[&ann]).await;
+    assert_filter(&app, &u, path, "last_name=Lee", &[&ann, &bob]).await;
+    assert_filter(&app, &u, path, "email=bob@acme.com", &[&bob]).await;
+    assert_filter(&app, &u, path, "phone=%2B1%20555%200200", &[&ann]).await;
+    assert_filter(&app, &u, path, "title=cfo", &[&bob]).await;
+    assert_filter(&app, &u, path, &format!("customer_id={cid}"), &[&ann, &bob]).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn leads_filter_by_every_listed_field(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Sales, None).await;
+    let path = "/api/v1/leads";
+    let a = create(&app, &u, path, json!({"name": "Ann Lee", "company": "Acme", "email": "ann@acme.com", "source": "web", "estimated_value": "1000.00", "currency": "EUR"})).await;
+    let b = create(&app, &u, path, json!({"name": "Bob Ray", "company": "Globex", "email": "bob@globex.com", "source": "event", "estimated_value": "2500.50", "currency": "USD"})).await;
+    assert_filter(&app, &u, path, "name=ann%20lee", &[&a]).await;
+    assert_filter(&app, &u, path, "company=globex", &[&b]).await;
+    assert_filter(&app, &u, path, "email=Ann@Acme.com", &[&a]).await;
+    assert_filter(&app, &u, path, "source=event", &[&b]).await;
+    assert_filter(&app, &u, path, "status=new", &[&a, &b]).await;
+    assert_filter(&app, &u, path, "estimated_value=2500.5", &[&b]).await;
+    assert_filter(&app, &u, path, "currency=EUR", &[&a]).await;
+    let (status, p) = app.get(&format!("{path}?estimated_value=lots"), &u).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&p), ["estimated_value"]);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn tasks_vendors_and_projects_filter_by_their_listed_fields(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let path = "/api/v1/tasks";
+    let call = create(&app, &admin, path, json!({"title": "Call Acme"})).await;
+    create(&app, &admin, path, json!({"title": "Call Acme back"})).await;
+    assert_filter(&app, &admin, path, "title=call%20acme", &[&call]).await;
+
+    let path = "/api/v1/vendors";
+    let dell = create(&app, &admin, path, json!({"name": "Dell", "email": "sales@dell.com", "phone": "+1 555 0300", "lead_time_days": 7})).await;
+    let hp = create(&app, &admin, path, json!({"name": "Dell Outlet", "email": "sales@hp.com", "phone": "+1 555 0301", "lead_time_days": 14})).await;
+    assert_filter(&app, &admin, path, "name=dell", &[&dell]).await;
+    assert_filter(&app, &admin, path, "email=sales@hp.com", &[&hp]).await;
+    assert_filter(&app, &admin, path, "phone=%2B1%20555%200300", &[&dell]).await;
+    assert_filter(&app, &admin, path, "lead_time_days=14", &[&hp]).await;
+
+    let c = app.customer(&admin, json!({"name": "Acme"})).await;
+    let cid = c["id"].as_str().expect("id");
+    let path = "/api/v1/projects";
+    let rollout = create(&app, &admin, path, json!({"name": "Rollout", "customer_id": cid, "start_date": "2026-01-05", "end_date": "2026-03-31", "budget": "12000.00"})).await;
+    let audit = create(&app, &admin, path, json!({"name": "Audit", "customer_id": cid, "start_date": "2026-02-01", "budget": "500.00"})).await;
+    assert_filter(&app, &admin, path, "name=ROLLOUT", &[&rollout]).await;
+    assert_filter(&app, &admin, path, "start_date=2026-02-01", &[&audit]).await;
+    assert_filter(&app, &admin, path, "end_date=2026-03-31", &[&rollout]).await;
+    assert_filter(&app, &admin, path, "budget=12000", &[&rollout]).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn interactions_and_tickets_filter_and_sort_by_subject(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let c = app.customer(&admin, json!({"name": "Acme"})).await;
+    let cid = c["id"].as_str().expect("id");
+    // Created out of order, two with the same subject (ties are in id order).
+    let subjects = ["Delta", "alpha", "Charlie", "bravo", "Echo", "Charlie"];
+    for (resource, extra) in [
+        ("interactions", json!({"kind": "note"})),
+        ("tickets", json!({})),
+    ] {
+        let path = format!("/api/v1/{resource}");
+        let mut made = Vec::new();
+        for s in subjects {
+            let mut body = json!({"customer_id": cid, "subject": s});
+            for (k, v) in extra.as_object().expect("object") {
+                body[k] = v.clone();
+            }
+            made.push((s, create(&app, &admin, &path, body).await));
+        }
+        let charlie: Vec<&String> = made
+            .iter()
+            .filter(|(s, _)| *s == "Charlie")
+            .map(|(_, id)| id)
+            .collect();
+        assert_filter(&app, &admin, &path, "subject=charlie", &charlie).await;
+        // The expected order is the database's own text order (its collation), ties by id.
+        let ordered: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT id::text FROM {resource} ORDER BY subject, id"
+        ))
+        .fetch_all(&app.db)
+        .await
+        .expect("ids");
+        assert_eq!(ordered.len(), subjects.len());
+        assert_sort(&app, &admin, &path, "subject", &ordered).await;
+    }
+    // With a search term too, subject order still holds.
+    let (status, page) = app
+        .get("/api/v1/interactions?q=charlie&sort=subject", &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(2), "{page}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn users_filter_by_email_and_name_and_sort_by_name_across_pages(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let path = "/api/v1/users";
+    // E-mail order differs from name order, so an e-mail-ordered list fails the name order.
+    for (email, name) in [
+        ("a@example.com", "Zoe Quinn"),
+        ("b@example.com", "Adam Smith"),
+        ("c@example.com", "Maya Lopez"),
+        ("d@example.com", "Carl Berg"),
+        ("e@example.com", "Maya Lopez"),
+    ] {
+        create(
+            &app,
+            &admin,
+            path,
+            json!({"email": email, "name": name, "password": "a long password 1", "role": "sales"}),
+        )
+        .await;
+    }
+    let ordered: Vec<String> = sqlx::query_scalar("SELECT id::text FROM users ORDER BY name, id")
+        .fetch_all(&app.db)
+        .await
+        .expect("ids");
+    assert_sort(&app, &admin, path, "name", &ordered).await;
+    let by_email: Vec<String> = sqlx::query_scalar("SELECT id::text FROM users ORDER BY email, id")
+        .fetch_all(&app.db)
+        .await
+        .expect("ids");
+    assert_sort(&app, &admin, path, "email", &by_email).await;
+    let maya: Vec<String> =
+        sqlx::query_scalar("SELECT id::text FROM users WHERE name = 'Maya Lopez'")
+            .fetch_all(&app.db)
+            .await
+            .expect("ids");
+    assert_filter(
+        &app,
+        &admin,
+        path,
+        "name=maya%20lopez",
+        &maya.iter().collect::<Vec<_>>(),
+    )
+    .await;
+    let (status, page) = app
+        .get(&format!("{path}?email=B@example.com"), &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["data"][0]["name"], "Adam Smith", "{page}");
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(1));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn hardware_created_with_total_quantity_is_stock_that_allocates(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let inv = app.user(Role::Inventory, None).await;
+    let (status, a) = app
+        .post(
+            "/api/v1/assets",
+            &inv,
+            json!({"sku": "LAP-T14", "name": "ThinkPad T14", "kind": "hardware", "category": "Laptops", "total_quantity": 5}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    assert_eq!(a["total_quantity"], 5);
+    assert_eq!(a["available_quantity"], 5);
+    assert_eq!(a["tracking"], "quantity");
+    let id = a["id"].as_str().expect("id");
+    let (status, alloc) = app
+        .post(
+            &format!("/api/v1/assets/{id}/allocate"),
+            &inv,
+            json!({"quantity": 2, "user_id": inv.id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{alloc}");
+    let (_, a) = app.get(&format!("/api/v1/assets/{id}"), &inv).await;
+    assert_eq!(a["available_quantity"], 3);
+    assert_filter(
+        &app,
+        &inv,
+        "/api/v1/assets",
+        "sku=lap-t14",
+        &[&id.to_owned()],
+    )
+    .await;
+    // Serial tracking is opted into, and then stock comes by receiving serial numbers.
+    let (status, p) = app
+        .post(
+            "/api/v1/assets",
+            &inv,
+            json!({"sku": "LAP-SN", "name": "Serial laptop", "kind": "hardware", "tracking": "serial", "total_quantity": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(fields(&p), ["total_quantity"]);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_documented_operation_is_routed_and_declares_its_problem_answers(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (status, doc) = app
+        .call(reqwest::Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() > 80, "{} paths", paths.len());
+    let some_id = uuid::Uuid::now_v7().to_string();
+    let mut operations = 0;
+    for (path, item) in paths {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        for (method, op) in item.as_object().expect("item") {
+            let Ok(m) = method.to_uppercase().parse::<reqwest::Method>() else {
+                continue;
+            };
+            operations += 1;
+            let responses = op["responses"].as_object().expect("responses");
+            for (code, r) in responses {
+                if code.as_str() >= "400" {
+                    assert!(
+                        r["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {code}: {r}"
+                    );
+                }
+            }
+            if op["security"].is_array() {
+                assert!(responses.contains_key("401"), "{method} {path}");
+                // Unauthenticated, the route answers 401 (it exists), never 404 or 405.
+                let url: String = path
+                    .split('/')
+                    .map(|seg| {
+                        if seg.starts_with('{') {
+                            some_id.as_str()
+                        } else {
+                            seg
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let (status, _) = app.call(m.clone(), &url, None, None).await;
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {url}");
+            }
+        }
+    }
+    assert!(operations > 120, "{operations} operations");
+}
