@@ -42,6 +42,7 @@ fi
 # Pinned tool versions (must match Cargo.toml's `wasm-bindgen = "=0.2.130"` and Trunk.toml's [tools]).
 WASM_BINDGEN_VERSION="0.2.130"
 TRUNK_VERSION="0.21.14"
+SCHEMATHESIS_VERSION="4.32.5"
 DEFAULT_DATABASE_URL="postgres://postgres@127.0.0.1:5432/crm_ims"
 
 # Colours only on a terminal (and never with NO_COLOR).

@@ -7,6 +7,8 @@
 #   scripts/setup.sh --with-browser  also Debian's chromium (for the Playwright browser tests)
 #   scripts/setup.sh --with-redis    also a local Redis when REDIS_URL is unset and none is running
 #   scripts/setup.sh --with-psql     also the psql client (the test script creates/drops databases)
+#   scripts/setup.sh --with-schemathesis  also schemathesis (PyPI, in a venv under target/tools) for the API
+#                                    conformance run of the test script
 #   scripts/setup.sh --no-postgres   never install or start PostgreSQL
 #
 # Only package registries are used: rustup's channel (target and components), crates.io
@@ -26,6 +28,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 WITH_BROWSER=0
 WITH_REDIS=0
 WITH_PSQL=0
+WITH_SCHEMATHESIS=0
 WITH_POSTGRES=1
 APT_UPDATED=0
 
@@ -352,12 +355,31 @@ setup_psql() {
     fi
 }
 
+# schemathesis, pinned, in its own venv (Debian's Python refuses system-wide pip installs).
+setup_schemathesis() {
+    local venv="$REPO_ROOT/target/tools/schemathesis" have
+    have="$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}' || true)"
+    if [ "$have" = "$SCHEMATHESIS_VERSION" ]; then
+        log "schemathesis $have: present"
+        return 0
+    fi
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        apt_install python3-venv
+    fi
+    log "pip install schemathesis==$SCHEMATHESIS_VERSION (venv $venv)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 main() {
     while [ $# -gt 0 ]; do
         case "$1" in
             --with-browser) WITH_BROWSER=1 ;;
             --with-redis) WITH_REDIS=1 ;;
             --with-psql) WITH_PSQL=1 ;;
+            --with-schemathesis) WITH_SCHEMATHESIS=1 ;;
             --no-postgres) WITH_POSTGRES=0 ;;
             -h | --help)
                 usage
@@ -378,6 +400,7 @@ main() {
     if [ "$WITH_REDIS" -eq 1 ]; then setup_redis; fi
     if [ "$WITH_PSQL" -eq 1 ]; then setup_psql; fi
     if [ "$WITH_BROWSER" -eq 1 ]; then setup_browser; fi
+    if [ "$WITH_SCHEMATHESIS" -eq 1 ]; then setup_schemathesis; fi
     log "setup done in $(fmt_duration $(($(now_s) - t0)))"
 }
 

@@ -10,7 +10,9 @@
 #                makes a fresh database per test on that server); REDIS_URL is set when Redis runs
 #   site         trunk build --offline (debug) into target/site-e2e
 #   e2e          target/debug/crm-ims on a fresh database crm_ims_e2e_<random> and a free port,
-#                then Playwright (end2end/) in Debian's chromium; server and database removed after
+#                then Playwright (end2end/) in Debian's chromium, then schemathesis from the served
+#                OpenAPI document as an integrator would (a bounded, seeded run: no server error, every
+#                status code and content type documented); server and database removed after
 #
 #   scripts/test.sh               all phases
 #   scripts/test.sh fmt clippy    only the named phases (setup always runs unless --no-setup)
@@ -159,7 +161,7 @@ psql_admin() { # psql_admin SQL
 # phases
 # ---------------------------------------------------------------------------------------------
 phase_setup() {
-    bash scripts/setup.sh --with-browser --with-redis --with-psql
+    bash scripts/setup.sh --with-browser --with-redis --with-psql --with-schemathesis
 }
 
 phase_fmt() {
@@ -275,6 +277,24 @@ wait_ready() { # wait_ready URL PID LOG: until URL/readyz answers 200 (dies when
     log "ready: $url/readyz"
 }
 
+# api_conformance URL: schemathesis against URL/api/v1/openapi.json as the demo admin. Bounded (5 examples
+# per operation, fixed seed, about a minute); its report is kept in $TEST_LOGS/schemathesis.log.
+api_conformance() {
+    local url="$1" st="$REPO_ROOT/target/tools/schemathesis/bin/schemathesis" token
+    [ -x "$st" ] || die "schemathesis missing: run scripts/setup.sh --with-schemathesis"
+    token="$(python3 -c '
+import json, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/api/v1/auth/login", method="POST",
+    data=json.dumps({"email": "admin@example.com", "password": "crm-ims-demo"}).encode(),
+    headers={"Content-Type": "application/json"})
+print(json.load(urllib.request.urlopen(req, timeout=10))["access_token"])
+' "$url")"
+    log "schemathesis: API conformance of $url/api/v1/openapi.json"
+    "$st" run "$url/api/v1/openapi.json" -H "Authorization: Bearer $token" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance \
+        --phases examples,coverage,fuzzing -n 5 --seed 1 -w 2 2>&1 | tee "$TEST_LOGS/schemathesis.log"
+}
+
 phase_e2e() {
     trap e2e_cleanup EXIT
     trap 'exit 130' INT
@@ -335,6 +355,8 @@ phase_e2e() {
         BASE_URL="$url" BASE_URL_2="$url2" SEED_OUTPUT="$seed_file" E2E_OUTPUT_DIR="$E2E_WORK/test-results" \
             npx --no-install playwright test "${select[@]}" 2>&1 | tee "$TEST_LOGS/e2e.log"
     ) || rc=$?
+    # After the browser tests: schemathesis writes whatever it generates into this database.
+    api_conformance "$url" || rc=$?
     if [ "$rc" -ne 0 ]; then
         log "last lines of the server log ($log_file):"
         tail -n 30 "$log_file" >&2 || true

@@ -781,7 +781,7 @@ impl AdjustmentInput {
         } else if reason.chars().count() > 500 {
             errors.push(FieldError::new("reason", "must be at most 500 characters"));
         }
-        if self.quantity_delta == 0 || self.quantity_delta.abs() > 1_000_000 {
+        if self.quantity_delta == 0 || self.quantity_delta.unsigned_abs() > 1_000_000 {
             errors.push(FieldError::new(
                 "quantity_delta",
                 "must be a non-zero whole number (at most 1000000 either way)",
@@ -1274,6 +1274,15 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = w.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["quantity_delta", "serials[1]"]);
+        // The smallest i32 has no absolute value in i32: still a field error, never a panic.
+        let min = AdjustmentInput {
+            quantity_delta: i32::MIN,
+            reason: "typo".into(),
+            ..Default::default()
+        }
+        .clean()
+        .unwrap_err();
+        assert!(min.field("quantity_delta").is_some(), "{min}");
     }
 
     #[test]

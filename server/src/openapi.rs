@@ -70,19 +70,27 @@ fn problem_statuses(method: &str, path: &str, op: &Operation) -> Vec<(u16, &'sta
     let params = op.parameters.as_deref().unwrap_or_default();
     let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
     let has_body = op.request_body.is_some();
-    let mut out = vec![(429, "Too many requests: wait for `Retry-After` seconds.")];
+    let names_a_record = params
+        .iter()
+        .any(|p| p.parameter_in == ParameterIn::Query && p.name.ends_with("_id"));
+    let mut out = vec![
+        (429, "Too many requests: wait for `Retry-After` seconds."),
+        (
+            400,
+            "A malformed request (unparseable JSON, a repeated query parameter).",
+        ),
+    ];
     if secured {
         out.push((401, "Not logged in (no or an expired token)."));
         out.push((403, "The caller's role may not do this."));
     }
-    if path.contains('{') {
-        out.push((404, "No such record, or one the caller may not see."));
+    if path.contains('{') || names_a_record {
+        out.push((
+            404,
+            "No such record, or one the caller may not see (also one a filter names).",
+        ));
     }
     if has_query || has_body || path.contains('{') {
-        out.push((
-            400,
-            "A malformed request (unparseable JSON, a repeated query parameter).",
-        ));
         out.push((422, "Invalid fields or parameters, each named in `errors`."));
     }
     if has_body {
@@ -121,11 +129,12 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         for (method, op) in ops {
             let Some(op) = op.as_mut() else { continue };
             for (status, description) in problem_statuses(method, &path, op) {
-                let code = status.to_string();
-                if !op.responses.responses.contains_key(&code) {
-                    let r = ResponseBuilder::new().description(description).build();
-                    op.responses.responses.insert(code, RefOr::T(r));
-                }
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| {
+                        RefOr::T(ResponseBuilder::new().description(description).build())
+                    });
             }
             for (code, response) in op.responses.responses.iter_mut() {
                 if code.parse::<u16>().is_ok_and(|c| c >= 400)

@@ -97,7 +97,7 @@ async fn asset_crud_with_opening_stock_ledger_and_audit(db: PgPool) {
         .post(
             "/api/v1/assets",
             &w.inv,
-            json!({"sku": "!", "name": "", "kind": "hardware", "total_quantity": 2}),
+            json!({"sku": "!", "name": "", "kind": "hardware", "tracking": "serial", "total_quantity": 2}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

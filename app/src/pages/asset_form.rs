@@ -342,17 +342,6 @@ impl Choices {
             out
         })
     }
-
-    /// The name of the choice with this id (empty until loaded).
-    pub fn name_of(&self, id: &str) -> String {
-        self.items
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .find(|(v, _)| v == id)
-            .map(|(_, n)| n)
-            .unwrap_or_default()
-    }
 }
 
 pub type VendorChoices = Choices;

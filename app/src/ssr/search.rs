@@ -628,6 +628,7 @@ mod tests {
 
     fn params() -> ListParams {
         ListParams {
+            fields: Default::default(),
             visible: Visible::All,
             tsquery: None,
             customer_id: None,

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use app::ssr::live::{LiveEvent, Published};
 use app::ssr::repo::outbox as repo;
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use domain::Principal;
@@ -38,17 +39,26 @@ pub fn may_receive(p: &Principal, event: &LiveEvent) -> bool {
 pub struct WsQuery {
     /// The `seq` of the last event this client received: what was published after it is sent first.
     last_event_id: Option<i64>,
+    /// The access token, for clients that cannot send an `Authorization` header (browsers' WebSocket); read
+    /// by the authentication layer.
+    #[expect(
+        dead_code,
+        reason = "declared so the query parser accepts it; auth_layer reads it from the URI"
+    )]
+    access_token: Option<String>,
 }
 
 #[utoipa::path(get, path = "/ws", tag = "events", params(WsQuery),
-    responses((status = 101, description = "WebSocket of JSON events {type, entity, id, at, data, seq, event_id}; {type: resync} after a gap that cannot be replayed"), (status = 401, body = domain::Problem)),
+    responses((status = 101, description = "WebSocket of JSON events {type, entity, id, at, data, seq, event_id}; {type: resync} after a gap that cannot be replayed"), (status = 400, description = "Not a WebSocket upgrade request", body = domain::Problem), (status = 401, body = domain::Problem)),
     security(("bearer" = [])))]
 pub async fn connect(
     State(s): State<AppState>,
     Caller(a): Caller,
     ApiQuery(q): ApiQuery<WsQuery>,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
+    // A plain GET (no upgrade headers) gets a problem like every other bad request.
+    let upgrade = upgrade.map_err(|e| domain::Problem::bad_request(e.body_text()))?;
     // Subscribe before reading the replay, so nothing published in between is lost (duplicates are dropped).
     let events = s.events.subscribe();
     let principal = a.principal;
