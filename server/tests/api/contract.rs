@@ -1,9 +1,8 @@
 //! The list contract of ../shared/API.md, per resource: every listed field filters (`<field>=<value>`), a
 //! parameter a list does not know is a 422 naming it (never silently ignored), the listed scalar fields sort
 //! in both directions and stay in order across keyset pages, and `total_quantity` creates stock of any kind.
-mod common;
 
-use common::{TestApp, TestUser, fields};
+use crate::common::{TestApp, TestUser, fields};
 use domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

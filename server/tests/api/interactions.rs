@@ -1,7 +1,6 @@
-mod common;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
-use common::{TestApp, TestUser, fields};
+use crate::common::{TestApp, TestUser, fields};
 use domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

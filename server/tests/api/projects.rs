@@ -1,6 +1,5 @@
-mod common;
 
-use common::{TestApp, TestUser, fields};
+use crate::common::{TestApp, TestUser, fields};
 use domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -1,8 +1,7 @@
 //! Dashboards, the activity report (from its rollup) and the audit log's PDF export.
 
-mod common;
 
-use common::{TestApp, fields};
+use crate::common::{TestApp, fields};
 use domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -43,7 +42,7 @@ async fn the_activity_report_counts_per_rep_and_week_within_the_callers_scope(db
     let manager = app.user(Role::Manager, None).await;
     let mine = app.customer(&rep, json!({"name": "Activity One"})).await;
     let theirs = app.customer(&other, json!({"name": "Activity Two"})).await;
-    let log = |u: &common::TestUser, c: &Value, kind: &str, ago: i64| {
+    let log = |u: &crate::common::TestUser, c: &Value, kind: &str, ago: i64| {
         let body = json!({"customer_id": c["id"], "kind": kind, "subject": format!("{kind} {ago}"), "occurred_at": days_ago(ago)});
         let token = u.token.clone();
         let app = &app;

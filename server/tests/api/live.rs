@@ -1,6 +1,5 @@
-mod common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use domain::Role;
 use futures::StreamExt;
 use reqwest::StatusCode;
@@ -204,7 +203,7 @@ async fn the_socket_needs_a_login(db: PgPool) {
 }
 
 /// A new asset (its `asset.created` already published); returns its allocation path.
-async fn new_asset(app: &TestApp, user: &common::TestUser, sku: &str, quantity: i64) -> String {
+async fn new_asset(app: &TestApp, user: &crate::common::TestUser, sku: &str, quantity: i64) -> String {
     let (status, asset) = app
         .post(
             "/api/v1/assets",
@@ -451,7 +450,7 @@ async fn with_redis_a_socket_on_another_node_sees_the_change(db: PgPool) {
         eprintln!("SKIPPED with_redis_a_socket_on_another_node_sees_the_change: no Redis at {url}");
         return;
     }
-    let mut config = common::config();
+    let mut config = crate::common::config();
     config.redis_url = Some(url);
     let node_a = TestApp::spawn_with(db.clone(), config.clone()).await;
     let node_b = TestApp::spawn_with(db, config).await;
@@ -582,7 +581,7 @@ async fn delivered(
 /// Runs `c` as `writer`; each step's event must reach `readers` and not `others`. Returns the created event.
 async fn crud_reaches_only_readers(
     app: &TestApp,
-    writer: &common::TestUser,
+    writer: &crate::common::TestUser,
     c: Crud<'_>,
     readers: &mut [&mut Socket],
     others: &mut [&mut Socket],
@@ -690,7 +689,7 @@ async fn lead_events_follow_the_lead_owner(db: PgPool) {
 }
 
 /// The id of a new customer owned by `owner`.
-async fn customer_of(app: &TestApp, owner: &common::TestUser) -> String {
+async fn customer_of(app: &TestApp, owner: &crate::common::TestUser) -> String {
     app.customer(owner, json!({"name": "Owned Co"})).await["id"]
         .as_str()
         .expect("id")

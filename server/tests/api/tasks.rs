@@ -1,8 +1,7 @@
-mod common;
 
 use app::ssr::jobs::run_due_jobs;
 use chrono::{Duration, SecondsFormat, Utc};
-use common::{TestApp, TestUser, fields};
+use crate::common::{TestApp, TestUser, fields};
 use domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

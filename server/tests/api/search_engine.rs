@@ -1,10 +1,9 @@
 //! The optional search engine (Meilisearch): the queue the triggers fill, the fallback to PostgreSQL, and —
 //! against a real server when `MEILI_URL` is set — search that follows writes, owners and rights.
 
-mod common;
 
 use app::ssr::search::{self, Meili};
-use common::{TestApp, TestUser, config};
+use crate::common::{TestApp, TestUser, config};
 use domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

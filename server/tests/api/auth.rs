@@ -1,6 +1,5 @@
-mod common;
 
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -306,7 +305,7 @@ async fn sessions_live_in_redis_when_configured(db: PgPool) {
         eprintln!("SKIPPED sessions_live_in_redis_when_configured: no Redis at {url}");
         return;
     };
-    let mut config = common::config();
+    let mut config = crate::common::config();
     config.redis_url = Some(url);
     let app = TestApp::spawn_with(db, config).await;
     let u = app.user(Role::Sales, None).await;
