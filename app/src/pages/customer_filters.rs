@@ -149,6 +149,7 @@ impl CustomerFilters {
             sort: optional(self.sort.get()),
             limit: Some("50".into()),
             cursor,
+            ..Default::default()
         }
     }
 

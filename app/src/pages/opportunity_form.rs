@@ -144,7 +144,7 @@ impl OpportunityFields {
                 .unwrap_or_default(),
             currency: self.currency.get_untracked(),
             probability: probability.and_then(|p| p.parse().ok()),
-            expected_close_date: close.and_then(|d| domain::opportunity::parse_date(&d).ok()),
+            expected_close_date: close.and_then(|d| domain::query::parse_date(&d).ok()),
             owner_id: self.owner_id.get_untracked().parse::<UserId>().ok(),
             lost_reason: optional(self.lost_reason.get_untracked()),
             description: self.description.get_untracked(),
@@ -161,7 +161,7 @@ fn valid(field: &str, t: &str) -> bool {
     match field {
         "amount" => t.parse::<Decimal>().is_ok(),
         "probability" => t.parse::<i16>().is_ok(),
-        _ => domain::opportunity::parse_date(t).is_ok(),
+        _ => domain::query::parse_date(t).is_ok(),
     }
 }
 

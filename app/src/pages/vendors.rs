@@ -40,6 +40,7 @@ fn VendorList() -> impl IntoView {
         sort: Some(sort.get()),
         limit: Some("50".into()),
         cursor,
+        ..Default::default()
     };
     let list = PagedList::new(move |cursor| list_vendors(query(cursor)));
     Effect::new(move |_| {
