@@ -49,26 +49,6 @@ impl<T> Patch<T> {
     }
 }
 
-impl<T: PartialEq> Patch<T> {
-    /// The patch that turns `old` into `new` (a form's edit): missing when equal.
-    pub fn between(old: &T, new: T) -> Self {
-        if *old == new {
-            Self::Missing
-        } else {
-            Self::Value(new)
-        }
-    }
-
-    /// Like [`Patch::between`] for an optional field: `None` clears.
-    pub fn between_opt(old: &Option<T>, new: Option<T>) -> Self {
-        match new {
-            _ if *old == new => Self::Missing,
-            Some(v) => Self::Value(v),
-            None => Self::Null,
-        }
-    }
-}
-
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // Only called when the field is present (absent fields use `#[serde(default)]`).
@@ -116,10 +96,10 @@ mod tests {
 
     #[test]
     fn between_sends_only_changes() {
-        assert_eq!(Patch::between(&1, 1), Patch::Missing);
-        assert_eq!(Patch::between(&1, 2), Patch::Value(2));
-        assert_eq!(Patch::between_opt(&Some(1), None), Patch::Null);
-        assert_eq!(Patch::between_opt(&None, None::<i32>), Patch::Missing);
+        assert_eq!(Patch::changed(&1, 1), Patch::Missing);
+        assert_eq!(Patch::changed(&1, 2), Patch::Value(2));
+        assert_eq!(Patch::changed_opt(&Some(1), None), Patch::Null);
+        assert_eq!(Patch::changed_opt(&None, None::<i32>), Patch::Missing);
     }
 }
 

@@ -97,29 +97,15 @@ impl CustomerFields {
 
 /// Only the fields that differ from the record as loaded (`None` clears).
 pub fn patch_between(before: &CustomerInput, after: CustomerInput) -> CustomerPatch {
-    fn set<T: PartialEq>(old: &T, new: T) -> Patch<T> {
-        if *old == new {
-            Patch::Missing
-        } else {
-            Patch::Value(new)
-        }
-    }
-    fn opt<T: PartialEq>(old: &Option<T>, new: Option<T>) -> Patch<T> {
-        match new {
-            _ if *old == new => Patch::Missing,
-            Some(v) => Patch::Value(v),
-            None => Patch::Null,
-        }
-    }
     CustomerPatch {
-        name: set(&before.name, after.name),
-        email: opt(&before.email, after.email),
-        phone: opt(&before.phone, after.phone),
-        website: opt(&before.website, after.website),
-        industry: opt(&before.industry, after.industry),
-        status: set(&before.status, after.status),
-        owner_id: opt(&before.owner_id, after.owner_id),
-        tags: set(&before.tags, after.tags),
+        name: Patch::changed(&before.name, after.name),
+        email: Patch::changed_opt(&before.email, after.email),
+        phone: Patch::changed_opt(&before.phone, after.phone),
+        website: Patch::changed_opt(&before.website, after.website),
+        industry: Patch::changed_opt(&before.industry, after.industry),
+        status: Patch::changed(&before.status, after.status),
+        owner_id: Patch::changed_opt(&before.owner_id, after.owner_id),
+        tags: Patch::changed(&before.tags, after.tags),
     }
 }
 

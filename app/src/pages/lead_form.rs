@@ -92,32 +92,21 @@ impl LeadFields {
 
 /// Only the fields that differ from the record as loaded (`None` clears).
 pub fn patch_between(before: &LeadInput, after: LeadInput) -> LeadPatch {
-    fn set<T: PartialEq>(old: &T, new: T) -> Patch<T> {
-        if *old == new {
-            Patch::Missing
-        } else {
-            Patch::Value(new)
-        }
-    }
-    fn opt<T: PartialEq>(old: &Option<T>, new: Option<T>) -> Patch<T> {
-        match new {
-            _ if *old == new => Patch::Missing,
-            Some(v) => Patch::Value(v),
-            None => Patch::Null,
-        }
-    }
     LeadPatch {
-        name: set(&before.name, after.name),
-        company: opt(&before.company, after.company),
-        email: opt(&before.email, after.email),
-        phone: opt(&before.phone, after.phone),
-        source: set(&before.source, after.source),
-        status: set(&before.status, after.status),
-        owner_id: opt(&before.owner_id, after.owner_id),
-        estimated_value: opt(&before.estimated_value, after.estimated_value),
-        currency: set(&before.currency, after.currency),
-        notes: set(&before.notes, after.notes),
-        disqualified_reason: opt(&before.disqualified_reason, after.disqualified_reason),
+        name: Patch::changed(&before.name, after.name),
+        company: Patch::changed_opt(&before.company, after.company),
+        email: Patch::changed_opt(&before.email, after.email),
+        phone: Patch::changed_opt(&before.phone, after.phone),
+        source: Patch::changed(&before.source, after.source),
+        status: Patch::changed(&before.status, after.status),
+        owner_id: Patch::changed_opt(&before.owner_id, after.owner_id),
+        estimated_value: Patch::changed_opt(&before.estimated_value, after.estimated_value),
+        currency: Patch::changed(&before.currency, after.currency),
+        notes: Patch::changed(&before.notes, after.notes),
+        disqualified_reason: Patch::changed_opt(
+            &before.disqualified_reason,
+            after.disqualified_reason,
+        ),
     }
 }
 

@@ -186,21 +186,21 @@ pub fn input_of(o: &Opportunity) -> OpportunityInput {
 /// Only the fields that differ from the record as loaded (`None` clears).
 pub fn patch_between(before: &OpportunityInput, after: OpportunityInput) -> OpportunityPatch {
     OpportunityPatch {
-        name: Patch::between(&before.name, after.name),
-        customer_id: Patch::between_opt(&before.customer_id, after.customer_id),
+        name: Patch::changed(&before.name, after.name),
+        customer_id: Patch::changed_opt(&before.customer_id, after.customer_id),
         contact_id: Patch::Missing,
         lead_id: Patch::Missing,
-        stage: Patch::between(&before.stage, after.stage),
-        amount: Patch::between(&before.amount, after.amount),
-        currency: Patch::between(&before.currency, after.currency),
-        probability: Patch::between_opt(&before.probability, after.probability),
-        expected_close_date: Patch::between_opt(
+        stage: Patch::changed(&before.stage, after.stage),
+        amount: Patch::changed(&before.amount, after.amount),
+        currency: Patch::changed(&before.currency, after.currency),
+        probability: Patch::changed_opt(&before.probability, after.probability),
+        expected_close_date: Patch::changed_opt(
             &before.expected_close_date,
             after.expected_close_date,
         ),
-        owner_id: Patch::between_opt(&before.owner_id, after.owner_id),
-        lost_reason: Patch::between_opt(&before.lost_reason, after.lost_reason),
-        description: Patch::between(&before.description, after.description),
+        owner_id: Patch::changed_opt(&before.owner_id, after.owner_id),
+        lost_reason: Patch::changed_opt(&before.lost_reason, after.lost_reason),
+        description: Patch::changed(&before.description, after.description),
     }
 }
 

@@ -1,4 +1,3 @@
-
 use crate::common::{TestApp, fields};
 use domain::Role;
 use reqwest::{Method, StatusCode};

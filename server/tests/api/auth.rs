@@ -1,4 +1,3 @@
-
 use crate::common::{PASSWORD, TestApp};
 use domain::Role;
 use reqwest::{Method, StatusCode};

@@ -1,6 +1,5 @@
 //! Dashboards, the activity report (from its rollup) and the audit log's PDF export.
 
-
 use crate::common::{TestApp, fields};
 use domain::Role;
 use reqwest::{Method, StatusCode};

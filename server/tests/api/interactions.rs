@@ -1,6 +1,5 @@
-
-use chrono::{DateTime, Datelike, Duration, Utc};
 use crate::common::{TestApp, TestUser, fields};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

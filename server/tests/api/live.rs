@@ -1,4 +1,3 @@
-
 use crate::common::TestApp;
 use domain::Role;
 use futures::StreamExt;
@@ -203,7 +202,12 @@ async fn the_socket_needs_a_login(db: PgPool) {
 }
 
 /// A new asset (its `asset.created` already published); returns its allocation path.
-async fn new_asset(app: &TestApp, user: &crate::common::TestUser, sku: &str, quantity: i64) -> String {
+async fn new_asset(
+    app: &TestApp,
+    user: &crate::common::TestUser,
+    sku: &str,
+    quantity: i64,
+) -> String {
     let (status, asset) = app
         .post(
             "/api/v1/assets",

@@ -1,4 +1,3 @@
-
 use crate::common::{TestApp, TestUser, fields};
 use domain::Role;
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,6 @@
 //! every kind of write — through the API, set-based SQL (the seed) and plain SQL on the history — the report must
 //! equal the live aggregate, computed here with plain SQL over `opportunities` and `opportunity_stage_history`.
 
-
 use crate::common::{TestApp, TestUser};
 use domain::Role;
 use reqwest::StatusCode;

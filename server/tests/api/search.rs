@@ -2,14 +2,18 @@
 //! every plan a search can take — the walk in sort order, the GIN index, the month windows of interactions —
 //! must give exactly the rows and order of the plain query, page after page.
 
-
 use crate::common::TestApp;
 use domain::Role;
 use serde_json::Value;
 use sqlx::PgPool;
 
 /// Follows `next_cursor` to the end; the names (or subjects) of every page, in order.
-async fn all_pages(app: &TestApp, u: &crate::common::TestUser, path: &str, field: &str) -> Vec<String> {
+async fn all_pages(
+    app: &TestApp,
+    u: &crate::common::TestUser,
+    path: &str,
+    field: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..50 {

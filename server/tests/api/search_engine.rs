@@ -1,9 +1,8 @@
 //! The optional search engine (Meilisearch): the queue the triggers fill, the fallback to PostgreSQL, and —
 //! against a real server when `MEILI_URL` is set — search that follows writes, owners and rights.
 
-
-use app::ssr::search::{self, Meili};
 use crate::common::{TestApp, TestUser, config};
+use app::ssr::search::{self, Meili};
 use domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

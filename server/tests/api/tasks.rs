@@ -1,7 +1,6 @@
-
+use crate::common::{TestApp, TestUser, fields};
 use app::ssr::jobs::run_due_jobs;
 use chrono::{Duration, SecondsFormat, Utc};
-use crate::common::{TestApp, TestUser, fields};
 use domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
