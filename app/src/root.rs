@@ -10,7 +10,7 @@ use domain::user::User;
 use domain::{Action, Resource, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
@@ -110,149 +110,59 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="main" tabindex="-1">
                     <Routes fallback=pages::not_found::NotFoundPage>
                         <Route path=path!("/login") view=pages::login::LoginPage />
-                        <Route path=path!("/") view=|| view! { <Protected><HomeRedirect /></Protected> } />
-                        <Route
-                            path=path!("/dashboard")
-                            view=|| view! { <Protected><pages::dashboard::DashboardPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/customers")
-                            view=|| view! { <Protected><pages::customers::CustomersPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/customers/:id")
-                            view=|| view! { <Protected><pages::customer_detail::CustomerDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/contacts")
-                            view=|| view! { <Protected><pages::contacts::ContactsPage /></Protected> }
-                        />
-                        // Tasks and notifications.
-                        <Route
-                            path=path!("/tasks")
-                            view=|| view! { <Protected><pages::tasks::TasksPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/tasks/:id")
-                            view=|| view! { <Protected><pages::task_detail::TaskDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/notifications")
-                            view=|| view! { <Protected><pages::notifications::NotificationsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/leads")
-                            view=|| view! { <Protected><pages::leads::LeadsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/leads/:id")
-                            view=|| view! { <Protected><pages::lead_detail::LeadDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/interactions")
-                            view=|| view! { <Protected><pages::interactions::InteractionsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/interactions/:id")
-                            view=|| view! { <Protected><pages::interaction_detail::InteractionDetailPage /></Protected> }
-                        />
-                        // Support tickets and projects (CRM core).
-                        <Route
-                            path=path!("/tickets")
-                            view=|| view! { <Protected><pages::tickets::TicketsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/tickets/:id")
-                            view=|| view! { <Protected><pages::ticket_detail::TicketDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/projects")
-                            view=|| view! { <Protected><pages::projects::ProjectsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/projects/new")
-                            view=|| view! { <Protected><pages::projects::NewProjectPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/projects/:id")
-                            view=|| view! { <Protected><pages::project_detail::ProjectDetailPage /></Protected> }
-                        />
-                        // opportunities (pipeline) and the sales-pipeline report
-                        <Route
-                            path=path!("/pipeline")
-                            view=|| view! { <Protected><pages::pipeline::PipelinePage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/opportunities")
-                            view=|| view! { <Protected><pages::opportunities::OpportunitiesPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/opportunities/:id")
-                            view=|| view! { <Protected><pages::opportunity_detail::OpportunityDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/reports/pipeline")
-                            view=|| view! { <Protected><pages::pipeline_report::PipelineReportPage /></Protected> }
-                        />
-                        // Inventory and purchasing (issue #5).
-                        <Route
-                            path=path!("/assets")
-                            view=|| view! { <Protected><pages::assets::AssetsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/assets/:id")
-                            view=|| view! { <Protected><pages::asset_detail::AssetDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/vendors")
-                            view=|| view! { <Protected><pages::vendors::VendorsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/vendors/:id")
-                            view=|| view! { <Protected><pages::vendor_detail::VendorDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/purchase-orders")
-                            view=|| view! { <Protected><pages::purchase_orders::PurchaseOrdersPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/purchase-orders/suggested")
-                            view=|| view! { <Protected><pages::suggested_orders::SuggestedOrdersPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/purchase-orders/:id")
-                            view=|| view! { <Protected><pages::purchase_order_detail::PurchaseOrderDetailPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/inventory/reports")
-                            view=|| view! { <Protected><pages::inventory_reports::InventoryReportsPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/demand")
-                            view=|| view! { <Protected><pages::demand_planning::DemandPlanningPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/admin")
-                            view=|| view! { <Protected><Redirect path="/admin/users" /></Protected> }
-                        />
-                        <Route
-                            path=path!("/admin/users")
-                            view=|| view! { <Protected><pages::admin_users::UsersPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/admin/roles")
-                            view=|| view! { <Protected><pages::admin_roles::RolesPage /></Protected> }
-                        />
-                        <Route
-                            path=path!("/admin/audit")
-                            view=|| view! { <Protected><pages::admin_audit::AuditPage /></Protected> }
-                        />
+                        // Every other page needs a signed-in user: declared once here.
+                        <ParentRoute path=path!("") view=ProtectedArea>
+                            <Route path=path!("/") view=HomeRedirect />
+                            <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage />
+                            <Route path=path!("/customers") view=pages::customers::CustomersPage />
+                            <Route path=path!("/customers/:id") view=pages::customer_detail::CustomerDetailPage />
+                            <Route path=path!("/contacts") view=pages::contacts::ContactsPage />
+                            // Tasks and notifications.
+                            <Route path=path!("/tasks") view=pages::tasks::TasksPage />
+                            <Route path=path!("/tasks/:id") view=pages::task_detail::TaskDetailPage />
+                            <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
+                            <Route path=path!("/leads") view=pages::leads::LeadsPage />
+                            <Route path=path!("/leads/:id") view=pages::lead_detail::LeadDetailPage />
+                            <Route path=path!("/interactions") view=pages::interactions::InteractionsPage />
+                            <Route path=path!("/interactions/:id") view=pages::interaction_detail::InteractionDetailPage />
+                            // Support tickets and projects (CRM core).
+                            <Route path=path!("/tickets") view=pages::tickets::TicketsPage />
+                            <Route path=path!("/tickets/:id") view=pages::ticket_detail::TicketDetailPage />
+                            <Route path=path!("/projects") view=pages::projects::ProjectsPage />
+                            <Route path=path!("/projects/new") view=pages::projects::NewProjectPage />
+                            <Route path=path!("/projects/:id") view=pages::project_detail::ProjectDetailPage />
+                            // opportunities (pipeline) and the sales-pipeline report
+                            <Route path=path!("/pipeline") view=pages::pipeline::PipelinePage />
+                            <Route path=path!("/opportunities") view=pages::opportunities::OpportunitiesPage />
+                            <Route path=path!("/opportunities/:id") view=pages::opportunity_detail::OpportunityDetailPage />
+                            <Route path=path!("/reports/pipeline") view=pages::pipeline_report::PipelineReportPage />
+                            // Inventory and purchasing (issue #5).
+                            <Route path=path!("/assets") view=pages::assets::AssetsPage />
+                            <Route path=path!("/assets/:id") view=pages::asset_detail::AssetDetailPage />
+                            <Route path=path!("/vendors") view=pages::vendors::VendorsPage />
+                            <Route path=path!("/vendors/:id") view=pages::vendor_detail::VendorDetailPage />
+                            <Route path=path!("/purchase-orders") view=pages::purchase_orders::PurchaseOrdersPage />
+                            <Route path=path!("/purchase-orders/suggested") view=pages::suggested_orders::SuggestedOrdersPage />
+                            <Route path=path!("/purchase-orders/:id") view=pages::purchase_order_detail::PurchaseOrderDetailPage />
+                            <Route path=path!("/inventory/reports") view=pages::inventory_reports::InventoryReportsPage />
+                            <Route path=path!("/demand") view=pages::demand_planning::DemandPlanningPage />
+                            <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
+                            <Route path=path!("/admin/users") view=pages::admin_users::UsersPage />
+                            <Route path=path!("/admin/roles") view=pages::admin_roles::RolesPage />
+                            <Route path=path!("/admin/audit") view=pages::admin_audit::AuditPage />
+                        </ParentRoute>
                     </Routes>
                 </main>
             </Show>
             <ToastHost />
         </Router>
     }
+}
+
+/// The parent of every page but the login: the page (its `Outlet`) for a signed-in user, else the login.
+#[component]
+fn ProtectedArea() -> impl IntoView {
+    view! { <Protected><Outlet /></Protected> }
 }
 
 /// Renders its children for a signed-in user; otherwise sends the browser to the login page and back here after.
