@@ -2,7 +2,7 @@
 //! parameter a list does not know is a 422 naming it (never silently ignored), the listed scalar fields sort
 //! in both directions and stay in order across keyset pages, and `total_quantity` creates stock of any kind.
 
-use crate::common::{TestApp, TestUser, fields};
+use crate::common::{TestApp, TestUser, all_pages, fields};
 use domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -17,23 +17,7 @@ async fn create(app: &TestApp, u: &TestUser, path: &str, body: Value) -> String 
 
 /// Every id a list answers, following `next_cursor` page by page.
 async fn all_ids(app: &TestApp, u: &TestUser, url: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let page_url = match &next {
-            Some(c) => format!("{url}&cursor={c}"),
-            None => url.to_owned(),
-        };
-        let (status, page) = app.get(&page_url, u).await;
-        assert_eq!(status, StatusCode::OK, "GET {page_url}: {page}");
-        for row in page["data"].as_array().expect("data") {
-            ids.push(row["id"].as_str().expect("id").to_owned());
-        }
-        match page["next_cursor"].as_str() {
-            Some(c) => next = Some(c.to_owned()),
-            None => return ids,
-        }
-    }
+    all_pages(app, u, url, "id").await
 }
 
 /// `GET <path>?<field>=<value>` answers exactly `want` (in any order).

@@ -712,23 +712,7 @@ async fn the_openapi_document_lists_the_pipeline(db: PgPool) {
 
 /// Names of every page of `path` (which already has a query string), `limit=2` at a time.
 async fn all_pages(app: &TestApp, u: &TestUser, path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let url = match &cursor {
-            Some(c) => format!("{path}&limit=2&cursor={c}"),
-            None => format!("{path}&limit=2"),
-        };
-        let (status, page) = app.get(&url, u).await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        for o in page["data"].as_array().expect("data") {
-            names.push(o["name"].as_str().expect("name").to_owned());
-        }
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => return names,
-        }
-    }
+    crate::common::all_pages(app, u, &format!("{path}&limit=2"), "name").await
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

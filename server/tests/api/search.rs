@@ -2,38 +2,9 @@
 //! every plan a search can take — the walk in sort order, the GIN index, the month windows of interactions —
 //! must give exactly the rows and order of the plain query, page after page.
 
-use crate::common::TestApp;
+use crate::common::{TestApp, all_pages};
 use domain::Role;
-use serde_json::Value;
 use sqlx::PgPool;
-
-/// Follows `next_cursor` to the end; the names (or subjects) of every page, in order.
-async fn all_pages(
-    app: &TestApp,
-    u: &crate::common::TestUser,
-    path: &str,
-    field: &str,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    for _ in 0..50 {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let url = match &cursor {
-            Some(c) => format!("{path}{sep}cursor={c}"),
-            None => path.to_owned(),
-        };
-        let (status, body) = app.get(&url, u).await;
-        assert_eq!(status, 200, "{url}: {body}");
-        for row in body["data"].as_array().expect("a page") {
-            out.push(row[field].as_str().expect("a text field").to_owned());
-        }
-        match &body["next_cursor"] {
-            Value::String(c) => cursor = Some(c.clone()),
-            _ => return out,
-        }
-    }
-    panic!("more than 50 pages for {path}");
-}
 
 async fn names_in_order(db: &PgPool, condition: &str, order: &str) -> Vec<String> {
     sqlx::query_scalar(&format!(

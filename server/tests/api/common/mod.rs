@@ -199,6 +199,30 @@ impl TestApp {
     }
 }
 
+/// Follows `next_cursor` from `path` (with or without a query string) to the end: `field` of every row, in
+/// order. More than 50 pages is a failure (a cursor that never ends).
+pub async fn all_pages(app: &TestApp, u: &TestUser, path: &str, field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..50 {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let url = match &cursor {
+            Some(c) => format!("{path}{sep}cursor={c}"),
+            None => path.to_owned(),
+        };
+        let (status, body) = app.get(&url, u).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {body}");
+        for row in body["data"].as_array().expect("a page") {
+            out.push(row[field].as_str().expect("a text field").to_owned());
+        }
+        match &body["next_cursor"] {
+            Value::String(c) => cursor = Some(c.clone()),
+            _ => return out,
+        }
+    }
+    panic!("more than 50 pages for {path}");
+}
+
 /// Field names in a problem's `errors`.
 pub fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
