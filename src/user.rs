@@ -279,6 +279,12 @@ impl UserQuery {
             UserSortKey::parse,
             UserSortKey::ALLOWED,
         );
+        if let Some(c) = &order.cursor
+            && order.sort.field == UserSortKey::CreatedAt
+            && chrono::DateTime::parse_from_rfc3339(&c.value).is_err()
+        {
+            p.field::<()>("cursor", Err("is not a valid cursor".to_owned()));
+        }
         let mut fields = crate::query::FieldFilters::default();
         p.email(&mut fields, "email", self.email);
         p.text(&mut fields, "name", self.name);
@@ -302,6 +308,29 @@ impl UserQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_created_at_cursor_that_is_not_a_time_is_refused() {
+        let bad = crate::page::Cursor::new("created_at", "not a time", uuid::Uuid::nil()).encode();
+        let p = UserQuery {
+            sort: Some("created_at".into()),
+            cursor: Some(bad),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        assert!(p.field("cursor").is_some(), "{p}");
+        let name = crate::page::Cursor::new("name", "Ann", uuid::Uuid::nil()).encode();
+        let f = UserQuery {
+            sort: Some("name".into()),
+            cursor: Some(name),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(f.order.sort.field, UserSortKey::Name);
+        assert_eq!(f.order.cursor.map(|c| c.value).as_deref(), Some("Ann"));
+    }
 
     #[test]
     fn new_user_reports_all_problems() {

@@ -191,7 +191,7 @@ pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error>
     if let Some(c) = &f.order.cursor {
         match f.order.sort.field {
             UserSortKey::CreatedAt => {
-                // The service checked the cursor's time (`services::users::list`).
+                // `UserQuery::parse` refused a cursor whose value is not a time.
                 let t = chrono::DateTime::parse_from_rfc3339(&c.value).unwrap_or_default();
                 super::push_keyset(
                     &mut qb,

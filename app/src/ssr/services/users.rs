@@ -24,12 +24,6 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: UserQuery) -> Result<Page<
     require(&actor.principal, R, Action::Read)?;
     let f = query.parse()?;
     let sort = f.order.sort.field;
-    if let Some(c) = &f.order.cursor
-        && sort == UserSortKey::CreatedAt
-        && chrono::DateTime::parse_from_rfc3339(&c.value).is_err()
-    {
-        return Err(Problem::invalid_field("cursor", "is not a valid cursor").into());
-    }
     let rows = repo::list(&ctx.db, &f).await?;
     Ok(Page::from_rows(rows, f.limit, |u: &User| {
         let value = match sort {
