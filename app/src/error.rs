@@ -4,7 +4,19 @@ use domain::Problem;
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::fmt;
+
+thread_local! {
+    /// What to do when any server function answers 401 (set once by the app shell).
+    static ON_UNAUTHORIZED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` whenever a server-function call answers 401 (the session expired, was revoked or its user was
+/// deactivated). Every call's error passes through [`ApiError`]'s decoder, so no page has to check.
+pub fn on_unauthorized(f: impl Fn() + 'static) {
+    ON_UNAUTHORIZED.with(|hook| *hook.borrow_mut() = Some(Box::new(f)));
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -60,5 +72,21 @@ impl FromServerFnError for ApiError {
         };
         p.status = status;
         Self(p)
+    }
+
+    /// Every error answer of a server-function call is decoded here: a 401 tells the app shell first.
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        use leptos::server_fn::Decodes as _;
+        let error = JsonEncoding::decode(data).unwrap_or_else(|e| {
+            Self::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
+        });
+        if error.0.status == 401 {
+            ON_UNAUTHORIZED.with(|hook| {
+                if let Some(f) = hook.borrow().as_ref() {
+                    f();
+                }
+            });
+        }
+        error
     }
 }

@@ -1,6 +1,5 @@
 //! The app shell: session context, router and layout.
 
-use crate::ApiError;
 use crate::api::auth::current_user;
 use crate::components::nav::AppHeader;
 use crate::components::toast::{ToastHost, provide_toasts};
@@ -62,11 +61,9 @@ impl Session {
         self.ready.set(true);
     }
 
-    /// A 401 answer means the session ended (expired, revoked, user deactivated): back to the login page.
-    pub fn check(&self, error: &ApiError) {
-        if error.problem().status == 401 {
-            self.user.try_set(None);
-        }
+    /// The session ended (expired, revoked, user deactivated): back to the login page.
+    fn ended(&self) {
+        self.user.try_set(None);
     }
 }
 
@@ -78,6 +75,8 @@ pub fn use_session() -> Session {
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
+    // Any server function answering 401 ends the session, whichever page called it.
+    crate::error::on_unauthorized(move || session.ended());
     let toasts = provide_toasts();
     // One live connection while signed in (reconnects on its own; closed on sign-out).
     let live = crate::live::provide_live();

@@ -91,7 +91,6 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)))
         .with_signed(session_key);
 
-    rpc::register();
     let authenticated = Router::new()
         .nest("/api/v1", routes::api().0)
         .route("/rpc/{*fn_name}", post(rpc::handle).get(rpc::handle))

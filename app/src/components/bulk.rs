@@ -3,7 +3,6 @@
 
 use crate::ApiError;
 use crate::components::{ConfirmDialog, Toasts, use_toasts};
-use crate::root::{Session, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashSet;
@@ -19,7 +18,6 @@ pub struct BulkState<Id: Send + Sync + 'static> {
     pub selection: Selected<Id>,
     pub busy: RwSignal<bool>,
     pub confirm_delete: RwSignal<bool>,
-    session: Session,
     toasts: Toasts,
 }
 
@@ -37,13 +35,12 @@ impl<Id: Clone + Eq + Hash + Send + Sync + 'static> BulkState<Id> {
             selection,
             busy: RwSignal::new(false),
             confirm_delete: RwSignal::new(false),
-            session: use_session(),
             toasts: use_toasts(),
         }
     }
 
     /// Sends `request(ids)` for the selection; on success toasts `done(affected)`, clears the selection and
-    /// calls `on_done`; on failure toasts the problem.
+    /// calls `on_done`; on failure toasts the problem (the server applies all or nothing).
     pub fn run<Fut>(
         self,
         request: impl FnOnce(Vec<Id>) -> Fut + 'static,
@@ -52,7 +49,7 @@ impl<Id: Clone + Eq + Hash + Send + Sync + 'static> BulkState<Id> {
     ) where
         Fut: Future<Output = Result<domain::bulk::BulkResult, ApiError>> + 'static,
     {
-        let (session, toasts) = (self.session, self.toasts);
+        let toasts = self.toasts;
         let ids: Vec<Id> = self.selection.get_untracked().into_iter().collect();
         if ids.is_empty() || self.busy.get_untracked() {
             return;
@@ -69,9 +66,11 @@ impl<Id: Clone + Eq + Hash + Send + Sync + 'static> BulkState<Id> {
                     on_done.run(());
                 }
                 Err(e) => {
-                    session.check(&e);
                     let p = e.problem();
-                    toasts.error(crate::components::form::problem_message(p, &p.errors));
+                    toasts.error(format!(
+                        "Nothing was changed: {}",
+                        crate::components::form::problem_message(p, &p.errors)
+                    ));
                 }
             }
         });
@@ -87,6 +86,9 @@ pub fn BulkBar<Id: Clone + Eq + Hash + Send + Sync + 'static>(
     #[prop(into)] on_delete: Callback<()>,
     /// The dialog title, e.g. "Delete tasks".
     delete_title: &'static str,
+    /// What else the delete takes with it, said in the dialog ("Their stage history goes too.").
+    #[prop(optional)]
+    delete_note: Option<&'static str>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let count = move || state.selection.with(HashSet::len);
@@ -114,7 +116,11 @@ pub fn BulkBar<Id: Clone + Eq + Hash + Send + Sync + 'static>(
         <Show when=move || state.confirm_delete.get()>
             <ConfirmDialog
                 title=delete_title
-                message=format!("Delete {}? This cannot be undone.", noun(state.selection.with_untracked(HashSet::len)))
+                message=format!(
+                    "Delete {}? {}This cannot be undone.",
+                    noun(state.selection.with_untracked(HashSet::len)),
+                    delete_note.map(|n| format!("{n} ")).unwrap_or_default(),
+                )
                 confirm_label="Delete"
                 busy=busy
                 on_confirm=on_delete

@@ -2,7 +2,6 @@
 
 use crate::ApiError;
 use crate::components::{ConfirmDialog, use_toasts};
-use crate::root::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -20,7 +19,6 @@ where
     F: Fn() -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<(), ApiError>> + 'static,
 {
-    let session = use_session();
     let toasts = use_toasts();
     let navigate = use_navigate();
     let confirming = RwSignal::new(false);
@@ -38,7 +36,6 @@ where
                     navigate(back, Default::default());
                 }
                 Err(e) => {
-                    session.check(&e);
                     confirming.try_set(false);
                     toasts.error(crate::components::form::problem_message(e.problem(), &[]));
                 }

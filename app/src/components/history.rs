@@ -3,7 +3,6 @@
 use crate::api::audit::record_history;
 use crate::components::format::{action_verb, changes, date_time, iso};
 use crate::components::{EmptyState, ErrorState, Loading};
-use crate::root::use_session;
 use domain::audit::AuditEntry;
 use leptos::prelude::*;
 
@@ -15,16 +14,9 @@ pub fn RecordHistory(
     id: uuid::Uuid,
     reload_key: RwSignal<u32>,
 ) -> impl IntoView {
-    let session = use_session();
     let history = LocalResource::new(move || {
         reload_key.track();
-        async move {
-            let result = record_history(entity.to_owned(), id).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { record_history(entity.to_owned(), id).await }
     });
     let retry = Callback::new(move |()| history.refetch());
     view! {

@@ -6,7 +6,6 @@ use crate::api::notifications::{
     list_notifications, mark_all_notifications_read, mark_notification_read, unread_notifications,
 };
 use crate::components::format::{date_time, iso};
-use crate::root::use_session;
 use domain::notification::{Notification, NotificationQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,17 +26,13 @@ pub fn unread_changed() {
 
 #[component]
 pub fn NotificationBell() -> impl IntoView {
-    let session = use_session();
     let count = RwSignal::new(0_i64);
     let open = RwSignal::new(false);
     let latest = RwSignal::new(Vec::<Notification>::new());
     let refresh = move || {
         spawn_local(async move {
-            match unread_notifications().await {
-                Ok(c) => {
-                    count.try_set(c.count);
-                }
-                Err(e) => session.check(&e),
+            if let Ok(c) = unread_notifications().await {
+                count.try_set(c.count);
             }
         });
     };
@@ -140,7 +135,6 @@ pub fn NotificationItem(
     notification: Notification,
     #[prop(into)] on_read: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let navigate = use_navigate();
     let unread = notification.read_at.is_none();
     let (id, link) = (notification.id, notification.link.clone());
@@ -148,14 +142,9 @@ pub fn NotificationItem(
         let navigate = navigate.clone();
         let link = link.clone();
         spawn_local(async move {
-            if unread {
-                match mark_notification_read(id).await {
-                    Ok(()) => {
-                        unread_changed();
-                        on_read.run(());
-                    }
-                    Err(e) => session.check(&e),
-                }
+            if unread && mark_notification_read(id).await.is_ok() {
+                unread_changed();
+                on_read.run(());
             }
             if let Some(link) = link {
                 navigate(&link, Default::default());

@@ -3,7 +3,6 @@
 
 use super::states::{EmptyState, ErrorState, Loading};
 use crate::ApiError;
-use crate::root::{Session, use_session};
 use domain::Page;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,7 +21,6 @@ pub struct PagedList<T: Send + Sync + 'static> {
     /// True once a first page has arrived (before that, show "Loading…" rather than "empty").
     pub loaded: RwSignal<bool>,
     generation: StoredValue<u64>,
-    session: Session,
     fetch: StoredValue<Fetcher<T>, LocalStorage>,
 }
 
@@ -50,7 +48,6 @@ impl<T: Clone + Send + Sync + 'static> PagedList<T> {
             error: RwSignal::new(None),
             loaded: RwSignal::new(false),
             generation: StoredValue::new(0),
-            session: use_session(),
             fetch: StoredValue::new_local(fetcher),
         }
     }
@@ -74,7 +71,6 @@ impl<T: Clone + Send + Sync + 'static> PagedList<T> {
         // The fetcher reads the filters; callers that want to reload on change track them themselves.
         let future = untrack(|| self.fetch.with_value(|f| f(cursor)));
         let this = *self;
-        let session = this.session;
         this.loading.set(true);
         this.error.set(None);
         spawn_local(async move {
@@ -93,7 +89,6 @@ impl<T: Clone + Send + Sync + 'static> PagedList<T> {
                     this.loaded.set(true);
                 }
                 Err(e) => {
-                    session.check(&e);
                     if !append {
                         this.rows.set(Vec::new());
                         this.next_cursor.set(None);

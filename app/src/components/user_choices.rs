@@ -12,7 +12,6 @@ pub struct UserChoices {
 
 impl UserChoices {
     pub fn load() -> Self {
-        let session = crate::root::use_session();
         let users = LocalResource::new(move || async move {
             let query = UserQuery {
                 is_active: Some("true".into()),
@@ -25,10 +24,7 @@ impl UserChoices {
                     .into_iter()
                     .map(|u| (u.id.to_string(), format!("{} ({})", u.name, u.email)))
                     .collect(),
-                Err(e) => {
-                    session.check(&e);
-                    Vec::new()
-                }
+                Err(_) => Vec::new(),
             }
         });
         Self { users }

@@ -28,11 +28,7 @@ pub fn AllocationsCard(to: AllocatedTo) -> impl IntoView {
                 AllocatedTo::Project(p) => (Some(p), None),
                 AllocatedTo::Customer(c) => (None, Some(c)),
             };
-            let result = allocations_of(project, customer, open_only).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
+            allocations_of(project, customer, open_only).await
         }
     });
     let retry = Callback::new(move |()| items.refetch());

@@ -12,7 +12,6 @@ use crate::components::{
     TextField, use_toasts,
 };
 use crate::pages::asset_form::{parse_amount, parse_date};
-use crate::root::use_session;
 use domain::asset::{Depreciation, MaintenanceInput, MaintenanceKind, StockMovement};
 use domain::{AssetId, Problem};
 use leptos::prelude::*;
@@ -83,16 +82,9 @@ fn MovementRow(movement: StockMovement) -> impl IntoView {
 
 #[component]
 pub fn UnitsCard(id: AssetId, reload_key: RwSignal<u32>) -> impl IntoView {
-    let session = use_session();
     let units = LocalResource::new(move || {
         reload_key.track();
-        async move {
-            let result = asset_units(id).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { asset_units(id).await }
     });
     let retry = Callback::new(move |()| units.refetch());
     view! {
@@ -132,16 +124,9 @@ pub fn UnitsCard(id: AssetId, reload_key: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 pub fn DepreciationCard(id: AssetId, reload_key: RwSignal<u32>) -> impl IntoView {
-    let session = use_session();
     let schedule = LocalResource::new(move || {
         reload_key.track();
-        async move {
-            let result = asset_depreciation(id, None).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { asset_depreciation(id, None).await }
     });
     let retry = Callback::new(move |()| schedule.refetch());
     view! {
@@ -259,18 +244,11 @@ fn maintenance_kind_options() -> Vec<(String, String)> {
 
 #[component]
 pub fn MaintenanceCard(id: AssetId, can_write: Signal<bool>) -> impl IntoView {
-    let session = use_session();
     let toasts = use_toasts();
     let reload = RwSignal::new(0_u32);
     let items = LocalResource::new(move || {
         reload.track();
-        async move {
-            let result = asset_maintenance(id).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { asset_maintenance(id).await }
     });
     let logging = RwSignal::new(false);
     let on_logged = Callback::new(move |()| {
@@ -352,7 +330,6 @@ fn MaintenanceDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_done: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let kind = RwSignal::new(MaintenanceKind::Preventive.as_str().to_owned());
     let description = RwSignal::new(String::new());
@@ -395,10 +372,7 @@ fn MaintenanceDialog(
             form.busy.try_set(false);
             match result {
                 Ok(_) => on_done.run(()),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &MAINTENANCE_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &MAINTENANCE_FIELDS),
             }
         });
     };

@@ -175,7 +175,6 @@ fn EditAssetForm(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let toasts = use_toasts();
     let form = FormState::new();
     let fields = AssetFields::new(Some(&asset));
@@ -205,7 +204,6 @@ fn EditAssetForm(
             match result {
                 Ok(a) => on_saved.run(a),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         form.status.set(Some(412));
                     } else {

@@ -5,7 +5,6 @@ use crate::api::inventory::{JsonPatch, list_assets, list_vendors};
 use crate::components::form::optional;
 use crate::components::{FormState, SelectField, TextField};
 use crate::pages::tickets::word_options;
-use crate::root::use_session;
 use domain::asset::{AssetKind, AssetQuery, AssetStatus, Tracking};
 use domain::depreciation::DepreciationMethod;
 use domain::vendor::VendorQuery;
@@ -349,7 +348,6 @@ pub type AssetChoices = Choices;
 
 /// Every vendor (up to 500, by name).
 pub fn load_vendor_choices() -> VendorChoices {
-    let session = use_session();
     let items = LocalResource::new(move || async move {
         let query = VendorQuery {
             sort: Some("name".into()),
@@ -362,10 +360,7 @@ pub fn load_vendor_choices() -> VendorChoices {
                 .into_iter()
                 .map(|v| (v.id.to_string(), v.name))
                 .collect(),
-            Err(e) => {
-                session.check(&e);
-                Vec::new()
-            }
+            Err(_) => Vec::new(),
         }
     });
     Choices { items }
@@ -373,7 +368,6 @@ pub fn load_vendor_choices() -> VendorChoices {
 
 /// Every asset (up to 500, by SKU) as "SKU — name".
 pub fn load_asset_choices() -> AssetChoices {
-    let session = use_session();
     let items = LocalResource::new(move || async move {
         let query = AssetQuery {
             sort: Some("sku".into()),
@@ -386,10 +380,7 @@ pub fn load_asset_choices() -> AssetChoices {
                 .into_iter()
                 .map(|a| (a.id.to_string(), format!("{} — {}", a.sku.as_str(), a.name)))
                 .collect(),
-            Err(e) => {
-                session.check(&e);
-                Vec::new()
-            }
+            Err(_) => Vec::new(),
         }
     });
     Choices { items }

@@ -72,7 +72,6 @@ fn target_options() -> Vec<(String, String)> {
 
 /// Projects to allocate to (up to 500, by name); empty until loaded or on error.
 fn project_choices() -> Signal<Vec<(String, String)>> {
-    let session = use_session();
     let projects = LocalResource::new(move || async move {
         let query = ProjectQuery {
             sort: Some("name".into()),
@@ -85,10 +84,7 @@ fn project_choices() -> Signal<Vec<(String, String)>> {
                 .into_iter()
                 .map(|p| (p.id.to_string(), p.name))
                 .collect::<Vec<_>>(),
-            Err(e) => {
-                session.check(&e);
-                Vec::new()
-            }
+            Err(_) => Vec::new(),
         }
     });
     Signal::derive(move || {
@@ -106,7 +102,6 @@ pub fn AllocateDialog(
     #[prop(into)]
     on_done: Callback<String>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let quantity = RwSignal::new("1".to_owned());
     let target = RwSignal::new("project".to_owned());
@@ -158,7 +153,6 @@ pub fn AllocateDialog(
                     allocation_target(&a)
                 )),
                 Err(e) => {
-                    session.check(&e);
                     form.show_error(
                         &e,
                         &[
@@ -226,7 +220,6 @@ pub fn ReturnDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_done: Callback<String>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let quantity = RwSignal::new(allocation.outstanding_quantity.to_string());
     let condition = RwSignal::new(ReturnCondition::Good.as_str().to_owned());
@@ -264,10 +257,7 @@ pub fn ReturnDialog(
                 } else {
                     "Returned and written off.".to_owned()
                 }),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &["quantity", "condition", "note", "unit_ids"]);
-                }
+                Err(e) => form.show_error(&e, &["quantity", "condition", "note", "unit_ids"]),
             }
         });
     };
@@ -294,7 +284,6 @@ pub fn AdjustDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_done: Callback<String>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let delta = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
@@ -348,7 +337,6 @@ pub fn AdjustDialog(
                     a.available_quantity, a.total_quantity
                 )),
                 Err(e) => {
-                    session.check(&e);
                     show_failure(
                         form,
                         serial_error,
@@ -403,11 +391,7 @@ pub fn AllocationsCard(loaded: Loaded<Asset>) -> impl IntoView {
             let Some(id) = id else {
                 return Ok(Vec::new());
             };
-            let result = asset_allocations(id, open_only).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
+            asset_allocations(id, open_only).await
         }
     });
     let returning = RwSignal::new(None::<Allocation>);

@@ -252,7 +252,6 @@ fn NewAssetDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<Asset>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = AssetFields::new(None);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -271,10 +270,7 @@ fn NewAssetDialog(
             form.busy.try_set(false);
             match result {
                 Ok(a) => on_created.run(a),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &ASSET_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &ASSET_FIELDS),
             }
         });
     };

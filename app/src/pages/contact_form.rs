@@ -4,7 +4,6 @@ use crate::api::customers::{create_contact, list_customers, update_contact};
 use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::timing::debounced;
 use crate::components::{FormState, Modal, SelectField, TextField};
-use crate::root::use_session;
 use domain::contact::{Contact, ContactInput, ContactPatch};
 use domain::customer::CustomerQuery;
 use domain::{CustomerId, Patch};
@@ -79,7 +78,6 @@ pub fn ContactDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_saved: Callback<Contact>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = ContactFields::new(contact.as_ref());
     let existing = contact.as_ref().map(|c| (c.id, c.version));
@@ -107,7 +105,6 @@ pub fn ContactDialog(
             match result {
                 Ok(c) => on_saved.run(c),
                 Err(e) => {
-                    session.check(&e);
                     form.show_error(&e, &CONTACT_FIELDS);
                     if e.problem().status == 412 {
                         form.alert.set(Some(STALE_CONTACT.to_owned()));
@@ -145,7 +142,6 @@ pub fn CustomerPicker(
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let session = use_session();
     let search = RwSignal::new(String::new());
     let settled = debounced(search, Duration::from_millis(250));
     let found = RwSignal::new(Vec::<(String, String)>::new());
@@ -188,10 +184,7 @@ pub fn CustomerPicker(
                     }
                     found.set(options);
                 }
-                Err(e) => {
-                    session.check(&e);
-                    found.set(Vec::new());
-                }
+                Err(_) => found.set(Vec::new()),
             }
         });
     });

@@ -63,10 +63,7 @@ pub fn CustomerContacts(
                     list.rows.try_update(|rows| rows.retain(|r| r.id != c.id));
                     on_change.run(());
                 }
-                Err(e) => {
-                    session.check(&e);
-                    toasts.error(crate::components::form::problem_message(e.problem(), &[]));
-                }
+                Err(e) => toasts.error(crate::components::form::problem_message(e.problem(), &[])),
             }
         });
     };

@@ -1,14 +1,14 @@
 //! `/customers/:id`: the record, edit, delete, its contacts and its history.
 
-use crate::ApiError;
 use crate::api::customers::{delete_customer, get_customer};
 use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
-use crate::components::{ConfirmDialog, ErrorState, Loading, use_toasts};
+use crate::components::{ConfirmDialog, use_toasts};
 use crate::pages::customer_contacts::CustomerContacts;
 use crate::pages::customer_edit::EditCustomerForm;
 use crate::pages::customer_table::StatusBadge;
+use crate::pages::record_page::{IdRoute, Loaded};
 use crate::root::use_session;
 use domain::customer::Customer;
 use domain::{Action, CustomerId, Resource};
@@ -16,58 +16,23 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn CustomerDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<CustomerId>().ok())));
-    move || match id.get() {
-        Some(id) => view! { <CustomerDetail id=id /> }.into_any(),
-        None => view! {
-            <section class="page">
-                <ErrorState error=ApiError(domain::Problem::not_found("customer")) />
-            </section>
-        }
-        .into_any(),
-    }
+    view! { <IdRoute what="customer" page=|id| view! { <CustomerDetail id=id /> } /> }
 }
 
 #[component]
 fn CustomerDetail(id: CustomerId) -> impl IntoView {
-    let session = use_session();
-    let customer = RwSignal::new(None::<Customer>);
-    let error = RwSignal::new(None::<ApiError>);
+    let loaded = Loaded::new(move || get_customer(id));
     let editing = RwSignal::new(false);
-    // Bumped after every change so that the history reloads.
-    let changes = RwSignal::new(0_u32);
     let users = UserChoices::load();
-    let toasts = use_toasts();
-    let loaded = Memo::new(move |_| customer.with(Option::is_some));
-
-    let load = move || {
-        error.set(None);
-        spawn_local(async move {
-            match get_customer(id).await {
-                Ok(c) => {
-                    customer.try_set(Some(c));
-                    changes.try_update(|n| *n += 1);
-                }
-                Err(e) => {
-                    session.check(&e);
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    load();
-    let reload = Callback::new(move |()| load());
+    let reload = loaded.reload;
+    let changes = loaded.changes;
     let on_saved = Callback::new(move |c: Customer| {
-        customer.set(Some(c));
         editing.set(false);
-        changes.update(|n| *n += 1);
-        toasts.success("Customer saved.");
+        loaded.saved(c, "Customer saved.");
     });
 
     view! {
@@ -75,38 +40,26 @@ fn CustomerDetail(id: CustomerId) -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <A href="/customers">"Customers"</A>
             </nav>
-            {move || {
-                if let Some(e) = error.get() {
-                    view! { <ErrorState error=e on_retry=reload /> }.into_any()
-                } else if !loaded.get() {
-                    view! { <Loading /> }.into_any()
-                } else {
+            {loaded.view(move |c: Customer| view! {
+                <CustomerHeader customer=c.clone() editing=editing />
+                {if editing.get() {
                     view! {
-                        {move || customer.get().map(|c| view! { <CustomerHeader customer=c editing=editing /> })}
-                        {move || {
-                            let c = customer.get()?;
-                            Some(if editing.get() {
-                                view! {
-                                    <EditCustomerForm
-                                        customer=c
-                                        users=users
-                                        on_saved=on_saved
-                                        on_cancel=move |_| editing.set(false)
-                                        on_reload=reload
-                                    />
-                                }
-                                    .into_any()
-                            } else {
-                                view! { <CustomerFacts customer=c /> }.into_any()
-                            })
-                        }}
+                        <EditCustomerForm
+                            customer=c
+                            users=users
+                            on_saved=on_saved
+                            on_cancel=move |_| editing.set(false)
+                            on_reload=reload
+                        />
                     }
                         .into_any()
-                }
-            }}
+                } else {
+                    view! { <CustomerFacts customer=c /> }.into_any()
+                }}
+            })}
             // Contacts and history belong to a customer the caller may see: a failed load (404 for another
             // team's record) shows its one error above, not a copy in every section and an "Add contact" button.
-            <Show when=move || error.with(Option::is_none)>
+            <Show when=move || !loaded.failed()>
                 <CustomerContacts customer_id=id on_change=move |_| changes.update(|n| *n += 1) />
                 <crate::pages::customer_timeline::CustomerTimeline customer_id=id reload_key=changes />
                 // Support tickets and projects (CRM core).
@@ -138,7 +91,6 @@ fn CustomerHeader(customer: Customer, editing: RwSignal<bool>) -> impl IntoView 
                     navigate("/customers", Default::default());
                 }
                 Err(e) => {
-                    session.check(&e);
                     confirming.try_set(false);
                     toasts.error(crate::components::form::problem_message(e.problem(), &[]));
                 }

@@ -7,7 +7,6 @@ use crate::components::user_choices::UserChoices;
 use crate::pages::customer_form::{
     CUSTOMER_FIELDS, CustomerFields, CustomerFormFields, patch_between,
 };
-use crate::root::use_session;
 use domain::customer::{Customer, CustomerInput, CustomerPatch};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,7 +24,6 @@ pub fn EditCustomerForm(
     #[prop(into)]
     on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let before = CustomerInput::from(&customer);
     let fields = CustomerFields::from_input(&before);
@@ -55,7 +53,6 @@ pub fn EditCustomerForm(
             match result {
                 Ok(c) => on_saved.run(c),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         form.status.set(Some(412));
                     } else {

@@ -5,7 +5,6 @@ use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::user_choices::UserChoices;
 use crate::components::{FormState, Modal, SelectField, TextField};
 use crate::pages::customer_filters::status_options;
-use crate::root::use_session;
 use domain::customer::{Customer, CustomerInput, CustomerPatch, CustomerStatus};
 use domain::{Patch, UserId};
 use leptos::prelude::*;
@@ -152,7 +151,6 @@ pub fn NewCustomerDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<Customer>,
 ) -> impl IntoView {
-    let session = use_session();
     let fields = CustomerFields::new();
     let form = FormState::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -171,10 +169,7 @@ pub fn NewCustomerDialog(
             form.busy.try_set(false);
             match result {
                 Ok(customer) => on_created.run(customer),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &CUSTOMER_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &CUSTOMER_FIELDS),
             }
         });
     };

@@ -21,13 +21,9 @@ where
     T: Send + Sync + 'static,
     F: Future<Output = Result<Page<T>, ApiError>> + 'static,
 {
-    let session = use_session();
     let out = RwSignal::new(None);
     spawn_local(async move {
         let result = fetch.await.map(|p| p.data);
-        if let Err(e) = &result {
-            session.check(e);
-        }
         out.try_set(Some(result));
     });
     out

@@ -75,7 +75,6 @@ fn DashboardBody() -> impl IntoView {
                     updated.try_set(date_time(chrono::Utc::now()));
                 }
                 Err(e) => {
-                    session.check(&e);
                     error.try_set(Some(e));
                 }
             }

@@ -24,13 +24,7 @@ pub fn DemandPlanningPage() -> impl IntoView {
 #[component]
 fn DemandOverview() -> impl IntoView {
     let session = use_session();
-    let plans = LocalResource::new(move || async move {
-        let result = demand_overview().await;
-        if let Err(e) = &result {
-            session.check(e);
-        }
-        result
-    });
+    let plans = LocalResource::new(move || async move { demand_overview().await });
     let retry = Callback::new(move |()| plans.refetch());
     view! {
         <section class="page">

@@ -1,68 +1,37 @@
 //! `/interactions/:id`: the interaction, edit, delete and its history.
 
-use crate::ApiError;
 use crate::api::interactions::{delete_interaction, get_interaction};
 use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
-use crate::components::{ConfirmDialog, ErrorState, Loading, use_toasts};
+use crate::components::{ConfirmDialog, use_toasts};
 use crate::pages::customer_detail::or_dash;
 use crate::pages::interaction_form::{InteractionDialog, kind_label};
+use crate::pages::record_page::{IdRoute, Loaded};
 use crate::root::use_session;
 use domain::interaction::Interaction;
 use domain::{Action, InteractionId, Resource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn InteractionDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<uuid::Uuid>().ok())));
-    move || match id.get() {
-        Some(id) => view! { <InteractionDetail id=InteractionId(id) /> }.into_any(),
-        None => view! {
-            <section class="page">
-                <ErrorState error=ApiError(domain::Problem::not_found("interaction")) />
-            </section>
-        }
-        .into_any(),
-    }
+    view! { <IdRoute what="interaction" page=|id| view! { <InteractionDetail id=id /> } /> }
 }
 
 #[component]
 fn InteractionDetail(id: InteractionId) -> impl IntoView {
-    let session = use_session();
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let record = RwSignal::new(None::<Interaction>);
-    let error = RwSignal::new(None::<ApiError>);
+    let loaded = Loaded::new(move || get_interaction(id));
+    let record = loaded.record;
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let changes = RwSignal::new(0_u32);
-    let load = move || {
-        error.set(None);
-        spawn_local(async move {
-            match get_interaction(id).await {
-                Ok(i) => {
-                    record.try_set(Some(i));
-                }
-                Err(e) => {
-                    session.check(&e);
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    load();
-    let reload = Callback::new(move |()| load());
     let on_saved = Callback::new(move |i: Interaction| {
-        record.set(Some(i));
         editing.set(false);
-        changes.update(|n| *n += 1);
-        toasts.success("Interaction saved.");
+        loaded.saved(i, "Interaction saved.");
     });
     let on_delete = move |_| {
         busy.set(true);
@@ -76,7 +45,6 @@ fn InteractionDetail(id: InteractionId) -> impl IntoView {
                     navigate("/interactions", Default::default());
                 }
                 Err(e) => {
-                    session.check(&e);
                     confirming.try_set(false);
                     toasts.error(crate::components::form::problem_message(e.problem(), &[]));
                 }
@@ -88,17 +56,11 @@ fn InteractionDetail(id: InteractionId) -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <A href="/interactions">"Interactions"</A>
             </nav>
-            {move || {
-                if let Some(e) = error.get() {
-                    return view! { <ErrorState error=e on_retry=reload /> }.into_any();
-                }
-                match record.get() {
-                    None => view! { <Loading /> }.into_any(),
-                    Some(i) => view! { <InteractionFacts interaction=i editing=editing confirming=confirming /> }.into_any(),
-                }
-            }}
-            <Show when=move || error.with(Option::is_none)>
-                <RecordHistory entity="interaction" id=id.0 reload_key=changes />
+            {loaded.view(move |i: Interaction| view! {
+                <InteractionFacts interaction=i editing=editing confirming=confirming />
+            })}
+            <Show when=move || !loaded.failed()>
+                <RecordHistory entity="interaction" id=id.0 reload_key=loaded.changes />
             </Show>
         </section>
         {move || {

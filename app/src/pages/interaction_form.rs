@@ -5,7 +5,6 @@ use crate::api::interactions::{create_interaction, update_interaction};
 use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::timing::unique_id;
 use crate::components::{FormState, Modal, SelectField, TextField};
-use crate::root::use_session;
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use domain::contact::ContactQuery;
 use domain::interaction::{Interaction, InteractionInput, InteractionKind, InteractionPatch};
@@ -157,7 +156,6 @@ pub fn InteractionDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_saved: Callback<Interaction>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = Fields::new(interaction.as_ref());
     let existing = StoredValue::new(interaction);
@@ -182,7 +180,6 @@ pub fn InteractionDialog(
             match result {
                 Ok(i) => on_saved.run(i),
                 Err(e) => {
-                    session.check(&e);
                     form.show_error(&e, &FIELDS);
                     if e.problem().status == 412 {
                         form.alert.set(Some(STALE_INTERACTION.to_owned()));
@@ -278,7 +275,6 @@ fn ContactSelect(
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let session = use_session();
     let contacts = RwSignal::new(Vec::<(String, String)>::new());
     spawn_local(async move {
         let result = list_contacts(ContactQuery {
@@ -287,16 +283,13 @@ fn ContactSelect(
             ..Default::default()
         })
         .await;
-        match result {
-            Ok(page) => {
-                contacts.try_set(
-                    page.data
-                        .into_iter()
-                        .map(|c| (c.id.to_string(), c.full_name()))
-                        .collect(),
-                );
-            }
-            Err(e) => session.check(&e),
+        if let Ok(page) = result {
+            contacts.try_set(
+                page.data
+                    .into_iter()
+                    .map(|c| (c.id.to_string(), c.full_name()))
+                    .collect(),
+            );
         }
     });
     let options = Signal::derive(move || {

@@ -26,18 +26,13 @@ pub fn InventoryReportsPage() -> impl IntoView {
 
 #[component]
 fn InventoryReports() -> impl IntoView {
-    let session = use_session();
     let as_of = RwSignal::new(String::new());
     let date_error = RwSignal::new(None::<String>);
     let rows = LocalResource::new(move || {
         let text = as_of.get();
         async move {
             let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-            let result = inventory_valuation(date).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
+            inventory_valuation(date).await
         }
     });
     Effect::new(move |_| {

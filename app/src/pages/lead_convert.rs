@@ -4,7 +4,6 @@
 use crate::api::leads::{convert_lead, lead_duplicates};
 use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::{CheckboxField, ErrorState, FormState, Loading, Modal, TextField};
-use crate::root::use_session;
 use domain::lead::{DuplicateCandidate, DuplicateReason, Lead, LeadConversion, LeadConvertInput};
 use domain::{CustomerId, Problem};
 use leptos::prelude::*;
@@ -69,7 +68,6 @@ pub fn ConvertLeadDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_converted: Callback<LeadConversion>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let id = lead.id;
     let customer = RwSignal::new(String::new());
@@ -82,13 +80,7 @@ pub fn ConvertLeadDialog(
     );
     let close = RwSignal::new(String::new());
     let default_name = domain::lead::customer_name(&lead);
-    let duplicates = LocalResource::new(move || async move {
-        let result = lead_duplicates(id).await;
-        if let Err(e) = &result {
-            session.check(e);
-        }
-        result
-    });
+    let duplicates = LocalResource::new(move || async move { lead_duplicates(id).await });
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -116,10 +108,7 @@ pub fn ConvertLeadDialog(
                 Err(e) if e.problem().status == 409 => {
                     form.alert.set(Some(e.problem().detail.clone()));
                 }
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &CONVERT_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &CONVERT_FIELDS),
             }
         });
     };

@@ -1,83 +1,46 @@
 //! `/leads/:id`: the lead, edit, delete, convert (with duplicate suggestions), what it became, its history.
 
-use crate::ApiError;
 use crate::api::leads::{delete_lead, get_lead};
 use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
-use crate::components::{ConfirmDialog, ErrorState, Loading, use_toasts};
+use crate::components::{ConfirmDialog, use_toasts};
 use crate::pages::customer_detail::or_dash;
 use crate::pages::lead_convert::{ConversionLinks, ConvertLeadDialog};
 use crate::pages::lead_form::EditLeadForm;
 use crate::pages::lead_table::{LeadStatusBadge, money};
+use crate::pages::record_page::{IdRoute, Loaded};
 use crate::root::use_session;
 use domain::lead::{Lead, LeadConversion, LeadStatus};
 use domain::{Action, LeadId, Resource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn LeadDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<LeadId>().ok())));
-    move || match id.get() {
-        Some(id) => view! { <LeadDetail id=id /> }.into_any(),
-        None => view! {
-            <section class="page">
-                <ErrorState error=ApiError(domain::Problem::not_found("lead")) />
-            </section>
-        }
-        .into_any(),
-    }
+    view! { <IdRoute what="lead" page=|id| view! { <LeadDetail id=id /> } /> }
 }
 
 #[component]
 fn LeadDetail(id: LeadId) -> impl IntoView {
-    let session = use_session();
-    let lead = RwSignal::new(None::<Lead>);
-    let error = RwSignal::new(None::<ApiError>);
+    let loaded = Loaded::new(move || get_lead(id));
     let editing = RwSignal::new(false);
     let converting = RwSignal::new(false);
-    // Bumped after every change so that the history reloads.
-    let changes = RwSignal::new(0_u32);
     let users = UserChoices::load();
-    let toasts = use_toasts();
-    let loaded = Memo::new(move |_| lead.with(Option::is_some));
-
-    let load = move || {
-        error.set(None);
-        spawn_local(async move {
-            match get_lead(id).await {
-                Ok(l) => {
-                    lead.try_set(Some(l));
-                    changes.try_update(|n| *n += 1);
-                }
-                Err(e) => {
-                    session.check(&e);
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    load();
-    let reload = Callback::new(move |()| load());
+    let reload = loaded.reload;
     let on_saved = Callback::new(move |l: Lead| {
-        lead.set(Some(l));
         editing.set(false);
-        changes.update(|n| *n += 1);
-        toasts.success("Lead saved.");
+        loaded.saved(l, "Lead saved.");
     });
     let on_converted = Callback::new(move |c: LeadConversion| {
         converting.set(false);
-        lead.set(Some(c.lead));
-        changes.update(|n| *n += 1);
-        toasts.success(format!(
+        let message = format!(
             "Converted: customer \u{201c}{}\u{201d} is ready.",
             c.customer.name
-        ));
+        );
+        loaded.saved(c.lead, message);
     });
 
     view! {
@@ -85,42 +48,31 @@ fn LeadDetail(id: LeadId) -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <A href="/leads">"Leads"</A>
             </nav>
-            {move || {
-                if let Some(e) = error.get() {
-                    view! { <ErrorState error=e on_retry=reload /> }.into_any()
-                } else if !loaded.get() {
-                    view! { <Loading /> }.into_any()
-                } else if let Some(l) = lead.get() {
+            {loaded.view(move |l: Lead| view! {
+                <LeadHeader lead=l.clone() editing=editing converting=converting />
+                {(l.status == LeadStatus::Converted).then(|| view! { <ConversionLinks lead=l.clone() /> })}
+                {if editing.get() {
                     view! {
-                        <LeadHeader lead=l.clone() editing=editing converting=converting />
-                        {(l.status == LeadStatus::Converted).then(|| view! { <ConversionLinks lead=l.clone() /> })}
-                        {if editing.get() {
-                            view! {
-                                <EditLeadForm
-                                    lead=l
-                                    users=users
-                                    on_saved=on_saved
-                                    on_cancel=move |_| editing.set(false)
-                                    on_reload=reload
-                                />
-                            }
-                                .into_any()
-                        } else {
-                            view! { <LeadFacts lead=l /> }.into_any()
-                        }}
+                        <EditLeadForm
+                            lead=l
+                            users=users
+                            on_saved=on_saved
+                            on_cancel=move |_| editing.set(false)
+                            on_reload=reload
+                        />
                     }
                         .into_any()
                 } else {
-                    ().into_any()
-                }
-            }}
+                    view! { <LeadFacts lead=l /> }.into_any()
+                }}
+            })}
             <Show when=move || converting.get()>
-                {move || lead.get().map(|l| view! {
+                {move || loaded.record.get().map(|l| view! {
                     <ConvertLeadDialog lead=l on_close=move |_| converting.set(false) on_converted=on_converted />
                 })}
             </Show>
-            <Show when=move || error.with(Option::is_none)>
-                <RecordHistory entity="lead" id=id.0 reload_key=changes />
+            <Show when=move || !loaded.failed()>
+                <RecordHistory entity="lead" id=id.0 reload_key=loaded.changes />
             </Show>
         </section>
     }
@@ -149,7 +101,6 @@ fn LeadHeader(lead: Lead, editing: RwSignal<bool>, converting: RwSignal<bool>) -
                     navigate("/leads", Default::default());
                 }
                 Err(e) => {
-                    session.check(&e);
                     confirming.try_set(false);
                     toasts.error(crate::components::form::problem_message(e.problem(), &[]));
                 }

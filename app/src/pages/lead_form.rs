@@ -5,7 +5,6 @@ use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::user_choices::UserChoices;
 use crate::components::{FormState, Modal, SelectField, TextField};
 use crate::pages::lead_filters::{source_options, status_options};
-use crate::root::use_session;
 use domain::lead::{Lead, LeadInput, LeadPatch, LeadSource, LeadStatus};
 use domain::{Patch, Problem, UserId};
 use leptos::prelude::*;
@@ -166,7 +165,6 @@ pub fn NewLeadDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<Lead>,
 ) -> impl IntoView {
-    let session = use_session();
     let fields = LeadFields::from_input(&LeadInput {
         currency: domain::money::DEFAULT_CURRENCY.to_owned(),
         ..Default::default()
@@ -188,10 +186,7 @@ pub fn NewLeadDialog(
             form.busy.try_set(false);
             match result {
                 Ok(lead) => on_created.run(lead),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &LEAD_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &LEAD_FIELDS),
             }
         });
     };
@@ -216,7 +211,6 @@ pub fn EditLeadForm(
     #[prop(into)]
     on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let before = LeadInput::from(&lead);
     let fields = LeadFields::from_input(&before);
@@ -248,10 +242,7 @@ pub fn EditLeadForm(
                 Err(e) if e.problem().status == 412 => {
                     form.status.set(Some(412));
                 }
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &LEAD_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &LEAD_FIELDS),
             }
         });
     };

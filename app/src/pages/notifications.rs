@@ -3,14 +3,12 @@
 use crate::api::notifications::{list_notifications, mark_all_notifications_read};
 use crate::components::notification_bell::{NotificationItem, unread_changed};
 use crate::components::{PagedList, PagedStates, use_toasts};
-use crate::root::use_session;
 use domain::notification::{Notification, NotificationQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let session = use_session();
     let toasts = use_toasts();
     let unread_only = RwSignal::new(false);
     let list: PagedList<Notification> = PagedList::new(move |cursor| {
@@ -37,10 +35,7 @@ pub fn NotificationsPage() -> impl IntoView {
                     unread_changed();
                     list.reload();
                 }
-                Err(e) => {
-                    session.check(&e);
-                    toasts.error(crate::components::form::problem_message(e.problem(), &[]));
-                }
+                Err(e) => toasts.error(crate::components::form::problem_message(e.problem(), &[])),
             }
         });
     };

@@ -1,7 +1,6 @@
 //! `/opportunities/:id`: the record, move stage, edit (with the 412 prompt), delete, the stage history with
 //! the time spent in each stage, the audit history, and "Start project" once won.
 
-use crate::ApiError;
 use crate::api::opportunities::{
     delete_opportunity, get_opportunity, opportunity_stage_history, update_opportunity,
 };
@@ -16,78 +15,44 @@ use crate::pages::opportunity_form::{
     patch_between,
 };
 use crate::pages::opportunity_move::{LostReasonDialog, MoveMenu, money, move_stage, refusal};
+use crate::pages::record_page::{IdRoute, Loaded};
 use crate::root::use_session;
 use domain::opportunity::{Opportunity, OpportunityPatch, Stage};
 use domain::{Action, OpportunityId, Resource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 pub const STALE_MESSAGE: &str =
     "This opportunity was changed by someone else since you opened it. Reload to see the changes.";
 
 #[component]
 pub fn OpportunityDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| p.get("id").and_then(|s| s.parse::<OpportunityId>().ok()))
-    });
-    move || match id.get() {
-        Some(id) => view! { <OpportunityDetail id=id /> }.into_any(),
-        None => view! {
-            <section class="page">
-                <ErrorState error=ApiError(domain::Problem::not_found("opportunity")) />
-            </section>
-        }
-        .into_any(),
-    }
+    view! { <IdRoute what="opportunity" page=|id| view! { <OpportunityDetail id=id /> } /> }
 }
 
 #[component]
 fn OpportunityDetail(id: OpportunityId) -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let opportunity = RwSignal::new(None::<Opportunity>);
-    let error = RwSignal::new(None::<ApiError>);
+    let loaded = Loaded::new(move || get_opportunity(id));
     let editing = RwSignal::new(false);
     let asking_reason = RwSignal::new(false);
-    // Bumped after every change so that both histories reload.
-    let changes = RwSignal::new(0_u32);
     let users = UserChoices::load();
-
-    let load = move || {
-        error.set(None);
-        spawn_local(async move {
-            match get_opportunity(id).await {
-                Ok(o) => {
-                    opportunity.try_set(Some(o));
-                    changes.try_update(|n| *n += 1);
-                }
-                Err(e) => {
-                    session.check(&e);
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    load();
-    let reload = Callback::new(move |()| load());
+    let reload = loaded.reload;
     let saved = Callback::new(move |o: Opportunity| {
-        opportunity.set(Some(o));
         editing.set(false);
-        changes.update(|n| *n += 1);
-        toasts.success("Opportunity saved.");
+        loaded.saved(o, "Opportunity saved.");
     });
     let do_move = move |o: Opportunity, to: Stage, reason: Option<String>| {
         spawn_local(async move {
             match move_stage(&o, to, reason).await {
                 Ok(o) => saved.run(o),
                 Err(e) => {
-                    session.check(&e);
                     toasts.error(refusal(&e));
                     if e.problem().status == 412 {
-                        load();
+                        reload.run(());
                     }
                 }
             }
@@ -109,13 +74,7 @@ fn OpportunityDetail(id: OpportunityId) -> impl IntoView {
                 " / "
                 <A href="/opportunities">"Opportunities"</A>
             </nav>
-            {move || {
-                if let Some(e) = error.get() {
-                    return view! { <ErrorState error=e on_retry=reload /> }.into_any();
-                }
-                let Some(o) = opportunity.get() else {
-                    return view! { <Loading /> }.into_any();
-                };
+            {loaded.view(move |o: Opportunity| {
                 let body = if editing.get() {
                     view! { <EditOpportunityForm opportunity=o.clone() users=users on_saved=saved on_cancel=move |_| editing.set(false) on_reload=reload /> }
                         .into_any()
@@ -131,11 +90,10 @@ fn OpportunityDetail(id: OpportunityId) -> impl IntoView {
                     </Show>
                     {body}
                 }
-                    .into_any()
-            }}
+            })}
             {move || {
                 asking_reason.get().then(|| {
-                    let o = opportunity.get_untracked();
+                    let o = loaded.record.get_untracked();
                     view! {
                         <LostReasonDialog
                             name=o.as_ref().map(|o| o.name.clone()).unwrap_or_default()
@@ -150,9 +108,9 @@ fn OpportunityDetail(id: OpportunityId) -> impl IntoView {
                     }
                 })
             }}
-            <Show when=move || error.with(Option::is_none)>
-                <StageHistory id=id reload_key=changes />
-                <RecordHistory entity="opportunity" id=id.0 reload_key=changes />
+            <Show when=move || !loaded.failed()>
+                <StageHistory id=id reload_key=loaded.changes />
+                <RecordHistory entity="opportunity" id=id.0 reload_key=loaded.changes />
             </Show>
         </section>
     }
@@ -179,7 +137,6 @@ fn OpportunityHeader(o: Opportunity, editing: RwSignal<bool>) -> impl IntoView {
                     navigate("/opportunities", Default::default());
                 }
                 Err(e) => {
-                    session.check(&e);
                     confirming.try_set(false);
                     toasts.error(problem_message(e.problem(), &[]));
                 }
@@ -269,7 +226,6 @@ fn EditOpportunityForm(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let customers = CustomerChoices::load();
     let before = input_of(&opportunity);
@@ -299,7 +255,6 @@ fn EditOpportunityForm(
             match result {
                 Ok(o) => on_saved.run(o),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         form.status.set(Some(412));
                     } else {
@@ -332,16 +287,9 @@ fn EditOpportunityForm(
 /// The stages entered, oldest first, with the days spent in each.
 #[component]
 fn StageHistory(id: OpportunityId, reload_key: RwSignal<u32>) -> impl IntoView {
-    let session = use_session();
     let history = LocalResource::new(move || {
         reload_key.track();
-        async move {
-            let result = opportunity_stage_history(id).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { opportunity_stage_history(id).await }
     });
     let retry = Callback::new(move |()| history.refetch());
     view! {

@@ -6,7 +6,6 @@ use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::user_choices::UserChoices;
 use crate::components::{FormState, Modal, SelectField, TextField};
 use crate::pages::opportunity_filters::stage_options;
-use crate::root::use_session;
 use domain::customer::CustomerQuery;
 use domain::opportunity::{Opportunity, OpportunityInput, OpportunityPatch, Stage};
 use domain::{CustomerId, FieldError, Patch, Problem, UserId};
@@ -36,7 +35,6 @@ pub struct CustomerChoices {
 
 impl CustomerChoices {
     pub fn load() -> Self {
-        let session = use_session();
         let customers = LocalResource::new(move || async move {
             let query = CustomerQuery {
                 sort: Some("name".into()),
@@ -49,10 +47,7 @@ impl CustomerChoices {
                     .into_iter()
                     .map(|c| (c.id.to_string(), c.name))
                     .collect(),
-                Err(e) => {
-                    session.check(&e);
-                    Vec::new()
-                }
+                Err(_) => Vec::new(),
             }
         });
         Self { customers }
@@ -263,7 +258,6 @@ pub fn NewOpportunityDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<Opportunity>,
 ) -> impl IntoView {
-    let session = use_session();
     let customers = CustomerChoices::load();
     let fields = OpportunityFields::from_input(&OpportunityInput::default());
     let form = FormState::new();
@@ -283,10 +277,7 @@ pub fn NewOpportunityDialog(
             form.busy.try_set(false);
             match result {
                 Ok(o) => on_created.run(o),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &OPPORTUNITY_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &OPPORTUNITY_FIELDS),
             }
         });
     };

@@ -44,13 +44,11 @@ struct BoardState {
     over: RwSignal<Option<Stage>>,
     pending: RwSignal<Option<PendingMove>>,
     generation: StoredValue<u64>,
-    session: crate::root::Session,
 }
 
 impl BoardState {
     fn new() -> Self {
         Self {
-            session: use_session(),
             cards: RwSignal::new(Vec::new()),
             more: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
@@ -76,7 +74,6 @@ impl BoardState {
                 (*s, q)
             })
             .collect();
-        let session = this.session;
         spawn_local(async move {
             let mut cards = Vec::new();
             let mut more = Vec::new();
@@ -89,7 +86,6 @@ impl BoardState {
                         cards.extend(page.data);
                     }
                     Err(e) => {
-                        session.check(&e);
                         this.error.try_set(Some(e));
                         return;
                     }
@@ -145,7 +141,6 @@ fn Board() -> impl IntoView {
                     state.replace(saved);
                 }
                 Err(e) => {
-                    session.check(&e);
                     state.replace(o);
                     toasts.error(refusal(&e));
                     if e.problem().status == 412 {

@@ -28,7 +28,6 @@ fn some(s: String) -> Option<String> {
 
 #[component]
 fn ReportView() -> impl IntoView {
-    let session = use_session();
     let users = UserChoices::load();
     let owner = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
@@ -40,13 +39,7 @@ fn ReportView() -> impl IntoView {
             to: some(to.get()),
             format: None,
         };
-        async move {
-            let result = sales_pipeline_report(query).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { sales_pipeline_report(query).await }
     });
     let retry = Callback::new(move |()| report.refetch());
     // The same filters as a CSV file (the REST API; the session cookie authenticates it).

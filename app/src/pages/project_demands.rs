@@ -22,13 +22,7 @@ pub fn ProjectDemandsCard(project: ProjectId) -> impl IntoView {
     let reload = RwSignal::new(0_u32);
     let items = LocalResource::new(move || {
         reload.track();
-        async move {
-            let result = project_demands(project).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { project_demands(project).await }
     });
     let can_write = move || {
         session.can(Resource::Projects, Action::Update)
@@ -50,10 +44,7 @@ pub fn ProjectDemandsCard(project: ProjectId) -> impl IntoView {
                     toasts.success("Demand removed.");
                     reload.update(|n| *n += 1);
                 }
-                Err(e) => {
-                    session.check(&e);
-                    toasts.error(problem_message(e.problem(), &[]));
-                }
+                Err(e) => toasts.error(problem_message(e.problem(), &[])),
             }
         });
     };
@@ -131,7 +122,6 @@ pub fn ProjectDemandsCard(project: ProjectId) -> impl IntoView {
 
 #[component]
 fn DemandForm(project: ProjectId, #[prop(into)] on_added: Callback<()>) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let assets = load_asset_choices();
     let asset = RwSignal::new(String::new());
@@ -170,10 +160,7 @@ fn DemandForm(project: ProjectId, #[prop(into)] on_added: Callback<()>) -> impl 
                     note.set(String::new());
                     on_added.run(());
                 }
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &["asset_id", "quantity", "needed_by", "note"]);
-                }
+                Err(e) => form.show_error(&e, &["asset_id", "quantity", "needed_by", "note"]),
             }
         });
     };

@@ -86,7 +86,6 @@ fn ProjectHeader(project: Project, editing: RwSignal<bool>) -> impl IntoView {
                     navigate("/projects", Default::default());
                 }
                 Err(e) => {
-                    session.check(&e);
                     confirming.try_set(false);
                     toasts.error(problem_message(e.problem(), &[]));
                 }
@@ -168,7 +167,6 @@ fn EditProjectForm(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = ProjectFields::new(Some(&project));
     let (id, version, customer) = (project.id, project.version, project.customer_id);
@@ -193,7 +191,6 @@ fn EditProjectForm(
             match result {
                 Ok(p) => on_saved.run(p),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         form.status.set(Some(412));
                     } else {
@@ -223,9 +220,6 @@ fn Milestones(project: ProjectId, #[prop(into)] on_change: Callback<()>) -> impl
     let load = move || {
         spawn_local(async move {
             let result = list_milestones(project).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
             items.try_set(Some(result));
         });
     };
@@ -270,7 +264,6 @@ fn MilestoneRow(
     let (id, version) = (milestone.id, milestone.version);
     let done = milestone.status == MilestoneStatus::Done;
     let report = move |e: ApiError| {
-        session.check(&e);
         toasts.error(problem_message(e.problem(), &e.problem().errors));
     };
     let toggle = move |ev: leptos::ev::Event| {
@@ -350,7 +343,6 @@ fn MilestoneForm(
     #[prop(into)] on_saved: Callback<()>,
     #[prop(into)] on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let name = RwSignal::new(
         milestone
@@ -416,7 +408,6 @@ fn MilestoneForm(
                     on_saved.run(());
                 }
                 Err(e) => {
-                    session.check(&e);
                     form.show_error(&e, &["name", "due_date"]);
                     if e.problem().status == 412 {
                         form.alert.set(Some(

@@ -269,7 +269,6 @@ pub fn NewProjectPage() -> impl IntoView {
 
 #[component]
 fn NewProjectForm() -> impl IntoView {
-    let session = use_session();
     let navigate = use_navigate();
     let form = FormState::new();
     let fields = ProjectFields::new(None);
@@ -287,10 +286,7 @@ fn NewProjectForm() -> impl IntoView {
                     fields.name.set(summary.name.clone());
                     from.set(Some(summary));
                 }
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &[]);
-                }
+                Err(e) => form.show_error(&e, &[]),
             }
         });
     }
@@ -316,10 +312,7 @@ fn NewProjectForm() -> impl IntoView {
             form.busy.try_set(false);
             match result {
                 Ok(p) => navigate(&format!("/projects/{}", p.id), Default::default()),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &PROJECT_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &PROJECT_FIELDS),
             }
         });
     };

@@ -88,7 +88,6 @@ fn PoHeader(
             match result {
                 Ok(p) => loaded.saved(p, done),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         toasts
                             .error("This order was changed by someone else; it has been reloaded.");
@@ -233,7 +232,6 @@ fn ReceiveForm(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_received: Callback<PurchaseOrder>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let id = po.id;
     let rows: Vec<ReceiptRow> = po
@@ -305,10 +303,7 @@ fn ReceiveForm(
             form.busy.try_set(false);
             match result {
                 Ok(p) => on_received.run(p),
-                Err(e) => {
-                    session.check(&e);
-                    show_receive_errors(form, errors, &sent.get_value(), &e);
-                }
+                Err(e) => show_receive_errors(form, errors, &sent.get_value(), &e),
             }
         });
     };

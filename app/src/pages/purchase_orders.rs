@@ -237,7 +237,6 @@ fn NewPurchaseOrderDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<PurchaseOrder>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let assets = load_asset_choices();
     let vendor = RwSignal::new(String::new());
@@ -319,7 +318,6 @@ fn NewPurchaseOrderDialog(
             match result {
                 Ok(po) => on_created.run(po),
                 Err(e) => {
-                    session.check(&e);
                     set_errors(e.problem());
                     let mut fields: Vec<&str> = PO_FIELDS.to_vec();
                     let names: Vec<String> =

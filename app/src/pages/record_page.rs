@@ -1,9 +1,8 @@
-//! What the ticket and project pages share: the `:id` route parameter, loading the record (with a reload and a
+//! What every record page shares: the `:id` route parameter, loading the record (with a reload and a
 //! change counter for the history card), and the error / loading / record states.
 
 use crate::ApiError;
 use crate::components::{ErrorState, Loading, Toasts, use_toasts};
-use crate::root::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -55,7 +54,6 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
-        let session = use_session();
         let record = RwSignal::new(None);
         let error = RwSignal::new(None);
         let changes = RwSignal::new(0_u32);
@@ -69,7 +67,6 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
                         changes.try_update(|n| *n += 1);
                     }
                     Err(e) => {
-                        session.check(&e);
                         error.try_set(Some(e));
                     }
                 }
@@ -86,7 +83,7 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
     }
 
     /// After a successful save: show the saved record, reload the history and say so.
-    pub fn saved(&self, record: T, message: &'static str) {
+    pub fn saved(&self, record: T, message: impl Into<String>) {
         self.record.set(Some(record));
         self.changes.update(|n| *n += 1);
         self.toasts.success(message);

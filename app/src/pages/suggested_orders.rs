@@ -28,13 +28,7 @@ pub fn SuggestedOrdersPage() -> impl IntoView {
 fn Suggestions() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let suggestions = LocalResource::new(move || async move {
-        let result = suggested_orders().await;
-        if let Err(e) = &result {
-            session.check(e);
-        }
-        result
-    });
+    let suggestions = LocalResource::new(move || async move { suggested_orders().await });
     let busy = RwSignal::new(false);
     let drafted = RwSignal::new(Vec::<PurchaseOrder>::new());
     let draft = Callback::new(move |vendor_ids: Vec<VendorId>| {
@@ -54,10 +48,7 @@ fn Suggestions() -> impl IntoView {
                     drafted.update(|d| d.extend(orders));
                     suggestions.refetch();
                 }
-                Err(e) => {
-                    session.check(&e);
-                    toasts.error(problem_message(e.problem(), &e.problem().errors));
-                }
+                Err(e) => toasts.error(problem_message(e.problem(), &e.problem().errors)),
             }
         });
     });

@@ -1,15 +1,15 @@
 //! `/tasks/:id`: the task, edit (inline errors, the 412 prompt), delete and its history.
 
-use crate::ApiError;
 use crate::api::tasks::{delete_task, get_task, update_task};
+use crate::components::FormState;
 use crate::components::delete_record::DeleteRecordButton;
 use crate::components::form::{FormAlert, FormButtons};
 use crate::components::format::{date_time, iso};
 use crate::components::history::RecordHistory;
 use crate::components::stale::StaleAlert;
 use crate::components::user_choices::UserChoices;
-use crate::components::{ErrorState, FormState, Loading, use_toasts};
 use crate::pages::customer_detail::or_dash;
+use crate::pages::record_page::{IdRoute, Loaded};
 use crate::pages::task_form::{TASK_FIELDS, TaskFields, TaskFormFields, patch_between};
 use crate::root::use_session;
 use domain::task::{Task, TaskInput, TaskPatch};
@@ -17,93 +17,52 @@ use domain::{Action, Resource, TaskId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 pub const STALE_MESSAGE: &str =
     "This task was changed by someone else since you opened it. Reload to see the changes.";
 
 #[component]
 pub fn TaskDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<TaskId>().ok())));
-    move || match id.get() {
-        Some(id) => view! { <TaskDetail id=id /> }.into_any(),
-        None => view! {
-            <section class="page">
-                <ErrorState error=ApiError(domain::Problem::not_found("task")) />
-            </section>
-        }
-        .into_any(),
-    }
+    view! { <IdRoute what="task" page=|id| view! { <TaskDetail id=id /> } /> }
 }
 
 #[component]
 fn TaskDetail(id: TaskId) -> impl IntoView {
-    let session = use_session();
-    let toasts = use_toasts();
-    let task = RwSignal::new(None::<Task>);
-    let error = RwSignal::new(None::<ApiError>);
+    let loaded = Loaded::new(move || get_task(id));
     let editing = RwSignal::new(false);
-    let changes = RwSignal::new(0_u32);
     let users = UserChoices::load();
-    let load = move || {
-        error.set(None);
-        spawn_local(async move {
-            match get_task(id).await {
-                Ok(t) => {
-                    task.try_set(Some(t));
-                    changes.try_update(|n| *n += 1);
-                }
-                Err(e) => {
-                    session.check(&e);
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    load();
     let reload = Callback::new(move |()| {
         editing.set(false);
-        load();
+        loaded.reload.run(());
     });
     let on_saved = Callback::new(move |t: Task| {
-        task.set(Some(t));
         editing.set(false);
-        changes.update(|n| *n += 1);
-        toasts.success("Task saved.");
+        loaded.saved(t, "Task saved.");
     });
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <A href="/tasks">"Tasks"</A>
             </nav>
-            {move || {
-                if let Some(e) = error.get() {
-                    return view! { <ErrorState error=e on_retry=reload /> }.into_any();
-                }
-                let Some(t) = task.get() else { return view! { <Loading /> }.into_any() };
-                view! {
-                    <TaskHeader task=t.clone() editing=editing />
-                    {if editing.get() {
-                        view! {
-                            <EditTaskForm
-                                task=t
-                                users=users
-                                on_saved=on_saved
-                                on_cancel=move |_| editing.set(false)
-                                on_reload=reload
-                            />
-                        }
-                            .into_any()
-                    } else {
-                        view! { <TaskFacts task=t /> }.into_any()
-                    }}
-                }
-                    .into_any()
-            }}
-            <Show when=move || error.with(Option::is_none)>
-                <RecordHistory entity="task" id=id.0 reload_key=changes />
+            {loaded.view(move |t: Task| view! {
+                <TaskHeader task=t.clone() editing=editing />
+                {if editing.get() {
+                    view! {
+                        <EditTaskForm
+                            task=t
+                            users=users
+                            on_saved=on_saved
+                            on_cancel=move |_| editing.set(false)
+                            on_reload=reload
+                        />
+                    }
+                        .into_any()
+                } else {
+                    view! { <TaskFacts task=t /> }.into_any()
+                }}
+            })}
+            <Show when=move || !loaded.failed()>
+                <RecordHistory entity="task" id=id.0 reload_key=loaded.changes />
             </Show>
         </section>
     }
@@ -174,7 +133,6 @@ fn EditTaskForm(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let before = TaskInput::from(&task);
     let fields = TaskFields::from_input(&before);
@@ -197,7 +155,6 @@ fn EditTaskForm(
             match result {
                 Ok(t) => on_saved.run(t),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         form.status.set(Some(412));
                     } else {

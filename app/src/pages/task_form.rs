@@ -7,7 +7,6 @@ use crate::components::form::{FormAlert, FormButtons};
 use crate::components::timing::debounced;
 use crate::components::user_choices::UserChoices;
 use crate::components::{FormState, Modal, SelectField, TextField};
-use crate::root::use_session;
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use domain::customer::CustomerQuery;
 use domain::priority::Priority;
@@ -304,7 +303,6 @@ pub fn NewTaskDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<Task>,
 ) -> impl IntoView {
-    let session = use_session();
     let fields = TaskFields::from_input(&TaskInput {
         customer_id,
         ..Default::default()
@@ -320,10 +318,7 @@ pub fn NewTaskDialog(
             form.busy.try_set(false);
             match result {
                 Ok(task) => on_created.run(task),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &TASK_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &TASK_FIELDS),
             }
         });
     };

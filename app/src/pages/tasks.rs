@@ -230,7 +230,6 @@ fn TaskRow(task: Task, list: PagedList<Task>, selection: TaskSelection) -> impl 
             match update_task(previous.id, previous.version, patch).await {
                 Ok(saved) => put(list, saved),
                 Err(e) => {
-                    session.check(&e);
                     put(list, previous);
                     toasts.error(crate::components::form::problem_message(e.problem(), &[]));
                 }

@@ -92,7 +92,6 @@ fn TicketHeader(
             match result {
                 Ok(t) => on_saved.run(t),
                 Err(e) => {
-                    session.check(&e);
                     toasts.error(if e.problem().status == 412 {
                         STALE_TICKET.to_owned()
                     } else {
@@ -114,7 +113,6 @@ fn TicketHeader(
                     navigate("/tickets", Default::default());
                 }
                 Err(e) => {
-                    session.check(&e);
                     confirming.try_set(false);
                     toasts.error(problem_message(e.problem(), &[]));
                 }
@@ -211,7 +209,6 @@ fn EditTicketForm(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = TicketFields::new(Some(&ticket));
     let (id, version, customer) = (ticket.id, ticket.version, ticket.customer_id);
@@ -232,7 +229,6 @@ fn EditTicketForm(
             match result {
                 Ok(t) => on_saved.run(t),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         form.status.set(Some(412));
                     } else {
@@ -359,10 +355,7 @@ fn CommentForm(id: TicketId, #[prop(into)] on_added: Callback<()>) -> impl IntoV
                     internal.set(false);
                     on_added.run(());
                 }
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &["body"]);
-                }
+                Err(e) => form.show_error(&e, &["body"]),
             }
         });
     };

@@ -362,10 +362,7 @@ fn TicketBulkBar(
                     selection.try_update(HashSet::clear);
                     on_done.run(());
                 }
-                Err(e) => {
-                    session.check(&e);
-                    toasts.error(problem_message(e.problem(), &e.problem().errors));
-                }
+                Err(e) => toasts.error(problem_message(e.problem(), &e.problem().errors)),
             }
         });
     };
@@ -493,7 +490,6 @@ fn NewTicketDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<Ticket>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = TicketFields::new(None);
     let customer = RwSignal::new(String::new());
@@ -513,10 +509,7 @@ fn NewTicketDialog(
             form.busy.try_set(false);
             match result {
                 Ok(t) => on_created.run(t),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &TICKET_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &TICKET_FIELDS),
             }
         });
     };

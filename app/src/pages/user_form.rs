@@ -30,7 +30,6 @@ pub fn NewUserDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_saved: Callback<User>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let (email, name, password) = (
         RwSignal::new(String::new()),
@@ -61,10 +60,7 @@ pub fn NewUserDialog(
             form.busy.try_set(false);
             match result {
                 Ok(user) => on_saved.run(user),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &USER_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &USER_FIELDS),
             }
         });
     };
@@ -154,7 +150,6 @@ pub fn EditUserDialog(
             match result {
                 Ok(u) => on_saved.run(u),
                 Err(e) => {
-                    session.check(&e);
                     form.show_error(&e, &USER_FIELDS);
                     if e.problem().status == 412 {
                         form.alert.set(Some(

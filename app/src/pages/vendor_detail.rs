@@ -114,7 +114,6 @@ fn EditVendorForm(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = VendorFields::new(Some(&vendor));
     let (id, version) = (vendor.id, vendor.version);
@@ -141,7 +140,6 @@ fn EditVendorForm(
             match result {
                 Ok(v) => on_saved.run(v),
                 Err(e) => {
-                    session.check(&e);
                     if e.problem().status == 412 {
                         form.status.set(Some(412));
                     } else {
@@ -171,13 +169,7 @@ fn VendorPrices(id: VendorId, #[prop(into)] on_change: Callback<()>) -> impl Int
     let reload = RwSignal::new(0_u32);
     let prices = LocalResource::new(move || {
         reload.track();
-        async move {
-            let result = vendor_assets(id).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        async move { vendor_assets(id).await }
     });
     let changed = Callback::new(move |()| {
         reload.update(|n| *n += 1);
@@ -199,10 +191,7 @@ fn VendorPrices(id: VendorId, #[prop(into)] on_change: Callback<()>) -> impl Int
                     toasts.success(format!("Price of {} removed.", p.sku));
                     changed.run(());
                 }
-                Err(e) => {
-                    session.check(&e);
-                    toasts.error(problem_message(e.problem(), &[]));
-                }
+                Err(e) => toasts.error(problem_message(e.problem(), &[])),
             }
         });
     };
@@ -280,7 +269,6 @@ fn SetPriceForm(
     assets: AssetChoices,
     #[prop(into)] on_saved: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let toasts = use_toasts();
     let form = FormState::new();
     let asset = RwSignal::new(String::new());
@@ -335,7 +323,6 @@ fn SetPriceForm(
                     on_saved.run(());
                 }
                 Err(e) => {
-                    session.check(&e);
                     form.show_error(
                         &e,
                         &[
@@ -395,10 +382,7 @@ fn VendorContacts(vendor: Vendor, #[prop(into)] on_saved: Callback<Vendor>) -> i
             busy.try_set(false);
             match result {
                 Ok(v) => on_saved.run(v),
-                Err(e) => {
-                    session.check(&e);
-                    problem.set(Some(e.problem().clone()));
-                }
+                Err(e) => problem.set(Some(e.problem().clone())),
             }
         });
     };

@@ -207,7 +207,6 @@ fn NewVendorDialog(
     #[prop(into)] on_close: Callback<()>,
     #[prop(into)] on_created: Callback<Vendor>,
 ) -> impl IntoView {
-    let session = use_session();
     let form = FormState::new();
     let fields = VendorFields::new(None);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -226,10 +225,7 @@ fn NewVendorDialog(
             form.busy.try_set(false);
             match result {
                 Ok(v) => on_created.run(v),
-                Err(e) => {
-                    session.check(&e);
-                    form.show_error(&e, &VENDOR_FIELDS);
-                }
+                Err(e) => form.show_error(&e, &VENDOR_FIELDS),
             }
         });
     };

@@ -15,6 +15,7 @@ mod live;
 mod opportunities;
 mod pipeline_rollups;
 mod projects;
+mod rpc;
 mod search;
 mod search_engine;
 mod tasks;

@@ -1,8 +1,8 @@
 //! Contacts: visible to whoever may see their customer; written by roles that may write contacts.
 
 use super::customers::ensure_visible;
-use super::records::{audit_create, audit_delete, audit_update};
-use super::{check_version, clean_all, require, visible};
+use super::records::{self, audit_create, audit_update, lock_for};
+use super::{require, visible};
 use crate::ssr::repo::After;
 use crate::ssr::repo::contacts::{self as repo, ContactRecord, ListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -102,7 +102,7 @@ async fn insert_one(
 ) -> Result<Contact> {
     let customer = input
         .customer_id
-        .ok_or_else(|| Problem::invalid_field("customer_id", "is required"))?;
+        .ok_or_else(|| Problem::invalid_field(&format!("{prefix}customer_id"), "is required"))?;
     let customer = target_customer(
         conn,
         &actor.principal,
@@ -120,14 +120,16 @@ async fn insert_one(
     Ok(created)
 }
 
+records::impl_record!(
+    Contact, ContactId, ContactInput,
+    insert => insert_one,
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.contact),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
+
 /// `POST /contacts` (customer in the body) or `POST /customers/{id}/contacts` (`customer` from the path).
-pub async fn create(ctx: &AppCtx, actor: &Actor, mut input: ContactInput) -> Result<Contact> {
-    require(&actor.principal, R, Action::Create)?;
-    input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+pub async fn create(ctx: &AppCtx, actor: &Actor, input: ContactInput) -> Result<Contact> {
+    records::create(ctx, actor, input).await
 }
 
 pub async fn bulk_create(
@@ -135,20 +137,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<ContactInput>,
 ) -> Result<Vec<Contact>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, ContactInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        out.push(
-            insert_one(&mut tx, actor, item, &format!("{prefix}."))
-                .await
-                .map_err(|e| e.prefixed(&prefix))?,
-        );
-    }
-    tx.commit().await?;
-    Ok(out)
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -159,11 +148,8 @@ pub async fn update(
     patch: ContactPatch,
 ) -> Result<Contact> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
     let mut tx = ctx.db.begin().await?;
-    let current = visible_record(&mut tx, p, id, true).await?.contact;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Contact = lock_for(&mut tx, p, id, Action::Update, if_match).await?;
     let merged = patch.apply(&current)?;
     let customer = merged.customer_id.unwrap_or(current.customer_id);
     if customer != current.customer_id {
@@ -185,14 +171,5 @@ pub async fn delete(
     id: ContactId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let mut tx = ctx.db.begin().await?;
-    let current = visible_record(&mut tx, p, id, true).await?.contact;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(&mut tx, id).await?;
-    audit_delete(&mut tx, actor, &current).await?;
-    tx.commit().await?;
-    Ok(())
+    records::delete::<Contact>(ctx, actor, id, if_match).await
 }

@@ -1,7 +1,7 @@
 //! Customers: list (scoped, searchable, keyset), read, create, update, delete, bulk create and bulk actions.
 
-use super::records::{audit_create, audit_delete, audit_update};
-use super::{check_version, clean_all, require, visible};
+use super::records::{self, apply_all, audit_create, audit_update, delete_in, lock_for};
+use super::{require, visible};
 use crate::ssr::repo::customers::{self as repo, CustomerRecord, ListParams, Search};
 use crate::ssr::repo::{After, users as users_repo};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -266,13 +266,15 @@ async fn insert_one(
     Ok(created)
 }
 
+records::impl_record!(
+    Customer, CustomerId, CustomerInput,
+    insert => insert_one,
+    locked(conn, p, id) => Ok(visible_record(conn, p, id, true).await?.customer),
+    remove(conn, current) => Ok(repo::delete(conn, current.id).await?),
+);
+
 pub async fn create(ctx: &AppCtx, actor: &Actor, input: CustomerInput) -> Result<Customer> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
-    let mut tx = ctx.db.begin().await?;
-    let created = insert_one(&mut tx, actor, input, "").await?;
-    tx.commit().await?;
-    Ok(created)
+    records::create(ctx, actor, input).await
 }
 
 /// All or nothing: every item is validated first (errors named `items[i].field`), then all are inserted in one
@@ -282,19 +284,7 @@ pub async fn bulk_create(
     actor: &Actor,
     items: Vec<CustomerInput>,
 ) -> Result<Vec<Customer>> {
-    require(&actor.principal, R, Action::Create)?;
-    let cleaned = clean_all(items, CustomerInput::clean)?;
-    let mut tx = ctx.db.begin().await?;
-    let mut out = Vec::with_capacity(cleaned.len());
-    for (i, item) in cleaned.into_iter().enumerate() {
-        let prefix = format!("items[{i}]");
-        let created = insert_one(&mut tx, actor, item, &format!("{prefix}."))
-            .await
-            .map_err(|e| e.prefixed(&prefix))?;
-        out.push(created);
-    }
-    tx.commit().await?;
-    Ok(out)
+    records::bulk_create(ctx, actor, items).await
 }
 
 pub async fn update(
@@ -318,10 +308,7 @@ async fn update_in(
     patch: CustomerPatch,
 ) -> Result<Customer> {
     let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.customer;
-    require(p, R, Action::Update)?;
-    check_version(if_match, current.version)?;
+    let current: Customer = lock_for(conn, p, id, Action::Update, if_match).await?;
     let owner_changes = !patch.owner_id.is_missing();
     let merged = patch.apply(&current)?;
     if owner_changes && merged.owner_id != current.owner_id {
@@ -342,25 +329,7 @@ pub async fn delete(
     id: CustomerId,
     if_match: Option<i32>,
 ) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    delete_in(&mut tx, actor, id, if_match).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn delete_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: CustomerId,
-    if_match: Option<i32>,
-) -> Result<()> {
-    let p = &actor.principal;
-    require(p, R, Action::Read)?;
-    let current = visible_record(conn, p, id, true).await?.customer;
-    require(p, R, Action::Delete)?;
-    check_version(if_match, current.version)?;
-    repo::delete(conn, id).await?;
-    audit_delete(conn, actor, &current).await
+    records::delete::<Customer>(ctx, actor, id, if_match).await
 }
 
 /// Applies one action to every selected customer in one transaction; any id the caller may not see or
@@ -370,24 +339,22 @@ pub async fn bulk_action(
     actor: &Actor,
     req: CustomerBulkRequest,
 ) -> Result<BulkResult> {
-    super::check_bulk_ids(req.ids.len())?;
-    let mut tx = ctx.db.begin().await?;
-    for (i, id) in req.ids.iter().enumerate() {
-        let result = match &req.action {
-            CustomerBulkAction::Delete => delete_in(&mut tx, actor, *id, None).await,
-            action => {
-                let patch = bulk_patch(&mut tx, actor, *id, action).await?;
-                update_in(&mut tx, actor, *id, None, patch)
-                    .await
-                    .map(|_| ())
-            }
-        };
-        result.map_err(|e| super::name_bulk_id(e, i))?;
-    }
-    tx.commit().await?;
-    Ok(BulkResult {
-        affected: req.ids.len() as u64,
-    })
+    apply_all(
+        ctx,
+        actor,
+        &req.ids,
+        &req.action,
+        |conn, actor, action, id| {
+            Box::pin(async move {
+                if let CustomerBulkAction::Delete = action {
+                    return delete_in::<Customer>(conn, actor, id, None).await;
+                }
+                let patch = bulk_patch(conn, actor, id, action).await?;
+                update_in(conn, actor, id, None, patch).await.map(drop)
+            })
+        },
+    )
+    .await
 }
 
 async fn bulk_patch(

@@ -45,25 +45,31 @@ pub async fn get(ctx: &AppCtx, actor: &Actor, id: UserId) -> Result<User> {
         .ok_or_else(|| Problem::not_found("user").into())
 }
 
-pub async fn create(ctx: &AppCtx, actor: &Actor, input: NewUser) -> Result<User> {
-    require(&actor.principal, R, Action::Create)?;
-    let input = input.clean()?;
+async fn insert_one(
+    conn: &mut sqlx::PgConnection,
+    actor: &Actor,
+    input: NewUser,
+    _prefix: &str,
+) -> Result<User> {
     let password_hash = hash(input.password.clone()).await?;
-    let role = input.role.unwrap_or(Role::Viewer);
     let w = UserWrite {
         email: &input.email,
         name: &input.name,
-        role,
+        role: input.role.unwrap_or(Role::Viewer),
         team: input.team.as_deref(),
         is_active: true,
     };
-    let mut tx = ctx.db.begin().await?;
-    let user = repo::insert(&mut tx, UserId::new(), &w, &password_hash).await?;
+    let user = repo::insert(conn, UserId::new(), &w, &password_hash).await?;
     let mut changes = diff(None, Some(&snapshot(&user)));
     changes["password"] = json!({"from": null, "to": "[set]"});
-    record(&mut tx, actor, "user.create", "user", user.id.0, changes).await?;
-    tx.commit().await?;
+    record(conn, actor, "user.create", "user", user.id.0, changes).await?;
     Ok(user)
+}
+
+super::records::impl_creatable!(User, NewUser, R, insert => insert_one);
+
+pub async fn create(ctx: &AppCtx, actor: &Actor, input: NewUser) -> Result<User> {
+    super::records::create(ctx, actor, input).await
 }
 
 /// Edit, assign role/team, deactivate, reset password. Deactivating or resetting the password bumps the
