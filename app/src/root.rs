@@ -113,42 +113,42 @@ pub fn App() -> impl IntoView {
                         <ParentRoute path=path!("") view=ProtectedArea>
                             <Route path=path!("/") view=HomeRedirect />
                             <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage />
-                            <Route path=path!("/customers") view=pages::customers::CustomersPage />
-                            <Route path=path!("/customers/:id") view=pages::customer_detail::CustomerDetailPage />
-                            <Route path=path!("/contacts") view=pages::contacts::ContactsPage />
+                            <Route path=path!("/customers") view=pages::customers::customer_list::CustomersPage />
+                            <Route path=path!("/customers/:id") view=pages::customers::customer_detail::CustomerDetailPage />
+                            <Route path=path!("/contacts") view=pages::customers::contacts::ContactsPage />
                             // Tasks and notifications.
-                            <Route path=path!("/tasks") view=pages::tasks::TasksPage />
-                            <Route path=path!("/tasks/:id") view=pages::task_detail::TaskDetailPage />
-                            <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
-                            <Route path=path!("/leads") view=pages::leads::LeadsPage />
-                            <Route path=path!("/leads/:id") view=pages::lead_detail::LeadDetailPage />
-                            <Route path=path!("/interactions") view=pages::interactions::InteractionsPage />
-                            <Route path=path!("/interactions/:id") view=pages::interaction_detail::InteractionDetailPage />
+                            <Route path=path!("/tasks") view=pages::activity::tasks::TasksPage />
+                            <Route path=path!("/tasks/:id") view=pages::activity::task_detail::TaskDetailPage />
+                            <Route path=path!("/notifications") view=pages::activity::notifications::NotificationsPage />
+                            <Route path=path!("/leads") view=pages::sales::leads::LeadsPage />
+                            <Route path=path!("/leads/:id") view=pages::sales::lead_detail::LeadDetailPage />
+                            <Route path=path!("/interactions") view=pages::activity::interactions::InteractionsPage />
+                            <Route path=path!("/interactions/:id") view=pages::activity::interaction_detail::InteractionDetailPage />
                             // Support tickets and projects (CRM core).
-                            <Route path=path!("/tickets") view=pages::tickets::TicketsPage />
-                            <Route path=path!("/tickets/:id") view=pages::ticket_detail::TicketDetailPage />
-                            <Route path=path!("/projects") view=pages::projects::ProjectsPage />
-                            <Route path=path!("/projects/new") view=pages::projects::NewProjectPage />
-                            <Route path=path!("/projects/:id") view=pages::project_detail::ProjectDetailPage />
+                            <Route path=path!("/tickets") view=pages::service::tickets::TicketsPage />
+                            <Route path=path!("/tickets/:id") view=pages::service::ticket_detail::TicketDetailPage />
+                            <Route path=path!("/projects") view=pages::service::projects::ProjectsPage />
+                            <Route path=path!("/projects/new") view=pages::service::projects::NewProjectPage />
+                            <Route path=path!("/projects/:id") view=pages::service::project_detail::ProjectDetailPage />
                             // opportunities (pipeline) and the sales-pipeline report
-                            <Route path=path!("/pipeline") view=pages::pipeline::PipelinePage />
-                            <Route path=path!("/opportunities") view=pages::opportunities::OpportunitiesPage />
-                            <Route path=path!("/opportunities/:id") view=pages::opportunity_detail::OpportunityDetailPage />
-                            <Route path=path!("/reports/pipeline") view=pages::pipeline_report::PipelineReportPage />
+                            <Route path=path!("/pipeline") view=pages::sales::pipeline::PipelinePage />
+                            <Route path=path!("/opportunities") view=pages::sales::opportunities::OpportunitiesPage />
+                            <Route path=path!("/opportunities/:id") view=pages::sales::opportunity_detail::OpportunityDetailPage />
+                            <Route path=path!("/reports/pipeline") view=pages::sales::pipeline_report::PipelineReportPage />
                             // Inventory and purchasing (issue #5).
-                            <Route path=path!("/assets") view=pages::assets::AssetsPage />
-                            <Route path=path!("/assets/:id") view=pages::asset_detail::AssetDetailPage />
-                            <Route path=path!("/vendors") view=pages::vendors::VendorsPage />
-                            <Route path=path!("/vendors/:id") view=pages::vendor_detail::VendorDetailPage />
-                            <Route path=path!("/purchase-orders") view=pages::purchase_orders::PurchaseOrdersPage />
-                            <Route path=path!("/purchase-orders/suggested") view=pages::suggested_orders::SuggestedOrdersPage />
-                            <Route path=path!("/purchase-orders/:id") view=pages::purchase_order_detail::PurchaseOrderDetailPage />
-                            <Route path=path!("/inventory/reports") view=pages::inventory_reports::InventoryReportsPage />
-                            <Route path=path!("/demand") view=pages::demand_planning::DemandPlanningPage />
+                            <Route path=path!("/assets") view=pages::inventory::assets::AssetsPage />
+                            <Route path=path!("/assets/:id") view=pages::inventory::asset_detail::AssetDetailPage />
+                            <Route path=path!("/vendors") view=pages::inventory::vendors::VendorsPage />
+                            <Route path=path!("/vendors/:id") view=pages::inventory::vendor_detail::VendorDetailPage />
+                            <Route path=path!("/purchase-orders") view=pages::inventory::purchase_orders::PurchaseOrdersPage />
+                            <Route path=path!("/purchase-orders/suggested") view=pages::inventory::suggested_orders::SuggestedOrdersPage />
+                            <Route path=path!("/purchase-orders/:id") view=pages::inventory::purchase_order_detail::PurchaseOrderDetailPage />
+                            <Route path=path!("/inventory/reports") view=pages::inventory::inventory_reports::InventoryReportsPage />
+                            <Route path=path!("/demand") view=pages::inventory::demand_planning::DemandPlanningPage />
                             <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
-                            <Route path=path!("/admin/users") view=pages::admin_users::UsersPage />
-                            <Route path=path!("/admin/roles") view=pages::admin_roles::RolesPage />
-                            <Route path=path!("/admin/audit") view=pages::admin_audit::AuditPage />
+                            <Route path=path!("/admin/users") view=pages::admin::admin_users::UsersPage />
+                            <Route path=path!("/admin/roles") view=pages::admin::admin_roles::RolesPage />
+                            <Route path=path!("/admin/audit") view=pages::admin::admin_audit::AuditPage />
                         </ParentRoute>
                     </Routes>
                 </main>

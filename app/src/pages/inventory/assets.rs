@@ -1,0 +1,286 @@
+//! `/assets`: search (kept in the URL), filters (kind, category, vendor, below reorder point), sortable columns,
+//! stock badges, Load more, and "New asset" (shortcut N) in a dialog.
+
+use crate::api::inventory::{create_asset, list_assets};
+use crate::components::form::{FormAlert, FormButtons, optional};
+use crate::components::timing::{debounced, is_plain_shortcut};
+use crate::components::{
+    CheckboxField, Forbidden, FormState, Modal, PagedList, PagedStates, SelectField, SortHeader,
+    TextField, use_toasts,
+};
+use crate::pages::customers::customer_filters::query_string;
+use crate::pages::inventory::asset_form::{
+    ASSET_FIELDS, AssetFields, AssetFormFields, VendorChoices, kind_options, load_vendor_choices,
+};
+use crate::root::use_session;
+use domain::asset::{Asset, AssetQuery, AssetStatus};
+use domain::{Action, Resource};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use std::time::Duration;
+
+#[component]
+pub fn AssetsPage() -> impl IntoView {
+    let session = use_session();
+    move || {
+        if session.can(Resource::Assets, Action::Read) {
+            view! { <AssetList /> }.into_any()
+        } else {
+            view! { <Forbidden /> }.into_any()
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Filters {
+    q: RwSignal<String>,
+    q_settled: ReadSignal<String>,
+    kind: RwSignal<String>,
+    category: RwSignal<String>,
+    category_settled: ReadSignal<String>,
+    vendor: RwSignal<String>,
+    low: RwSignal<bool>,
+    sort: RwSignal<String>,
+}
+
+impl Filters {
+    fn from_url() -> Self {
+        let params = use_query_map().get_untracked();
+        let text = |k: &str| RwSignal::new(params.get(k).unwrap_or_default());
+        let (q, category) = (text("q"), text("category"));
+        Self {
+            q,
+            q_settled: debounced(q, Duration::from_millis(250)),
+            kind: text("kind"),
+            category,
+            category_settled: debounced(category, Duration::from_millis(250)),
+            vendor: text("vendor_id"),
+            low: RwSignal::new(params.get("below_reorder_point").as_deref() == Some("true")),
+            sort: RwSignal::new(params.get("sort").unwrap_or_else(|| "sku".into())),
+        }
+    }
+
+    fn query(&self, cursor: Option<String>) -> AssetQuery {
+        AssetQuery {
+            q: optional(self.q_settled.get()),
+            kind: optional(self.kind.get()),
+            category: optional(self.category_settled.get()),
+            vendor_id: optional(self.vendor.get()),
+            below_reorder_point: self.low.get().then(|| "true".to_owned()),
+            sort: Some(self.sort.get()),
+            limit: Some("50".into()),
+            cursor,
+            ..Default::default()
+        }
+    }
+
+    fn url_pairs(&self) -> Vec<(&'static str, String)> {
+        let q = self.query(None);
+        [
+            ("q", q.q),
+            ("kind", q.kind),
+            ("category", q.category),
+            ("vendor_id", q.vendor_id),
+            ("below_reorder_point", q.below_reorder_point),
+            ("sort", q.sort.filter(|s| s != "sku")),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+    }
+}
+
+#[component]
+fn AssetList() -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let filters = Filters::from_url();
+    let vendors = load_vendor_choices();
+    let list = PagedList::new(move |cursor| list_assets(filters.query(cursor)));
+    let creating = RwSignal::new(false);
+    let can_create = move || session.can(Resource::Assets, Action::Create);
+    let navigate = use_navigate();
+
+    Effect::new(move |_| {
+        let pairs = filters.url_pairs();
+        list.reload();
+        navigate(
+            &format!("/assets{}", query_string(&pairs)),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+
+    let keys = window_event_listener(leptos::ev::keydown, move |e| {
+        if is_plain_shortcut(&e, "n") && can_create() {
+            e.prevent_default();
+            creating.set(true);
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let on_created = move |a: Asset| {
+        creating.set(false);
+        toasts.success(format!("Asset {} created.", a.sku.as_str()));
+        list.reload();
+    };
+
+    view! {
+        <section class="page">
+            <header class="page-header">
+                <div><h1>"Assets"</h1></div>
+                <div class="page-actions">
+                    <A href="/purchase-orders/suggested" attr:class="btn btn-secondary">"Reorder suggestions"</A>
+                    <Show when=can_create>
+                        <button
+                            type="button"
+                            class="btn btn-primary"
+                            aria-keyshortcuts="n"
+                            title="New asset (N)"
+                            on:click=move |_| creating.set(true)
+                        >
+                            "New asset"
+                        </button>
+                    </Show>
+                </div>
+            </header>
+            <div class="filters" role="search">
+                <div class="filters-main">
+                    <TextField label="Search" value=filters.q input_type="search" placeholder="SKU, name, category or location" class="field-search" />
+                </div>
+                <div class="filters-more is-open">
+                    <SelectField label="Kind" value=filters.kind options=Signal::derive(|| kind_options("Any kind")) />
+                    <TextField label="Category" value=filters.category placeholder="Hardware/Laptops" />
+                    <SelectField label="Vendor" value=filters.vendor options=vendors.options("Any vendor") />
+                    <CheckboxField label="Below reorder point" checked=filters.low />
+                </div>
+            </div>
+            <PagedStates list=list empty_title="No assets match.">
+                <AssetTable list=list sort=filters.sort />
+            </PagedStates>
+            <Show when=move || creating.get()>
+                <NewAssetDialog vendors=vendors on_close=move |_| creating.set(false) on_created=on_created />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn AssetTable(list: PagedList<Asset>, sort: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table responsive-table">
+                <caption class="sr-only">"Assets"</caption>
+                <thead>
+                    <tr>
+                        <SortHeader label="SKU" key="sku" sort=sort />
+                        <SortHeader label="Name" key="name" sort=sort />
+                        <th scope="col">"Kind"</th>
+                        <th scope="col">"Category"</th>
+                        <th scope="col">"Vendor"</th>
+                        <SortHeader label="Stock" key="available_quantity" sort=sort />
+                        <th scope="col">"Status"</th>
+                        <SortHeader label="Created" key="created_at" sort=sort desc_first=true />
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || list.rows.get() key=|a| (a.id, a.version) let:asset>
+                        <AssetRow asset=asset />
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// "7 / 10 available" with a "Low" badge at or below the reorder point.
+#[component]
+pub fn StockBadge(asset: Asset) -> impl IntoView {
+    let class = if asset.available_quantity == 0 {
+        "badge badge-danger"
+    } else if asset.below_reorder_point {
+        "badge badge-warning"
+    } else {
+        "badge badge-active"
+    };
+    view! {
+        <span class="stock-cell">
+            <span class=class title="Available / total">
+                {format!("{} / {}", asset.available_quantity, asset.total_quantity)}
+            </span>
+            {asset.below_reorder_point.then(|| view! {
+                " "
+                <span class="badge badge-danger badge-low" title=format!("Reorder point {}", asset.reorder_point)>"Low"</span>
+            })}
+        </span>
+    }
+}
+
+#[component]
+pub fn AssetStatusBadge(status: AssetStatus) -> impl IntoView {
+    view! { <span class=format!("badge badge-asset-{}", status.as_str())>{status.label()}</span> }
+}
+
+#[component]
+fn AssetRow(asset: Asset) -> impl IntoView {
+    let (id, sku) = (asset.id, asset.sku.as_str().to_owned());
+    view! {
+        <tr>
+            <td data-label="SKU" class="col-primary">
+                <A href=format!("/assets/{id}")>{sku}</A>
+            </td>
+            <td data-label="Name">{asset.name.clone()}</td>
+            <td data-label="Kind">{asset.kind.label()}</td>
+            <td data-label="Category">{asset.category.clone()}</td>
+            <td data-label="Vendor">{asset.vendor_name.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Stock"><StockBadge asset=asset.clone() /></td>
+            <td data-label="Status"><AssetStatusBadge status=asset.status /></td>
+            <td data-label="Created">{crate::components::format::date(asset.created_at)}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn NewAssetDialog(
+    vendors: VendorChoices,
+    #[prop(into)] on_close: Callback<()>,
+    #[prop(into)] on_created: Callback<Asset>,
+) -> impl IntoView {
+    let form = FormState::new();
+    let fields = AssetFields::new(None);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.busy.get_untracked() {
+            return;
+        }
+        form.clear();
+        let input = match fields.input().and_then(|i| i.clean()) {
+            Ok(input) => input,
+            Err(problem) => return form.show_invalid(problem),
+        };
+        form.busy.set(true);
+        spawn_local(async move {
+            let result = create_asset(input).await;
+            form.busy.try_set(false);
+            match result {
+                Ok(a) => on_created.run(a),
+                Err(e) => form.show_error(&e, &ASSET_FIELDS),
+            }
+        });
+    };
+    view! {
+        <Modal title="New asset" on_close=on_close wide=true>
+            <form novalidate on:submit=on_submit>
+                <FormAlert form=form />
+                <AssetFormFields fields=fields form=form vendors=vendors />
+                <FormButtons form=form submit_label="Create asset" on_cancel=on_close />
+            </form>
+        </Modal>
+    }
+}
