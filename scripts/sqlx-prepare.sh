@@ -12,8 +12,13 @@ export DATABASE_URL
 # would itself need this metadata once a query has changed).
 psql "$(db_url_with_name "$DATABASE_URL" postgres)" -qX -v ON_ERROR_STOP=1 \
     -c "DROP DATABASE IF EXISTS crm_ims_sqlx" -c "CREATE DATABASE crm_ims_sqlx"
+# Each file in one transaction, as sqlx applies it, unless it opts out the way sqlx reads it (`-- no-transaction`).
 for f in migrations/*.sql; do
-    psql "$DATABASE_URL" -qX -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+    if head -n1 "$f" | grep -q -- '-- no-transaction'; then
+        psql "$DATABASE_URL" -qX -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+    else
+        psql "$DATABASE_URL" -qX -v ON_ERROR_STOP=1 --single-transaction -f "$f" >/dev/null
+    fi
 done
 rm -rf .sqlx && mkdir .sqlx
 touch app/src/lib.rs server/src/lib.rs server/src/main.rs

@@ -12,8 +12,12 @@ use std::sync::Arc;
 pub struct Settings {
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_days: i64,
-    /// Failed logins allowed per account within `login_window_secs` before 429.
+    /// Failed logins allowed per account from one address within `login_window_secs` before 429 (that
+    /// address only: the owner elsewhere still signs in).
     pub login_max_failures_per_account: i64,
+    /// Past that many failures from all addresses together, each further attempt on the account waits
+    /// 1, 2, 4 … seconds after the latest one, at most this long (slows a spread-out guesser, never locks out).
+    pub login_account_backoff_max_secs: i64,
     /// Failed logins allowed per client IP within `login_window_secs` before 429.
     pub login_max_failures_per_ip: i64,
     pub login_window_secs: i64,
@@ -27,6 +31,7 @@ impl Default for Settings {
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_days: 30,
             login_max_failures_per_account: 5,
+            login_account_backoff_max_secs: 60,
             login_max_failures_per_ip: 50,
             login_window_secs: 15 * 60,
             sessions_in_redis: false,

@@ -45,6 +45,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::me))
         .routes(routes!(users::get, users::update))
+        .routes(routes!(users::unlock))
         .routes(routes!(customers::list, customers::create))
         .routes(routes!(customers::bulk_create))
         .routes(routes!(customers::bulk_action))

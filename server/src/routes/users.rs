@@ -68,3 +68,15 @@ pub async fn update(
     let u = users::update(&s.ctx, &a, id, v, patch).await?;
     Ok(record(StatusCode::OK, &u, u.version, None))
 }
+
+/// Unlock a user's sign-in (admins only): forgets their failed attempts from every address.
+#[utoipa::path(post, path = "/users/{id}/unlock", tag = "users", params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn unlock(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    PathId(id): PathId<UserId>,
+) -> ApiResult<Response> {
+    let u = users::unlock(&s.ctx, &a, id).await?;
+    Ok(record(StatusCode::OK, &u, u.version, None))
+}

@@ -398,3 +398,152 @@ async fn repeated_failures_are_rate_limited_per_ip(db: PgPool) {
     assert_eq!(p["type"], "/problems/rate-limited");
     assert!(p["retry_after"].as_u64().unwrap() > 0);
 }
+
+/// A login from `address` (the app trusts `X-Forwarded-For` in these tests): status and `Retry-After`.
+async fn login_from(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> (StatusCode, u64) {
+    let res = app
+        .http
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .header("x-forwarded-for", address)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("sent");
+    let retry = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(0);
+    (res.status(), retry)
+}
+
+async fn behind_proxy(db: PgPool) -> TestApp {
+    TestApp::spawn_with(
+        db,
+        server::config::Config {
+            trust_proxy: true,
+            ..crate::common::config()
+        },
+    )
+    .await
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn parallel_guesses_get_no_more_password_checks_than_the_limit(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let u = app.user(Role::Viewer, None).await;
+    let guesses = (0..100).map(|i| {
+        let (app, email) = (&app, u.email.clone());
+        async move {
+            let body = json!({"email": email, "password": format!("wrong guess {i}")});
+            app.call(Method::POST, "/api/v1/auth/login", None, Some(body))
+                .await
+                .0
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + limited, 100, "{statuses:?}");
+    assert!(
+        checked <= 5,
+        "{checked} of 100 parallel guesses were checked"
+    );
+    let audited = app
+        .count("audit_logs WHERE action = 'auth.login_failed'")
+        .await;
+    assert_eq!(audited, checked as i64);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn failures_from_one_address_do_not_lock_the_owner_out(db: PgPool) {
+    let app = behind_proxy(db).await;
+    let u = app.user(Role::Admin, None).await;
+    for _ in 0..5 {
+        let (status, _) = login_from(&app, &u.email, "wrong password", "203.0.113.7").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // The attacker's address is locked out of this account ...
+    let (status, retry) = login_from(&app, &u.email, PASSWORD, "203.0.113.7").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry > 0 && retry <= 900);
+    // ... the owner, elsewhere, is not.
+    let (status, _) = login_from(&app, &u.email, PASSWORD, "198.51.100.20").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn failures_spread_over_addresses_slow_the_account_down(db: PgPool) {
+    let app = behind_proxy(db).await;
+    let u = app.user(Role::Viewer, None).await;
+    for i in 0..6 {
+        let (status, _) =
+            login_from(&app, &u.email, "wrong password", &format!("203.0.113.{i}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    // Six failures from six addresses: the next attempt, from anywhere, waits a second.
+    let (status, retry) = login_from(&app, &u.email, PASSWORD, "198.51.100.20").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!((1..=60).contains(&retry), "retry after {retry}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100 * retry)).await;
+    let (status, _) = login_from(&app, &u.email, PASSWORD, "198.51.100.20").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn an_admin_can_unlock_a_locked_out_user(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let u = app.user(Role::Sales, None).await;
+    let attempt = |pw: &'static str| {
+        let email = u.email.clone();
+        let app = &app;
+        async move {
+            app.call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": pw})),
+            )
+            .await
+            .0
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("wrong password").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt(PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    // Only an admin may unlock.
+    let (status, _) = app
+        .post(&format!("/api/v1/users/{}/unlock", u.id), &u, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/users/{}/unlock", admin.id),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app
+        .post(&format!("/api/v1/users/{}/unlock", u.id), &admin, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(attempt(PASSWORD).await, StatusCode::OK);
+    assert_eq!(
+        app.count("audit_logs WHERE action = 'user.unlock'").await,
+        2
+    );
+}

@@ -38,9 +38,13 @@ pub async fn principal_from_token(ctx: &AppCtx, token: &str) -> Result<Option<Pr
     }
 }
 
-/// Checks e-mail and password. Rate limited per account and per IP through the database, so every app node
-/// counts the same failures; the same 401 whether the e-mail exists, the password is wrong or the user is
+/// Checks e-mail and password; the same 401 whether the e-mail exists, the password is wrong or the user is
 /// deactivated. Success and failure are both audited.
+///
+/// Throttled through the database, so every app node counts the same attempts, and counted *before* the
+/// password is checked, under a lock per key: a burst of parallel guesses gets no more checks than the limit.
+/// An account is locked only for the address that failed (`pair:` key); from all addresses together it slows
+/// down ([`account_backoff`]) but never locks, so nobody can lock the owner out.
 pub async fn authenticate(
     ctx: &AppCtx,
     meta: &RequestMeta,
@@ -51,17 +55,37 @@ pub async fn authenticate(
     let s = &ctx.settings;
     let now = Utc::now();
     let since = now - Duration::seconds(s.login_window_secs);
+    let address = meta.ip.as_deref().unwrap_or("-");
+    let pair_key = format!("pair:{email}|{address}");
     let account_key = format!("email:{email}");
-    let mut keys = vec![(account_key.clone(), s.login_max_failures_per_account)];
+    let mut keys = vec![pair_key.clone(), account_key.clone()];
     if let Some(ip) = &meta.ip {
-        keys.push((format!("ip:{ip}"), s.login_max_failures_per_ip));
+        keys.push(format!("ip:{ip}"));
     }
-    for (key, max) in &keys {
-        let (n, oldest) = login_failures::count_since(&ctx.db, key, since).await?;
-        if n >= *max {
-            let until = oldest.unwrap_or(now) + Duration::seconds(s.login_window_secs);
-            return Err(Problem::rate_limited((until - now).num_seconds().max(1) as u64).into());
+    let attempt = Uuid::now_v7();
+    {
+        let mut tx = ctx.db.begin().await?;
+        login_failures::lock(&mut tx, &keys).await?;
+        let until_window_end = |c: &login_failures::Counted| {
+            let until = c.oldest.unwrap_or(now) + Duration::seconds(s.login_window_secs);
+            (until - now).num_seconds().max(1) as u64
+        };
+        let pair = login_failures::count_since(&mut tx, &pair_key, since).await?;
+        if pair.n >= s.login_max_failures_per_account {
+            return Err(Problem::rate_limited(until_window_end(&pair)).into());
         }
+        if let Some(ip_key) = keys.get(2) {
+            let ip = login_failures::count_since(&mut tx, ip_key, since).await?;
+            if ip.n >= s.login_max_failures_per_ip {
+                return Err(Problem::rate_limited(until_window_end(&ip)).into());
+            }
+        }
+        let account = login_failures::count_since(&mut tx, &account_key, since).await?;
+        if let Some(wait) = account_backoff(&account, s, now) {
+            return Err(Problem::rate_limited(wait).into());
+        }
+        login_failures::record(&mut tx, &keys, attempt).await?;
+        tx.commit().await?;
     }
 
     let found = users_repo::credentials(&ctx.db, &email).await?;
@@ -76,7 +100,7 @@ pub async fn authenticate(
     let mut tx = ctx.db.begin().await?;
     match found {
         Some((user, _)) if ok && user.is_active => {
-            login_failures::clear(&mut tx, &account_key, since).await?;
+            login_failures::clear_after_login(&mut tx, attempt, &email, since).await?;
             users_repo::touch_login(&mut tx, user.id).await?;
             let epoch = users_repo::auth_epoch(&mut tx, user.id).await?;
             audit_repo::insert(&mut tx, auth_audit(meta, Some(&user), &email, "auth.login"))
@@ -85,8 +109,7 @@ pub async fn authenticate(
             Ok((user, epoch))
         }
         found => {
-            let key_names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
-            login_failures::record(&mut tx, &key_names).await?;
+            // The attempt was counted before the check; what is left is the audit row.
             let user = found.map(|(u, _)| u);
             audit_repo::insert(
                 &mut tx,
@@ -97,6 +120,26 @@ pub async fn authenticate(
             Err(Problem::invalid_credentials().into())
         }
     }
+}
+
+/// Seconds the next attempt on an account must still wait: past `login_max_failures_per_account` failures
+/// from all addresses, 1 s after the latest, doubling with each further failure, capped.
+fn account_backoff(
+    account: &login_failures::Counted,
+    s: &crate::ssr::Settings,
+    now: chrono::DateTime<Utc>,
+) -> Option<u64> {
+    let over = account.n - s.login_max_failures_per_account;
+    if over <= 0 {
+        return None;
+    }
+    let delay = 1_i64
+        .checked_shl((over - 1).min(30) as u32)
+        .unwrap_or(i64::MAX)
+        .min(s.login_account_backoff_max_secs);
+    let until = account.latest? + Duration::seconds(delay);
+    let wait = (until - now).num_milliseconds();
+    (wait > 0).then(|| (wait as u64).div_ceil(1000))
 }
 
 fn auth_audit<'a>(

@@ -2,7 +2,7 @@
 
 use super::{check_version, record, require, snapshot};
 use crate::ssr::repo::users::{self as repo, UserWrite};
-use crate::ssr::repo::{audit as audit_repo, tokens};
+use crate::ssr::repo::{audit as audit_repo, login_failures, tokens};
 use crate::ssr::security;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
@@ -121,6 +121,29 @@ pub async fn update(
         "user.update"
     };
     record(&mut tx, actor, action, "user", id.0, changes).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// `POST /users/{id}/unlock` (admins): forgets the user's failed sign-ins from every address, so a lockout
+/// ends now. Audited as `user.unlock` with how many attempts were forgotten.
+pub async fn unlock(ctx: &AppCtx, actor: &Actor, id: UserId) -> Result<User> {
+    require(&actor.principal, R, Action::Read)?;
+    let mut tx = ctx.db.begin().await?;
+    let user = repo::by_id_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(|| Problem::not_found("user"))?;
+    require(&actor.principal, R, Action::Update)?;
+    let forgotten = login_failures::clear_account(&mut tx, &user.email).await?;
+    record(
+        &mut tx,
+        actor,
+        "user.unlock",
+        "user",
+        id.0,
+        json!({"failed_sign_ins_forgotten": forgotten}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(user)
 }
