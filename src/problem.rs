@@ -139,8 +139,11 @@ impl Problem {
             "Something went wrong on our side; it has been logged.",
         )
     }
+    /// 503 with `Retry-After` (a few seconds: what is unavailable is expected back soon).
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self::new(503, "unavailable", "Service unavailable", detail)
+        let mut p = Self::new(503, "unavailable", "Service unavailable", detail);
+        p.retry_after = Some(5);
+        p
     }
 
     /// The message for one field, for showing inline next to a form input.

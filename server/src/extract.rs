@@ -41,6 +41,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    check_json_text(bytes)?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -62,6 +63,64 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     })
 }
 
+/// A control character no text field may hold: C0 controls but tab, line feed and carriage return (NUL among
+/// them, which PostgreSQL cannot store), and DEL.
+fn is_forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (c as u32) < 0x80) || c == '\u{7f}'
+}
+
+/// JSON text may carry control characters only as `\u00XX` escapes (serde refuses them raw). The bytes are
+/// scanned for such an escape (cheap, and almost never there); only then is the body walked to name the field
+/// that holds one: 422, before anything reaches a service or the database.
+pub fn check_json_text(bytes: &[u8]) -> Result<(), Problem> {
+    let escaped = bytes.windows(6).any(|w| {
+        w.starts_with(b"\\u00")
+            && (w[4] == b'0' || w[4] == b'1' || w[4..6] == *b"7f" || w[4..6] == *b"7F")
+    });
+    if !escaped {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(()); // not JSON: the real parse says so
+    };
+    match forbidden_in(&value, String::new()) {
+        Some(field) => Err(control_character(&field)),
+        None => Ok(()),
+    }
+}
+
+fn control_character(field: &str) -> Problem {
+    Problem::invalid_field(
+        field,
+        "must not contain control characters (such as NUL); only tabs and line breaks are allowed",
+    )
+}
+
+/// The path (`items[2].name`) of the first string or key in `value` holding a forbidden character.
+fn forbidden_in(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.chars().any(is_forbidden).then_some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| forbidden_in(v, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let field = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.chars().any(is_forbidden) {
+                Some(field)
+            } else {
+                forbidden_in(v, field)
+            }
+        }),
+        _ => None,
+    }
+}
+
 /// A query string; our query types hold text, so values are checked (422) by the domain parsers.
 pub struct ApiQuery<T>(pub T);
 
@@ -79,6 +138,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 /// Parses a query string; a parameter the type does not know is a 422 naming it (never silently ignored, so
 /// a misspelt filter cannot return every row), a malformed one (a repeated key) a 400.
 pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, Problem> {
+    // No query parameter is free text with line breaks: every control character is refused, by name.
+    if let Some((name, _)) = form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+    {
+        return Err(Problem::invalid_field(
+            &name,
+            "must not contain control characters (such as NUL)",
+        ));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
     let mut unknown = Vec::new();
     let value = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
@@ -188,5 +256,44 @@ mod tests {
         assert_eq!(p.errors[0].field, "a[0].id");
         assert!(!p.errors[0].message.contains("line"));
         assert_eq!(parse_json::<T>(b"{not json").unwrap_err().status, 400);
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Named {
+        items: Vec<Item>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item {
+        name: String,
+        body: String,
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_field() {
+        let p = parse_json::<Named>(
+            br#"{"items":[{"name":"a","body":"b"},{"name":"x\u0000y","body":"b"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(p.status, 422);
+        assert_eq!(p.errors[0].field, "items[1].name");
+        let p =
+            parse_json::<Named>(br#"{"items":[{"name":"a","body":"\u001b[31m"}]}"#).unwrap_err();
+        assert_eq!(p.errors[0].field, "items[0].body");
+        // Tabs and line breaks are text; an escaped backslash before "u0000" is not a control character.
+        assert!(
+            parse_json::<Named>(br#"{"items":[{"name":"a\tb","body":"l1\nl2\r\n\u0009"}]}"#)
+                .is_ok()
+        );
+        assert!(parse_json::<Named>(br#"{"items":[{"name":"C:\\u0000","body":""}]}"#).is_ok());
+        #[derive(serde::Deserialize, Debug, Default)]
+        #[allow(dead_code)]
+        struct Q {
+            q: Option<String>,
+        }
+        let p = parse_query::<Q>("q=a%00b").unwrap_err();
+        assert_eq!((p.status, p.errors[0].field.as_str()), (422, "q"));
+        assert!(parse_query::<Q>("q=a%20b").is_ok());
     }
 }

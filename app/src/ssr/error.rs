@@ -121,6 +121,31 @@ impl ServiceError {
                     sqlx::Error::PoolTimedOut => {
                         Problem::unavailable("The database is busy; try again shortly.")
                     }
+                    // The database cannot be reached, is restarting or closed the connection: nothing of this
+                    // request was committed, so it can be sent again once the database is back.
+                    sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+                    | sqlx::Error::Protocol(_) => Problem::unavailable(
+                        "The database cannot be reached right now; nothing was saved. Try again shortly.",
+                    ),
+                    sqlx::Error::Database(db)
+                        if db.code().is_some_and(|c| {
+                            c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+                        }) =>
+                    {
+                        Problem::unavailable(
+                            "The database cannot be reached right now; nothing was saved. Try again shortly.",
+                        )
+                    }
+                    // Text the checks above let through that PostgreSQL cannot store (a NUL byte).
+                    sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                        Problem::invalid_field(
+                            "",
+                            "Text must not contain control characters such as NUL.",
+                        )
+                    }
                     // Two writes of the same summary rows at the same moment (e.g. the pipeline rollups): one
                     // is rolled back whole, so nothing was saved and the same request can simply be sent again.
                     sqlx::Error::Database(db)

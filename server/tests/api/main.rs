@@ -8,6 +8,7 @@ mod auth;
 mod contract;
 mod customers;
 mod dashboard;
+mod hardening;
 mod interactions;
 mod inventory;
 mod leads;

@@ -240,6 +240,40 @@ async fn managers_with_a_team_see_the_teams_tasks(db: PgPool) {
     let boss = app.user(Role::Manager, None).await;
     let (_, page) = app.get("/api/v1/tasks", &boss).await;
     assert_eq!(ids(&page).len(), 4);
+    // A manager with a team assigns within it too (issue #20: the rule held for sales only), on create and
+    // on update; the manager without a team assigns anyone.
+    let (status, p) = app
+        .post(
+            "/api/v1/tasks",
+            &manager,
+            json!({"title": "x", "assignee_id": south.id}),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["assignee_id".to_owned()]
+        )
+    );
+    let (status, p) = app
+        .patch(&path(&own), &manager, json!({"assignee_id": south.id}))
+        .await;
+    assert_eq!(
+        (status, fields(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["assignee_id".to_owned()]
+        )
+    );
+    let (status, _) = app
+        .post(
+            "/api/v1/tasks",
+            &boss,
+            json!({"title": "x", "assignee_id": south.id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -9,7 +9,7 @@
 //!
 //! A task the caller may not see answers 404. Linked records must exist and be visible to the caller (else 422
 //! on that field); the assignee must be an active user (422 `assignee_id`), and sales may assign only to
-//! themselves or their team. The assignee defaults to the caller. Entering `done` sets `completed_at`;
+//! themselves or their team (managers with a team too). The assignee defaults to the caller. Entering `done` sets `completed_at`;
 //! leaving it clears it.
 
 use super::customers::ensure_visible;
@@ -101,7 +101,8 @@ pub async fn get(ctx: &AppCtx, actor: &Actor, id: TaskId) -> Result<Task> {
         .task)
 }
 
-/// The assignee must be an active user; sales may assign only to themselves or their team.
+/// The assignee must be an active user; every role below admin assigns only within its record scope (sales and
+/// managers with a team: the team; sales without one: themselves).
 async fn check_assignee(
     conn: &mut PgConnection,
     p: &Principal,
@@ -113,11 +114,10 @@ async fn check_assignee(
     let Some(user) = user else {
         return Ok(Some(FieldError::new(field, "No active user with this id.")));
     };
-    let in_scope = p.role != Role::Sales
-        || match p.scope(Resource::Customers) {
-            Scope::All => true,
-            scope => scope.contains(Some(id), user.team.as_deref()),
-        };
+    let in_scope = match p.scope(Resource::Customers) {
+        Scope::All => true,
+        scope => scope.contains(Some(id), user.team.as_deref()),
+    };
     Ok((!in_scope).then(|| {
         FieldError::new(
             field,

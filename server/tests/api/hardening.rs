@@ -1,0 +1,88 @@
+//! Issue #20's probes that are not about one area: control characters in any text, database failures.
+
+use crate::common::{TestApp, fields};
+use domain::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use sqlx::PgPool;
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_nul_byte_anywhere_is_a_422_naming_the_field(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    // Unauthenticated: the login e-mail.
+    let (status, p) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "a\u{0}@x.example", "password": "whatever pw"})),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&p)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["email".to_owned()]),
+        "{p}"
+    );
+    let u = app.user(Role::Sales, None).await;
+    // Names, bodies, bulk items (named by position), query parameters.
+    let (status, p) = app
+        .post("/api/v1/customers", &u, json!({"name": "Acme\u{0}"}))
+        .await;
+    assert_eq!(
+        (status, fields(&p)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_owned()]),
+        "{p}"
+    );
+    let (status, p) = app
+        .post(
+            "/api/v1/customers/bulk",
+            &u,
+            json!({"items": [{"name": "ok"}, {"name": "x", "tags": ["a\u{1b}[31m"]}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(fields(&p), vec!["items[1].tags[0]".to_owned()]);
+    for query in ["q=acme%00", "tag=a%00", "name=%00"] {
+        let (status, p) = app.get(&format!("/api/v1/customers?{query}"), &u).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {p}");
+        assert_eq!(fields(&p).len(), 1, "{query}: {p}");
+    }
+    // Tabs (and line breaks) are text.
+    let (status, p) = app
+        .post("/api/v1/customers", &u, json!({"name": "Acme\tLtd"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    // Server functions, the browser's path, follow the same rule.
+    let browser = app.browser_login(&u.email).await;
+    let res = browser
+        .post(format!("{}/rpc/create_customer", app.base))
+        .header("origin", &app.base)
+        .json(&json!({"input": {"name": "Acme\u{0}"}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.expect("problem");
+    assert_eq!(fields(&p), vec!["input.name".to_owned()], "{p}");
+    assert_eq!(app.count("customers").await, 1);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_database_that_is_gone_answers_503_with_retry_after_and_readyz_fails_fast(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let u = app.user(Role::Admin, None).await;
+    db.close().await;
+    let res = app
+        .send(Method::GET, "/api/v1/customers", Some(&u.token), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap_or_default(),
+        "application/problem+json"
+    );
+    let started = std::time::Instant::now();
+    let res = app.send(Method::GET, "/readyz", None, None).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
