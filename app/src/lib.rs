@@ -5,7 +5,7 @@ pub mod api;
 pub mod error;
 
 // The UI is rendered in the browser only (Trunk builds `frontend` with `csr`); the server never renders it.
-#[cfg(feature = "csr")]
+// `components` gates its own modules, so that the pure list-filter rules are unit-tested on the host too.
 pub mod components;
 #[cfg(feature = "csr")]
 pub mod pages;

@@ -27,7 +27,10 @@ pub async fn list(
     }
     let mut f = audit::filter(&a, q)?;
     f.limit = 1000;
-    let body = Body::from_stream(futures::stream::unfold(Some((s, f, true)), next_chunk));
+    // Fused: a consumer may poll once more after the end (the gzip encoder does), and a bare `unfold`
+    // panics then, cutting the download short.
+    let rows = futures::stream::unfold(Some((s, f, true)), next_chunk);
+    let body = Body::from_stream(futures::StreamExt::fuse(rows));
     Ok(attachment(
         body.into_response(),
         "text/csv; charset=utf-8",

@@ -86,3 +86,37 @@ async fn a_database_that_is_gone_answers_503_with_retry_after_and_readyz_fails_f
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_streamed_csv_export_survives_gzip(db: PgPool) {
+    use std::io::Read;
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    // More than two pages of the export (1,000 rows each).
+    sqlx::query(
+        "INSERT INTO audit_logs (id, action, entity, changes)
+         SELECT gen_random_uuid(), 'test.row', 'test', jsonb_build_object('n', n, 'text', repeat('x', 200))
+         FROM generate_series(1, 2500) AS n",
+    )
+    .execute(&app.db)
+    .await
+    .expect("rows");
+    let rows = app.count("audit_logs").await;
+    let res = app
+        .http
+        .get(format!("{}/api/v1/audit-logs?format=csv", app.base))
+        .bearer_auth(&admin.token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let compressed = res.bytes().await.expect("the whole body arrives");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut text)
+        .expect("a complete gzip stream");
+    let records = csv::Reader::from_reader(text.as_bytes()).records().count();
+    assert_eq!(records as i64, rows, "every row, header aside");
+}

@@ -7,7 +7,7 @@ use crate::components::user_choices::UserChoices;
 use crate::components::{Forbidden, PagedList, use_toasts};
 use crate::pages::customers::customer_bulk::BulkActions;
 use crate::pages::customers::customer_filters::{
-    CustomerFilters, CustomerFiltersBar, query_string,
+    CUSTOMER_FILTERS, CustomerFilters, CustomerFiltersBar,
 };
 use crate::pages::customers::customer_form::NewCustomerDialog;
 use crate::pages::customers::customer_table::CustomerTable;
@@ -15,8 +15,6 @@ use crate::root::use_session;
 use domain::customer::Customer;
 use domain::{Action, Resource};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::collections::HashSet;
 
 #[component]
@@ -35,59 +33,19 @@ pub fn CustomersPage() -> impl IntoView {
 fn CustomerList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let filters = CustomerFilters::new();
-    let url_query = use_query_map();
-    // The list starts from the URL (`?q=acme&status=active&sort=-name`) …
-    filters.apply_url(&url_query.get_untracked());
+    let filters = CustomerFilters::new(CUSTOMER_FILTERS);
+    filters.sync_with_url();
     let users = UserChoices::load();
-    let list = PagedList::new(move |cursor| list_customers(filters.query(cursor)));
+    let list = PagedList::new(move |cursor| list_customers(filters.query(cursor, 50)));
     let selection = RwSignal::new(HashSet::new());
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::Customers, Action::Create);
 
     // Any filter or sort change starts again from the first page (and forgets the selection).
     Effect::new(move |_| {
-        filters.query(None);
+        filters.query(None, 50);
         selection.set(HashSet::new());
         list.reload();
-    });
-
-    // … follows it on back/forward (and links to this page) …
-    let location = use_location();
-    let here = location.pathname.get_untracked();
-    let on_this_page = {
-        let here = here.clone();
-        move || location.pathname.with_untracked(|p| *p == here)
-    };
-    Effect::new({
-        let on_this_page = on_this_page.clone();
-        move |_| {
-            url_query.track();
-            // Leaving for another page changes the URL too; that must not clear the filters.
-            if on_this_page() {
-                url_query.with_untracked(|params| filters.apply_url(params));
-            }
-        }
-    });
-    // … and writes the settled filters back: replacing the entry while typing, a new entry otherwise.
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        let wanted = filters.url_pairs();
-        if !on_this_page() {
-            return;
-        }
-        let current = url_query.with_untracked(CustomerFilters::pairs_of);
-        if wanted == current {
-            return;
-        }
-        navigate(
-            &format!("{here}{}", query_string(&wanted)),
-            NavigateOptions {
-                replace: CustomerFilters::only_typed_differ(&wanted, &current),
-                scroll: false,
-                ..Default::default()
-            },
-        );
     });
 
     // "n" opens the create dialog.
@@ -127,7 +85,7 @@ fn CustomerList() -> impl IntoView {
             <CustomerFiltersBar filters=filters users=users />
             <BulkActions selection=selection users=users on_done=move |_| list.reload() />
             <PagedStates list=list empty_title=Signal::derive(move || empty_title(filters))>
-                <CustomerTable list=list sort=filters.sort selection=selection />
+                <CustomerTable list=list sort=filters.sort() selection=selection />
             </PagedStates>
             <Show when=move || creating.get()>
                 <NewCustomerDialog users=users on_close=move |_| creating.set(false) on_created=on_created />
@@ -148,15 +106,7 @@ fn summary(list: PagedList<Customer>) -> String {
 }
 
 fn empty_title(filters: CustomerFilters) -> String {
-    let q = filters.query(None);
-    let filtered = q.q.is_some()
-        || q.status.is_some()
-        || q.owner_id.is_some()
-        || q.industry.is_some()
-        || q.tag.is_some()
-        || q.created_from.is_some()
-        || q.created_to.is_some();
-    if filtered {
+    if filters.is_filtered() {
         "No customers match these filters.".to_owned()
     } else {
         "No customers yet.".to_owned()

@@ -6,7 +6,7 @@ use crate::components::timing::is_plain_shortcut;
 use crate::components::user_choices::UserChoices;
 use crate::components::{Forbidden, PagedList, use_toasts};
 use crate::pages::sales::lead_bulk::LeadBulkActions;
-use crate::pages::sales::lead_filters::{LeadFilters, LeadFiltersBar};
+use crate::pages::sales::lead_filters::{LEAD_FILTERS, LeadFilters, LeadFiltersBar};
 use crate::pages::sales::lead_form::NewLeadDialog;
 use crate::pages::sales::lead_table::LeadTable;
 use crate::root::use_session;
@@ -31,17 +31,17 @@ pub fn LeadsPage() -> impl IntoView {
 fn LeadList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let filters = LeadFilters::new();
+    let filters = LeadFilters::new(LEAD_FILTERS);
     filters.sync_with_url();
     let users = UserChoices::load();
-    let list = PagedList::new(move |cursor| list_leads(filters.query(cursor)));
+    let list = PagedList::new(move |cursor| list_leads(filters.query(cursor, 50)));
     let selection = RwSignal::new(HashSet::new());
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::Leads, Action::Create);
 
     // Any filter or sort change starts again from the first page (and forgets the selection).
     Effect::new(move |_| {
-        filters.query(None);
+        filters.query(None, 50);
         selection.set(HashSet::new());
         list.reload();
     });
@@ -90,7 +90,7 @@ fn LeadList() -> impl IntoView {
             <LeadFiltersBar filters=filters users=users />
             <LeadBulkActions selection=selection users=users on_done=move |_| list.reload() />
             <PagedStates list=list empty_title=empty_title>
-                <LeadTable list=list sort=filters.sort selection=selection />
+                <LeadTable list=list sort=filters.sort() selection=selection />
             </PagedStates>
             <Show when=move || creating.get()>
                 <NewLeadDialog users=users on_close=move |_| creating.set(false) on_created=on_created />

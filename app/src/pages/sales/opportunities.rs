@@ -7,7 +7,9 @@ use crate::components::timing::is_plain_shortcut;
 use crate::components::user_choices::UserChoices;
 use crate::components::{Forbidden, PagedList, SortHeader, use_toasts};
 use crate::pages::sales::opportunity_bulk::{OpportunityBulkBar, Selection};
-use crate::pages::sales::opportunity_filters::{OpportunityFilters, OpportunityFiltersBar};
+use crate::pages::sales::opportunity_filters::{
+    BOARD_FILTERS, OpportunityFilters, OpportunityFiltersBar, TABLE_FILTERS,
+};
 use crate::pages::sales::opportunity_form::NewOpportunityDialog;
 use crate::pages::sales::opportunity_move::money;
 use crate::root::use_session;
@@ -35,24 +37,17 @@ fn OpportunityList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let filters = OpportunityFilters::from_url();
-    filters.sync_url();
+    let filters = OpportunityFilters::new(TABLE_FILTERS);
+    filters.sync_with_url();
     let users = UserChoices::load();
-    let list = PagedList::new(move |cursor| {
-        let stage = Stage::parse(&filters.stage.get_untracked()).ok();
-        let mut q = untrack(|| filters.query(cursor, stage));
-        q.sort = Some(filters.sort.get_untracked());
-        list_opportunities(q)
-    });
+    let list = PagedList::new(move |cursor| list_opportunities(filters.query(cursor, 50)));
     let selection: Selection = RwSignal::new(HashSet::new());
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::Opportunities, Action::Create);
 
     // Any filter or sort change starts again from the first page (and forgets the selection).
     Effect::new(move |_| {
-        filters.query(None, None);
-        filters.stage.track();
-        filters.sort.track();
+        filters.query(None, 50);
         selection.set(HashSet::new());
         list.reload();
     });
@@ -86,7 +81,7 @@ fn OpportunityList() -> impl IntoView {
                     <h1>"Opportunities"</h1>
                 </div>
                 <div class="page-actions">
-                    <A href=move || format!("/pipeline{}", filters.url()) attr:class="btn btn-secondary">
+                    <A href=move || format!("/pipeline{}", filters.query_string_for(BOARD_FILTERS)) attr:class="btn btn-secondary">
                         "Board view"
                     </A>
                     <Show when=can_create>
@@ -102,10 +97,10 @@ fn OpportunityList() -> impl IntoView {
                     </Show>
                 </div>
             </header>
-            <OpportunityFiltersBar filters=filters users=users with_stage=true />
+            <OpportunityFiltersBar filters=filters users=users />
             <OpportunityBulkBar selection=selection users=users on_done=move |_| list.reload() />
             <PagedStates list=list empty_title=empty>
-                <OpportunityTable list=list sort=filters.sort selection=selection />
+                <OpportunityTable list=list sort=filters.sort() selection=selection />
             </PagedStates>
             <Show when=move || creating.get()>
                 <NewOpportunityDialog users=users on_close=move |_| creating.set(false) on_created=on_created />

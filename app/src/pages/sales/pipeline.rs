@@ -5,7 +5,9 @@ use crate::ApiError;
 use crate::api::opportunities::list_opportunities;
 use crate::components::user_choices::UserChoices;
 use crate::components::{ErrorState, Forbidden, Loading, use_toasts};
-use crate::pages::sales::opportunity_filters::{OpportunityFilters, OpportunityFiltersBar};
+use crate::pages::sales::opportunity_filters::{
+    BOARD_FILTERS, OpportunityFilters, OpportunityFiltersBar, TABLE_FILTERS,
+};
 use crate::pages::sales::opportunity_move::{
     LostReasonDialog, MoveMenu, PendingMove, money, move_stage, refusal,
 };
@@ -19,7 +21,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 /// Cards loaded per column.
-const PER_COLUMN: &str = "200";
+const PER_COLUMN: u32 = 200;
 
 #[component]
 pub fn PipelinePage() -> impl IntoView {
@@ -68,9 +70,9 @@ impl BoardState {
         let queries: Vec<_> = Stage::ALL
             .iter()
             .map(|s| {
-                let mut q = filters.query(None, Some(*s));
+                let mut q = filters.query(None, PER_COLUMN);
+                q.stage = Some(s.as_str().to_owned());
                 q.sort = Some("-updated_at".into());
-                q.limit = Some(PER_COLUMN.into());
                 (*s, q)
             })
             .collect();
@@ -118,8 +120,8 @@ impl BoardState {
 fn Board() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let filters = OpportunityFilters::from_url();
-    filters.sync_url();
+    let filters = OpportunityFilters::new(BOARD_FILTERS);
+    filters.sync_with_url();
     let users = UserChoices::load();
     let state = BoardState::new();
     Effect::new(move |_| state.load(filters));
@@ -169,7 +171,7 @@ fn Board() -> impl IntoView {
                     <p class="page-sub">"Drag a card to another column, or use its \u{201c}Move to\u{2026}\u{201d} menu."</p>
                 </div>
                 <div class="page-actions">
-                    <A href=move || format!("/opportunities{}", filters.url()) attr:class="btn btn-secondary">
+                    <A href=move || format!("/opportunities{}", filters.query_string_for(TABLE_FILTERS)) attr:class="btn btn-secondary">
                         "Table view"
                     </A>
                     <A href="/reports/pipeline" attr:class="btn btn-secondary">"Report"</A>

@@ -4,14 +4,14 @@
 use crate::api::tickets::{bulk_ticket_action, create_ticket, list_tickets};
 use crate::components::form::{FormAlert, FormButtons, optional, problem_message};
 use crate::components::format::{date, date_time, iso};
-use crate::components::timing::{debounced, is_plain_shortcut};
+use crate::components::list_filters::{FilterKey, ListFilters};
+use crate::components::timing::is_plain_shortcut;
 use crate::components::user_choices::UserChoices;
 use crate::components::{
     CheckboxField, ConfirmDialog, Forbidden, FormState, Modal, PagedList, PagedStates, SelectField,
     SortHeader, TextField, use_toasts,
 };
 use crate::pages::customers::contact_form::CustomerPicker;
-use crate::pages::customers::customer_filters::query_string;
 use crate::root::use_session;
 use domain::priority::Priority;
 use domain::ticket::{
@@ -62,95 +62,34 @@ fn priority_options(none: &str) -> Vec<(String, String)> {
     word_options(Priority::ALL, none, |p| (p.as_str(), p.label()))
 }
 
-#[derive(Clone, Copy)]
-struct Filters {
-    q: RwSignal<String>,
-    q_settled: ReadSignal<String>,
-    status: RwSignal<String>,
-    priority: RwSignal<String>,
-    assignee: RwSignal<String>,
-    mine: RwSignal<bool>,
-    breached: RwSignal<bool>,
-    sort: RwSignal<String>,
-}
-
-impl Filters {
-    fn from_url() -> Self {
-        let params = use_query_map().get_untracked();
-        let text = |k: &str| RwSignal::new(params.get(k).unwrap_or_default());
-        let flag = |k: &str| RwSignal::new(params.get(k).as_deref() == Some("true"));
-        let q = text("q");
-        Self {
-            q,
-            q_settled: debounced(q, Duration::from_millis(250)),
-            status: text("status"),
-            priority: text("priority"),
-            assignee: text("assignee_id"),
-            mine: flag("mine"),
-            breached: flag("breached"),
-            sort: RwSignal::new(params.get("sort").unwrap_or_else(|| "-created_at".into())),
-        }
-    }
-
-    fn query(&self, cursor: Option<String>) -> TicketQuery {
-        let flag = |s: RwSignal<bool>| s.get().then(|| "true".to_owned());
-        TicketQuery {
-            q: optional(self.q_settled.get()),
-            status: optional(self.status.get()),
-            priority: optional(self.priority.get()),
-            assignee_id: optional(self.assignee.get()),
-            mine: flag(self.mine),
-            breached: flag(self.breached),
-            sort: Some(self.sort.get()),
-            limit: Some("50".into()),
-            cursor,
-            ..Default::default()
-        }
-    }
-
-    /// The filters as URL query pairs (empty ones left out).
-    fn url_pairs(&self) -> Vec<(&'static str, String)> {
-        let q = self.query(None);
-        [
-            ("q", q.q),
-            ("status", q.status),
-            ("priority", q.priority),
-            ("assignee_id", q.assignee_id),
-            ("mine", q.mine),
-            ("breached", q.breached),
-            ("sort", q.sort.filter(|s| s != "-created_at")),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
-    }
-}
+/// URL names as the query's: `?q=printer&status=open&assignee_id=…&mine=true&sort=priority`.
+const TICKET_FILTERS: &[FilterKey] = &[
+    FilterKey::search(),
+    FilterKey::choice("status"),
+    FilterKey::choice("priority"),
+    FilterKey::choice("assignee_id"),
+    FilterKey::flag("mine"),
+    FilterKey::flag("breached"),
+    FilterKey::sort("-created_at"),
+];
 
 #[component]
 fn TicketList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let filters = Filters::from_url();
+    let filters = ListFilters::<TicketQuery>::new(TICKET_FILTERS);
+    filters.sync_with_url();
     let users = UserChoices::load();
-    let list = PagedList::new(move |cursor| list_tickets(filters.query(cursor)));
+    let list = PagedList::new(move |cursor| list_tickets(filters.query(cursor, 50)));
     let selection: Selection = RwSignal::new(HashSet::new());
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::Tickets, Action::Create);
-    let navigate = use_navigate();
 
-    // Any filter or sort change reloads from the first page and is written to the address (replacing it).
+    // Any filter or sort change starts again from the first page (and forgets the selection).
     Effect::new(move |_| {
-        let pairs = filters.url_pairs();
+        filters.query(None, 50);
         selection.set(HashSet::new());
         list.reload();
-        navigate(
-            &format!("/tickets{}", query_string(&pairs)),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
     });
 
     let keys = window_event_listener(leptos::ev::keydown, move |e| {
@@ -187,19 +126,19 @@ fn TicketList() -> impl IntoView {
             </header>
             <div class="filters" role="search">
                 <div class="filters-main">
-                    <TextField label="Search" value=filters.q input_type="search" placeholder="Subject or description" class="field-search" />
+                    <TextField label="Search" value=filters.search() input_type="search" placeholder="Subject or description" class="field-search" />
                 </div>
                 <div class="filters-more is-open">
-                    <SelectField label="Status" value=filters.status options=Signal::derive(|| status_options("Any status")) />
-                    <SelectField label="Priority" value=filters.priority options=Signal::derive(|| priority_options("Any priority")) />
-                    <SelectField label="Assignee" value=filters.assignee options=users.options("Anyone") />
-                    <CheckboxField label="Assigned to me" checked=filters.mine />
-                    <CheckboxField label="SLA breached" checked=filters.breached />
+                    <SelectField label="Status" value=filters.signal("status") options=Signal::derive(|| status_options("Any status")) />
+                    <SelectField label="Priority" value=filters.signal("priority") options=Signal::derive(|| priority_options("Any priority")) />
+                    <SelectField label="Assignee" value=filters.signal("assignee_id") options=users.options("Anyone") />
+                    <CheckboxField label="Assigned to me" checked=filters.flag("mine") />
+                    <CheckboxField label="SLA breached" checked=filters.flag("breached") />
                 </div>
             </div>
             <TicketBulkBar selection=selection users=users on_done=move |_| list.reload() />
             <PagedStates list=list empty_title="No tickets match.">
-                <TicketTable list=list sort=filters.sort selection=selection />
+                <TicketTable list=list sort=filters.sort() selection=selection />
             </PagedStates>
             <Show when=move || creating.get()>
                 <NewTicketDialog users=users on_close=move |_| creating.set(false) on_created=on_created />
