@@ -22,6 +22,8 @@ pub struct Config {
     pub session_secret: Option<String>,
     /// Mark cookies `Secure` (set when the app is served over TLS, e.g. behind a proxy).
     pub cookie_secure: bool,
+    /// Served over TLS (`PUBLIC_URL` is https): answers carry HSTS.
+    pub tls: bool,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
 }
@@ -61,6 +63,7 @@ impl Config {
             jwt_secret: var("JWT_SECRET"),
             session_secret: var("SESSION_SECRET"),
             cookie_secure: parse("COOKIE_SECURE", public_url.starts_with("https://"))?,
+            tls: public_url.starts_with("https://"),
             trust_proxy: parse("TRUST_PROXY", false)?,
         })
     }

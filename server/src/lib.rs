@@ -5,6 +5,7 @@ pub mod auth_layer;
 pub mod config;
 pub mod db;
 pub mod extract;
+pub mod headers;
 pub mod openapi;
 pub mod partitions;
 pub mod pdf_table;
@@ -98,11 +99,14 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         .layer(sessions);
 
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let security_headers =
+        headers::SecurityHeaders::new(&state.config.site_dir.join("index.html"), state.config.tls);
     let router = Router::new()
         .route("/healthz", get(routes::system::healthz))
         .route("/readyz", get(routes::system::readyz))
         .route("/metrics", get(routes::system::metrics))
         .route("/api/docs", get(openapi::docs))
+        .route("/api/docs/init.js", get(openapi::docs_script))
         .merge(authenticated)
         // Only matched routes are measured: labelling static and SPA paths (/customers/<id>) would create a
         // metric series per record viewed.
@@ -118,6 +122,7 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(CatchPanicLayer::custom(|_| problem::ApiProblem(domain::Problem::internal()).into_response()))
+        .layer(from_fn_with_state(security_headers, headers::apply))
         .with_state(state.clone());
     Ok((router, state))
 }

@@ -134,7 +134,11 @@ pub fn pairs_of(keys: &[FilterKey], get: impl Fn(&str) -> Option<String>) -> Pai
 }
 
 /// Whether two states differ only in typed filters (then the URL entry is replaced, not pushed).
-pub fn only_typed_differ(keys: &[FilterKey], a: &[(&'static str, String)], b: &[(&'static str, String)]) -> bool {
+pub fn only_typed_differ(
+    keys: &[FilterKey],
+    a: &[(&'static str, String)],
+    b: &[(&'static str, String)],
+) -> bool {
     let typed = |url: &str| keys.iter().any(|k| k.url == url && k.is_typed());
     let untyped = |pairs: &[(&'static str, String)]| -> Pairs {
         pairs
@@ -211,7 +215,10 @@ pub fn key_problems<Q: Serialize + DeserializeOwned>(keys: &[FilterKey]) -> Vec<
 
 #[cfg(feature = "csr")]
 mod browser {
-    use super::{FilterKey, Input, Pairs, key_problems, only_typed_differ, pairs_of, query_from, query_object, url_pairs};
+    use super::{
+        FilterKey, Input, Pairs, key_problems, only_typed_differ, pairs_of, query_from,
+        query_object, url_pairs,
+    };
     use crate::components::format::query_string;
     use crate::components::timing::debounced_pair;
     use leptos::prelude::*;
@@ -252,7 +259,9 @@ mod browser {
                     }
                 }
                 Input::Flag => Self::Flag(RwSignal::new(false)),
-                Input::Choice | Input::Sort(_) => Self::Plain(RwSignal::new(key.default_value().to_owned())),
+                Input::Choice | Input::Sort(_) => {
+                    Self::Plain(RwSignal::new(key.default_value().to_owned()))
+                }
             }
         }
 
@@ -330,7 +339,7 @@ mod browser {
 
     impl<Q> Copy for ListFilters<Q> {}
 
-    impl<Q: Serialize + DeserializeOwned> ListFilters<Q> {
+    impl<Q: Serialize + DeserializeOwned + 'static> ListFilters<Q> {
         /// Every filter blank and the sort at its default; see [`Self::sync_with_url`] to follow the URL.
         pub fn new(keys: &'static [FilterKey]) -> Self {
             if cfg!(debug_assertions) {
@@ -355,7 +364,7 @@ mod browser {
         }
     }
 
-    impl<Q> ListFilters<Q> {
+    impl<Q: 'static> ListFilters<Q> {
         /// Whether the list declares the filter for `field`.
         pub fn has(&self, field: &str) -> bool {
             self.keys.iter().any(|k| k.field == field)
@@ -419,7 +428,10 @@ mod browser {
         /// The settled values that the list `keys` of another view also has, as a query string (`?q=acme`),
         /// for a link that keeps them (tracked).
         pub fn query_string_for(&self, keys: &[FilterKey]) -> String {
-            let shared = self.url_pairs().into_iter().filter(|(url, _)| keys.iter().any(|k| k.url == *url));
+            let shared = self
+                .url_pairs()
+                .into_iter()
+                .filter(|(url, _)| keys.iter().any(|k| k.url == *url));
             query_string(&shared.map(|(k, v)| (k, Some(v))).collect::<Vec<_>>())
         }
 
@@ -451,11 +463,17 @@ mod browser {
                 if !on_this_page() {
                     return;
                 }
-                let current = url_query.with_untracked(|params| pairs_of(self.keys, |k| params.get(k)));
+                let current =
+                    url_query.with_untracked(|params| pairs_of(self.keys, |k| params.get(k)));
                 if wanted == current {
                     return;
                 }
-                let path = query_string(&wanted.iter().map(|(k, v)| (*k, Some(v.clone()))).collect::<Vec<_>>());
+                let path = query_string(
+                    &wanted
+                        .iter()
+                        .map(|(k, v)| (*k, Some(v.clone())))
+                        .collect::<Vec<_>>(),
+                );
                 navigate(
                     &format!("{here}{path}"),
                     NavigateOptions {
@@ -474,16 +492,20 @@ mod browser {
         /// The settled state as URL pairs (tracked).
         fn url_pairs(&self) -> Pairs {
             let values = self.settled_values();
-            url_pairs(values.iter().map(|(k, v)| (k, v.clone())))
+            url_pairs(values.iter().map(|(k, v)| (*k, v.clone())))
         }
 
         fn settled_values(&self) -> Vec<(&'static FilterKey, String)> {
-            self.keys.iter().zip(self.each(|_, slot| slot.settled())).collect()
+            self.keys
+                .iter()
+                .zip(self.each(|_, slot| slot.settled()))
+                .collect()
         }
 
         /// `f` for each key with its signals, in the declared order.
         fn each<T>(&self, f: impl Fn(&FilterKey, Slot) -> T) -> Vec<T> {
-            self.slots.with_value(|slots| self.keys.iter().zip(slots).map(|(k, s)| f(k, *s)).collect())
+            self.slots
+                .with_value(|slots| self.keys.iter().zip(slots).map(|(k, s)| f(k, *s)).collect())
         }
 
         fn slot(&self, field: &str) -> Slot {
@@ -517,9 +539,18 @@ mod tests {
     #[test]
     fn url_pairs_are_trimmed_without_blanks_or_the_default_sort() {
         let pairs = url_pairs(values(&[" acme ", "", "u1", "  ", "-created_at"]));
-        assert_eq!(pairs, vec![("q", "acme".to_owned()), ("owner", "u1".to_owned())]);
+        assert_eq!(
+            pairs,
+            vec![("q", "acme".to_owned()), ("owner", "u1".to_owned())]
+        );
         let pairs = url_pairs(values(&["", "active", "", "", "-name"]));
-        assert_eq!(pairs, vec![("status", "active".to_owned()), ("sort", "-name".to_owned())]);
+        assert_eq!(
+            pairs,
+            vec![
+                ("status", "active".to_owned()),
+                ("sort", "-name".to_owned())
+            ]
+        );
     }
 
     #[test]
@@ -570,7 +601,12 @@ mod tests {
     #[test]
     fn a_key_the_query_does_not_have_is_caught() {
         assert_eq!(key_problems::<CustomerQuery>(KEYS), Vec::<String>::new());
-        let wrong = [FilterKey::choice("owner"), FilterKey::choice("limit"), FilterKey::text("tag").in_url("q"), FilterKey::search()];
+        let wrong = [
+            FilterKey::choice("owner"),
+            FilterKey::choice("limit"),
+            FilterKey::text("tag").in_url("q"),
+            FilterKey::search(),
+        ];
         let problems = key_problems::<CustomerQuery>(&wrong);
         assert_eq!(
             problems,
@@ -584,8 +620,16 @@ mod tests {
 
     #[test]
     fn counting_and_clearing_leave_out_the_sort_and_the_search_box() {
-        let counted: Vec<_> = KEYS.iter().filter(|k| k.is_counted()).map(|k| k.field).collect();
+        let counted: Vec<_> = KEYS
+            .iter()
+            .filter(|k| k.is_counted())
+            .map(|k| k.field)
+            .collect();
         assert_eq!(counted, ["status", "owner_id", "tag"]);
-        assert!(KEYS.iter().filter(|k| !k.is_filter()).all(|k| k.field == "sort"));
+        assert!(
+            KEYS.iter()
+                .filter(|k| !k.is_filter())
+                .all(|k| k.field == "sort")
+        );
     }
 }

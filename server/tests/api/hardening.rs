@@ -120,3 +120,66 @@ async fn the_streamed_csv_export_survives_gzip(db: PgPool) {
     let records = csv::Reader::from_reader(text.as_bytes()).records().count();
     assert_eq!(records as i64, rows, "every row, header aside");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_answer_carries_the_security_headers(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let u = app.user(Role::Viewer, None).await;
+    let check = |res: &reqwest::Response, what: &str| {
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        assert!(
+            csp.split(';')
+                .any(|d| d.trim().starts_with("script-src") && !d.contains("unsafe-inline")),
+            "{what}: no inline scripts: {csp}"
+        );
+        assert_eq!(h["x-frame-options"], "DENY", "{what}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+        assert!(h.contains_key("referrer-policy"), "{what}");
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "{what}: no HSTS over http"
+        );
+    };
+    let res = app
+        .send(Method::GET, "/api/v1/customers", Some(&u.token), None)
+        .await;
+    check(&res, "an API answer");
+    let res = app.send(Method::GET, "/api/v1/customers", None, None).await;
+    check(&res, "a 401");
+    let res = app.send(Method::GET, "/api/docs", None, None).await;
+    check(&res, "the API reference");
+    assert!(
+        !res.text().await.unwrap_or_default().contains("<script>"),
+        "no inline script"
+    );
+    let res = app.send(Method::GET, "/api/docs/init.js", None, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // A method a path does not take: 405 problem+json (axum's own answer has no body), `Allow` kept.
+    let res = app
+        .send(Method::DELETE, "/api/v1/openapi.json", Some(&u.token), None)
+        .await;
+    check(&res, "a 405");
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(res.headers().contains_key("allow"));
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: serde_json::Value = res.json().await.expect("problem");
+    assert_eq!(p["status"], 405);
+    // Served over TLS: HSTS too.
+    let tls = TestApp::spawn_with(
+        db,
+        server::config::Config {
+            tls: true,
+            ..crate::common::config()
+        },
+    )
+    .await;
+    let res = tls.send(Method::GET, "/healthz", None, None).await;
+    assert!(
+        res.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("max-age=")
+    );
+}

@@ -2,20 +2,16 @@
 //! kind and date filters, "Load more".
 
 use crate::api::interactions::list_interactions;
-use crate::components::form::optional;
-use crate::components::format::{date_time, iso, query_string};
+use crate::components::format::{date_time, iso};
+use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
-use crate::components::timing::debounced;
 use crate::components::{Forbidden, PagedList, SelectField, TextField};
 use crate::pages::activity::interaction_form::kind_label;
 use crate::root::use_session;
 use domain::interaction::{Interaction, InteractionKind, InteractionQuery};
 use domain::{Action, Resource};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use std::time::Duration;
 
 #[component]
 pub fn InteractionsPage() -> impl IntoView {
@@ -29,47 +25,22 @@ pub fn InteractionsPage() -> impl IntoView {
     }
 }
 
+/// Kept in the URL (`?q=renewal&kind=call&from=2026-01-01`), so a search can be bookmarked and shared.
+const INTERACTION_FILTERS: &[FilterKey] = &[
+    FilterKey::search(),
+    FilterKey::choice("kind"),
+    FilterKey::choice("from"),
+    FilterKey::choice("to"),
+];
+
 #[component]
 fn InteractionList() -> impl IntoView {
-    let url = use_query_map();
-    let from_url = |k: &str| url.with_untracked(|m| m.get(k).unwrap_or_default());
-    let q = RwSignal::new(from_url("q"));
-    let kind = RwSignal::new(from_url("kind"));
-    let from = RwSignal::new(from_url("from"));
-    let to = RwSignal::new(from_url("to"));
-    let settled = debounced(q, Duration::from_millis(250));
-    let query = move |cursor: Option<String>| InteractionQuery {
-        q: optional(settled.get()),
-        kind: optional(kind.get()),
-        from: optional(from.get()),
-        to: optional(to.get()),
-        limit: Some("50".into()),
-        cursor,
-        ..Default::default()
-    };
-    let list = PagedList::new(move |cursor| list_interactions(query(cursor)));
+    let filters = ListFilters::<InteractionQuery>::new(INTERACTION_FILTERS);
+    filters.sync_with_url();
+    let list = PagedList::new(move |cursor| list_interactions(filters.query(cursor, 50)));
     Effect::new(move |_| {
-        query(None);
+        filters.query(None, 50);
         list.reload();
-    });
-    // The filters go into the URL (replacing the entry), so a search can be bookmarked and shared.
-    let navigate = use_navigate();
-    let here = use_location().pathname.get_untracked();
-    Effect::new(move |_| {
-        let pairs = [
-            ("q", optional(settled.get())),
-            ("kind", optional(kind.get())),
-            ("from", optional(from.get())),
-            ("to", optional(to.get())),
-        ];
-        navigate(
-            &format!("{here}{}", query_string(&pairs)),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
     });
     let kinds = Signal::derive(|| {
         let mut out = vec![(String::new(), "Any kind".to_owned())];
@@ -81,7 +52,7 @@ fn InteractionList() -> impl IntoView {
         out
     });
     let empty = Signal::derive(move || {
-        if settled.with(|s| s.trim().is_empty()) {
+        if filters.settled("q").trim().is_empty() {
             "No interactions yet.".to_owned()
         } else {
             "No interactions match this search.".to_owned()
@@ -96,14 +67,14 @@ fn InteractionList() -> impl IntoView {
                 <div class="filters-main">
                     <TextField
                         label="Search"
-                        value=q
+                        value=filters.search()
                         input_type="search"
                         placeholder="Words in the subject or notes"
                         class="field-search"
                     />
-                    <SelectField label="Kind" value=kind options=kinds />
-                    <TextField label="From" value=from input_type="date" />
-                    <TextField label="To" value=to input_type="date" />
+                    <SelectField label="Kind" value=filters.signal("kind") options=kinds />
+                    <TextField label="From" value=filters.signal("from") input_type="date" />
+                    <TextField label="To" value=filters.signal("to") input_type="date" />
                 </div>
             </div>
             <PagedStates list=list empty_title=empty>

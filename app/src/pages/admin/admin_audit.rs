@@ -1,9 +1,9 @@
 //! `/admin/audit`: the audit trail with filters, expandable change sets and a CSV download.
 
 use crate::api::audit::list_audit;
-use crate::components::form::optional;
 use crate::components::format::{action_verb, changes, date_time, humanize, iso, query_string};
 use crate::components::history::ChangeList;
+use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
 use crate::components::user_choices::UserChoices;
 use crate::components::{Forbidden, PagedList, SelectField, TextField};
@@ -24,45 +24,32 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
-/// The filters as typed; text filters apply when the field is left (change), not on every key.
-#[derive(Clone, Copy)]
-struct AuditFilters {
-    entity: RwSignal<String>,
-    entity_id: RwSignal<String>,
-    actor_id: RwSignal<String>,
-    from: RwSignal<String>,
-    to: RwSignal<String>,
-}
+/// The text filters (entity, entity ID) apply when the field is left (change), not on every key, so they are
+/// set from the page's own text boxes.
+const AUDIT_FILTERS: &[FilterKey] = &[
+    FilterKey::choice("entity"),
+    FilterKey::choice("entity_id"),
+    FilterKey::choice("actor_id"),
+    FilterKey::choice("from"),
+    FilterKey::choice("to"),
+];
 
-impl AuditFilters {
-    fn query(&self, cursor: Option<String>) -> AuditQuery {
-        AuditQuery {
-            entity: optional(self.entity.get()),
-            entity_id: optional(self.entity_id.get()),
-            actor_id: optional(self.actor_id.get()),
-            from: optional(self.from.get()),
-            to: optional(self.to.get()),
-            limit: Some("50".into()),
-            cursor,
-            ..Default::default()
-        }
-    }
+type AuditFilters = ListFilters<AuditQuery>;
 
-    /// The CSV or PDF export of the same filters (served by the REST API; the session cookie authenticates it).
-    fn export_href(&self, format: &str) -> String {
-        let q = self.query(None);
-        format!(
-            "/api/v1/audit-logs{}",
-            query_string(&[
-                ("format", Some(format.to_owned())),
-                ("entity", q.entity),
-                ("entity_id", q.entity_id),
-                ("actor_id", q.actor_id),
-                ("from", q.from),
-                ("to", q.to),
-            ])
-        )
-    }
+/// The CSV or PDF export of the same filters (served by the REST API; the session cookie authenticates it).
+fn export_href(filters: AuditFilters, format: &str) -> String {
+    let q = filters.query(None, 50);
+    format!(
+        "/api/v1/audit-logs{}",
+        query_string(&[
+            ("format", Some(format.to_owned())),
+            ("entity", q.entity),
+            ("entity_id", q.entity_id),
+            ("actor_id", q.actor_id),
+            ("from", q.from),
+            ("to", q.to),
+        ])
+    )
 }
 
 /// Suggestions for the entity filter (singular snake_case, as the audit trail records them).
@@ -81,18 +68,12 @@ const ENTITIES: [&str; 9] = [
 #[component]
 fn AuditLog() -> impl IntoView {
     let users = UserChoices::load();
-    let filters = AuditFilters {
-        entity: RwSignal::new(String::new()),
-        entity_id: RwSignal::new(String::new()),
-        actor_id: RwSignal::new(String::new()),
-        from: RwSignal::new(String::new()),
-        to: RwSignal::new(String::new()),
-    };
+    let filters = AuditFilters::new(AUDIT_FILTERS);
     // Typed text is copied into the filters on change (blur or Enter).
     let (entity_text, id_text) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let list = PagedList::new(move |cursor| list_audit(filters.query(cursor)));
+    let list = PagedList::new(move |cursor| list_audit(filters.query(cursor, 50)));
     Effect::new(move |_| {
-        filters.query(None);
+        filters.query(None, 50);
         list.reload();
     });
 
@@ -101,27 +82,27 @@ fn AuditLog() -> impl IntoView {
             <header class="page-header">
                 <h1>"Audit log"</h1>
                 <div class="page-actions">
-                    <a class="btn btn-secondary" href=move || filters.export_href("csv") rel="external" download="audit-log.csv">
+                    <a class="btn btn-secondary" href=move || export_href(filters, "csv") rel="external" download="audit-log.csv">
                         "Download CSV"
                     </a>
-                    <a class="btn btn-secondary" href=move || filters.export_href("pdf") rel="external" download="audit-log.pdf">
+                    <a class="btn btn-secondary" href=move || export_href(filters, "pdf") rel="external" download="audit-log.pdf">
                         "Download PDF"
                     </a>
                 </div>
             </header>
             <form class="filters filters-inline" role="search" on:submit=|ev| ev.prevent_default()>
-                <div on:change=move |_| filters.entity.set(entity_text.get_untracked().trim().to_lowercase())>
+                <div on:change=move |_| filters.signal("entity").set(entity_text.get_untracked().trim().to_lowercase())>
                     <TextField label="Entity" value=entity_text placeholder="customer" list="audit-entities" />
                     <datalist id="audit-entities">
                         {ENTITIES.iter().map(|e| view! { <option value=*e></option> }).collect_view()}
                     </datalist>
                 </div>
-                <div on:change=move |_| filters.entity_id.set(id_text.get_untracked().trim().to_owned())>
+                <div on:change=move |_| filters.signal("entity_id").set(id_text.get_untracked().trim().to_owned())>
                     <TextField label="Entity ID" value=id_text placeholder="UUID" />
                 </div>
-                <SelectField label="Actor" value=filters.actor_id options=users.options("Anyone") />
-                <TextField label="From" value=filters.from input_type="date" />
-                <TextField label="To" value=filters.to input_type="date" />
+                <SelectField label="Actor" value=filters.signal("actor_id") options=users.options("Anyone") />
+                <TextField label="From" value=filters.signal("from") input_type="date" />
+                <TextField label="To" value=filters.signal("to") input_type="date" />
             </form>
             <PagedStates list=list empty_title="No audit entries match these filters.">
                 <div class="table-wrap">

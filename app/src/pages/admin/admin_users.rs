@@ -1,17 +1,15 @@
 //! `/admin/users`: the user directory for admins: search, role filter, create, edit, deactivate.
 
 use crate::api::users::list_users;
-use crate::components::form::optional;
 use crate::components::format::date_time;
+use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
-use crate::components::timing::debounced;
 use crate::components::{Forbidden, PagedList, SelectField, TextField, use_toasts};
 use crate::pages::admin::user_form::{EditUserDialog, NewUserDialog, role_options};
 use crate::root::use_session;
 use domain::user::{User, UserQuery};
 use domain::{Action, Resource};
 use leptos::prelude::*;
-use std::time::Duration;
 
 #[derive(Clone)]
 enum Dialog {
@@ -32,27 +30,19 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+const USER_FILTERS: &[FilterKey] = &[
+    FilterKey::search(),
+    FilterKey::choice("role"),
+    FilterKey::choice("is_active"),
+];
+
 #[component]
 fn UserAdmin() -> impl IntoView {
     let toasts = use_toasts();
-    let q = RwSignal::new(String::new());
-    let settled = debounced(q, Duration::from_millis(250));
-    let role = RwSignal::new(String::new());
-    let active = RwSignal::new(String::new());
-    let list = PagedList::new(move |cursor| {
-        list_users(UserQuery {
-            q: optional(settled.get()),
-            role: optional(role.get()),
-            is_active: optional(active.get()),
-            limit: Some("50".into()),
-            cursor,
-            ..Default::default()
-        })
-    });
+    let filters = ListFilters::<UserQuery>::new(USER_FILTERS);
+    let list = PagedList::new(move |cursor| list_users(filters.query(cursor, 50)));
     Effect::new(move |_| {
-        settled.track();
-        role.track();
-        active.track();
+        filters.query(None, 50);
         list.reload();
     });
     let dialog = RwSignal::new(Dialog::None);
@@ -89,9 +79,9 @@ fn UserAdmin() -> impl IntoView {
                 </button>
             </header>
             <div class="filters filters-inline" role="search">
-                <TextField label="Search" value=q input_type="search" placeholder="Name or email" class="field-search" />
-                <SelectField label="Role" value=role options=Signal::derive(|| role_options("Any role")) />
-                <SelectField label="Status" value=active options=active_options />
+                <TextField label="Search" value=filters.search() input_type="search" placeholder="Name or email" class="field-search" />
+                <SelectField label="Role" value=filters.signal("role") options=Signal::derive(|| role_options("Any role")) />
+                <SelectField label="Status" value=filters.signal("is_active") options=active_options />
             </div>
             <PagedStates list=list empty_title="No users match.">
                 <div class="table-wrap">

@@ -1,9 +1,8 @@
 //! `/contacts`: every contact the user may see, searchable, with a link to its customer.
 
 use crate::api::customers::list_contacts;
-use crate::components::form::optional;
+use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
-use crate::components::timing::debounced;
 use crate::components::{Forbidden, PagedList, TextField, use_toasts};
 use crate::pages::customers::contact_form::ContactDialog;
 use crate::pages::customers::customer_detail::or_dash;
@@ -12,7 +11,6 @@ use domain::contact::{Contact, ContactQuery};
 use domain::{Action, Resource};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use std::time::Duration;
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
@@ -26,24 +24,18 @@ pub fn ContactsPage() -> impl IntoView {
     }
 }
 
+const CONTACT_FILTERS: &[FilterKey] = &[FilterKey::search()];
+
 #[component]
 fn ContactList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::Contacts, Action::Create);
-    let q = RwSignal::new(String::new());
-    let settled = debounced(q, Duration::from_millis(250));
-    let list = PagedList::new(move |cursor| {
-        list_contacts(ContactQuery {
-            q: optional(settled.get()),
-            limit: Some("50".into()),
-            cursor,
-            ..Default::default()
-        })
-    });
+    let filters = ListFilters::<ContactQuery>::new(CONTACT_FILTERS);
+    let list = PagedList::new(move |cursor| list_contacts(filters.query(cursor, 50)));
     Effect::new(move |_| {
-        settled.track();
+        filters.query(None, 50);
         list.reload();
     });
     // The new contact goes on top of the list, whatever the search and paging.
@@ -61,7 +53,7 @@ fn ContactList() -> impl IntoView {
         }
     };
     let empty = Signal::derive(move || {
-        if settled.with(|s| s.trim().is_empty()) {
+        if !filters.is_filtered() {
             "No contacts yet.".to_owned()
         } else {
             "No contacts match this search.".to_owned()
@@ -82,7 +74,7 @@ fn ContactList() -> impl IntoView {
                 <div class="filters-main">
                     <TextField
                         label="Search"
-                        value=q
+                        value=filters.search()
                         input_type="search"
                         placeholder="Name or email"
                         class="field-search"

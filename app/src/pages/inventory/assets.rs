@@ -1,14 +1,14 @@
-//! `/assets`: search (kept in the URL), filters (kind, category, vendor, below reorder point), sortable columns,
-//! stock badges, Load more, and "New asset" (shortcut N) in a dialog.
+//! `/assets`: search, filters (kind, category, vendor, below reorder point) and sortable columns, kept in the
+//! URL; stock badges, Load more, and "New asset" (shortcut N) in a dialog.
 
 use crate::api::inventory::{create_asset, list_assets};
-use crate::components::form::{FormAlert, FormButtons, optional};
-use crate::components::timing::{debounced, is_plain_shortcut};
+use crate::components::form::{FormAlert, FormButtons};
+use crate::components::list_filters::{FilterKey, ListFilters};
+use crate::components::timing::is_plain_shortcut;
 use crate::components::{
     CheckboxField, Forbidden, FormState, Modal, PagedList, PagedStates, SelectField, SortHeader,
     TextField, use_toasts,
 };
-use crate::pages::customers::customer_filters::query_string;
 use crate::pages::inventory::asset_form::{
     ASSET_FIELDS, AssetFields, AssetFormFields, VendorChoices, kind_options, load_vendor_choices,
 };
@@ -17,10 +17,7 @@ use domain::asset::{Asset, AssetQuery, AssetStatus};
 use domain::{Action, Resource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use std::time::Duration;
 
 #[component]
 pub fn AssetsPage() -> impl IntoView {
@@ -34,87 +31,31 @@ pub fn AssetsPage() -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Filters {
-    q: RwSignal<String>,
-    q_settled: ReadSignal<String>,
-    kind: RwSignal<String>,
-    category: RwSignal<String>,
-    category_settled: ReadSignal<String>,
-    vendor: RwSignal<String>,
-    low: RwSignal<bool>,
-    sort: RwSignal<String>,
-}
-
-impl Filters {
-    fn from_url() -> Self {
-        let params = use_query_map().get_untracked();
-        let text = |k: &str| RwSignal::new(params.get(k).unwrap_or_default());
-        let (q, category) = (text("q"), text("category"));
-        Self {
-            q,
-            q_settled: debounced(q, Duration::from_millis(250)),
-            kind: text("kind"),
-            category,
-            category_settled: debounced(category, Duration::from_millis(250)),
-            vendor: text("vendor_id"),
-            low: RwSignal::new(params.get("below_reorder_point").as_deref() == Some("true")),
-            sort: RwSignal::new(params.get("sort").unwrap_or_else(|| "sku".into())),
-        }
-    }
-
-    fn query(&self, cursor: Option<String>) -> AssetQuery {
-        AssetQuery {
-            q: optional(self.q_settled.get()),
-            kind: optional(self.kind.get()),
-            category: optional(self.category_settled.get()),
-            vendor_id: optional(self.vendor.get()),
-            below_reorder_point: self.low.get().then(|| "true".to_owned()),
-            sort: Some(self.sort.get()),
-            limit: Some("50".into()),
-            cursor,
-            ..Default::default()
-        }
-    }
-
-    fn url_pairs(&self) -> Vec<(&'static str, String)> {
-        let q = self.query(None);
-        [
-            ("q", q.q),
-            ("kind", q.kind),
-            ("category", q.category),
-            ("vendor_id", q.vendor_id),
-            ("below_reorder_point", q.below_reorder_point),
-            ("sort", q.sort.filter(|s| s != "sku")),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
-    }
-}
+/// URL names as the query's: `?q=laptop&kind=hardware&vendor_id=…&below_reorder_point=true&sort=name`.
+const ASSET_FILTERS: &[FilterKey] = &[
+    FilterKey::search(),
+    FilterKey::choice("kind"),
+    FilterKey::text("category"),
+    FilterKey::choice("vendor_id"),
+    FilterKey::flag("below_reorder_point"),
+    FilterKey::sort("sku"),
+];
 
 #[component]
 fn AssetList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let filters = Filters::from_url();
+    let filters = ListFilters::<AssetQuery>::new(ASSET_FILTERS);
+    filters.sync_with_url();
     let vendors = load_vendor_choices();
-    let list = PagedList::new(move |cursor| list_assets(filters.query(cursor)));
+    let list = PagedList::new(move |cursor| list_assets(filters.query(cursor, 50)));
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::Assets, Action::Create);
-    let navigate = use_navigate();
 
+    // Any filter or sort change starts again from the first page.
     Effect::new(move |_| {
-        let pairs = filters.url_pairs();
+        filters.query(None, 50);
         list.reload();
-        navigate(
-            &format!("/assets{}", query_string(&pairs)),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
     });
 
     let keys = window_event_listener(leptos::ev::keydown, move |e| {
@@ -152,17 +93,17 @@ fn AssetList() -> impl IntoView {
             </header>
             <div class="filters" role="search">
                 <div class="filters-main">
-                    <TextField label="Search" value=filters.q input_type="search" placeholder="SKU, name, category or location" class="field-search" />
+                    <TextField label="Search" value=filters.search() input_type="search" placeholder="SKU, name, category or location" class="field-search" />
                 </div>
                 <div class="filters-more is-open">
-                    <SelectField label="Kind" value=filters.kind options=Signal::derive(|| kind_options("Any kind")) />
-                    <TextField label="Category" value=filters.category placeholder="Hardware/Laptops" />
-                    <SelectField label="Vendor" value=filters.vendor options=vendors.options("Any vendor") />
-                    <CheckboxField label="Below reorder point" checked=filters.low />
+                    <SelectField label="Kind" value=filters.signal("kind") options=Signal::derive(|| kind_options("Any kind")) />
+                    <TextField label="Category" value=filters.signal("category") placeholder="Hardware/Laptops" />
+                    <SelectField label="Vendor" value=filters.signal("vendor_id") options=vendors.options("Any vendor") />
+                    <CheckboxField label="Below reorder point" checked=filters.flag("below_reorder_point") />
                 </div>
             </div>
             <PagedStates list=list empty_title="No assets match.">
-                <AssetTable list=list sort=filters.sort />
+                <AssetTable list=list sort=filters.sort() />
             </PagedStates>
             <Show when=move || creating.get()>
                 <NewAssetDialog vendors=vendors on_close=move |_| creating.set(false) on_created=on_created />

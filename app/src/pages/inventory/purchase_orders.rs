@@ -2,14 +2,14 @@
 //! "New purchase order" in a dialog with lines (asset, quantity, unit price) to add and remove.
 
 use crate::api::inventory::{create_purchase_order, list_purchase_orders};
-use crate::components::form::{FormAlert, FormButtons, human_message, optional};
+use crate::components::form::{FormAlert, FormButtons, human_message};
 use crate::components::format::{date, iso};
+use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::timing::is_plain_shortcut;
 use crate::components::{
     CheckboxField, Forbidden, FormState, Modal, PagedList, PagedStates, SelectField, SortHeader,
     TextField, use_toasts,
 };
-use crate::pages::customers::customer_filters::query_string;
 use crate::pages::inventory::asset_form::{
     AssetChoices, VendorChoices, load_asset_choices, load_vendor_choices, parse_amount, parse_date,
     parse_int,
@@ -22,9 +22,8 @@ use domain::purchase_order::{
 use domain::{Action, FieldError, Problem, Resource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn PurchaseOrdersPage() -> impl IntoView {
@@ -52,73 +51,28 @@ pub fn po_number(po: &PurchaseOrder) -> String {
     format!("PO-{}", po.number)
 }
 
-#[derive(Clone, Copy)]
-struct Filters {
-    status: RwSignal<String>,
-    vendor: RwSignal<String>,
-    overdue: RwSignal<bool>,
-    sort: RwSignal<String>,
-}
-
-impl Filters {
-    fn from_url() -> Self {
-        let params = use_query_map().get_untracked();
-        let text = |k: &str| RwSignal::new(params.get(k).unwrap_or_default());
-        Self {
-            status: text("status"),
-            vendor: text("vendor_id"),
-            overdue: RwSignal::new(params.get("overdue").as_deref() == Some("true")),
-            sort: RwSignal::new(params.get("sort").unwrap_or_else(|| "-created_at".into())),
-        }
-    }
-
-    fn query(&self, cursor: Option<String>) -> PurchaseOrderQuery {
-        PurchaseOrderQuery {
-            status: optional(self.status.get()),
-            vendor_id: optional(self.vendor.get()),
-            overdue: self.overdue.get().then(|| "true".to_owned()),
-            sort: Some(self.sort.get()),
-            limit: Some("50".into()),
-            cursor,
-            ..Default::default()
-        }
-    }
-
-    fn url_pairs(&self) -> Vec<(&'static str, String)> {
-        let q = self.query(None);
-        [
-            ("status", q.status),
-            ("vendor_id", q.vendor_id),
-            ("overdue", q.overdue),
-            ("sort", q.sort.filter(|s| s != "-created_at")),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
-    }
-}
+/// URL names as the query's: `?status=ordered&vendor_id=…&overdue=true&sort=number`.
+const PURCHASE_ORDER_FILTERS: &[FilterKey] = &[
+    FilterKey::choice("status"),
+    FilterKey::choice("vendor_id"),
+    FilterKey::flag("overdue"),
+    FilterKey::sort("-created_at"),
+];
 
 #[component]
 fn PurchaseOrderList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let filters = Filters::from_url();
+    let filters = ListFilters::<PurchaseOrderQuery>::new(PURCHASE_ORDER_FILTERS);
+    filters.sync_with_url();
     let vendors = load_vendor_choices();
-    let list = PagedList::new(move |cursor| list_purchase_orders(filters.query(cursor)));
+    let list = PagedList::new(move |cursor| list_purchase_orders(filters.query(cursor, 50)));
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::PurchaseOrders, Action::Create);
-    let navigate = use_navigate();
+    // Any filter or sort change starts again from the first page.
     Effect::new(move |_| {
-        let pairs = filters.url_pairs();
+        filters.query(None, 50);
         list.reload();
-        navigate(
-            &format!("/purchase-orders{}", query_string(&pairs)),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
     });
     let keys = window_event_listener(leptos::ev::keydown, move |e| {
         if is_plain_shortcut(&e, "n") && can_create() {
@@ -148,9 +102,9 @@ fn PurchaseOrderList() -> impl IntoView {
             </header>
             <div class="filters" role="search">
                 <div class="filters-more is-open">
-                    <SelectField label="Status" value=filters.status options=Signal::derive(|| po_status_options("Any status")) />
-                    <SelectField label="Vendor" value=filters.vendor options=vendors.options("Any vendor") />
-                    <CheckboxField label="Overdue" checked=filters.overdue />
+                    <SelectField label="Status" value=filters.signal("status") options=Signal::derive(|| po_status_options("Any status")) />
+                    <SelectField label="Vendor" value=filters.signal("vendor_id") options=vendors.options("Any vendor") />
+                    <CheckboxField label="Overdue" checked=filters.flag("overdue") />
                 </div>
             </div>
             <PagedStates list=list empty_title="No purchase orders match.">
@@ -159,13 +113,13 @@ fn PurchaseOrderList() -> impl IntoView {
                         <caption class="sr-only">"Purchase orders"</caption>
                         <thead>
                             <tr>
-                                <SortHeader label="Number" key="number" sort=filters.sort desc_first=true />
+                                <SortHeader label="Number" key="number" sort=filters.sort() desc_first=true />
                                 <th scope="col">"Vendor"</th>
                                 <th scope="col">"Status"</th>
                                 <th scope="col" class="num">"Lines"</th>
                                 <th scope="col" class="num">"Total"</th>
                                 <th scope="col">"Expected"</th>
-                                <SortHeader label="Created" key="created_at" sort=filters.sort desc_first=true />
+                                <SortHeader label="Created" key="created_at" sort=filters.sort() desc_first=true />
                             </tr>
                         </thead>
                         <tbody>

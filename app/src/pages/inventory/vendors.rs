@@ -3,7 +3,8 @@
 
 use crate::api::inventory::{create_vendor, list_vendors};
 use crate::components::form::{FormAlert, FormButtons, optional};
-use crate::components::timing::{debounced, is_plain_shortcut};
+use crate::components::list_filters::{FilterKey, ListFilters};
+use crate::components::timing::is_plain_shortcut;
 use crate::components::{
     Forbidden, FormState, Modal, PagedList, PagedStates, SortHeader, TextField, use_toasts,
 };
@@ -14,7 +15,6 @@ use domain::{Action, Problem, Resource};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use std::time::Duration;
 
 #[component]
 pub fn VendorsPage() -> impl IntoView {
@@ -28,23 +28,17 @@ pub fn VendorsPage() -> impl IntoView {
     }
 }
 
+const VENDOR_FILTERS: &[FilterKey] = &[FilterKey::search(), FilterKey::sort("name")];
+
 #[component]
 fn VendorList() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let q = RwSignal::new(String::new());
-    let q_settled = debounced(q, Duration::from_millis(250));
-    let sort = RwSignal::new("name".to_owned());
-    let query = move |cursor: Option<String>| VendorQuery {
-        q: optional(q_settled.get()),
-        sort: Some(sort.get()),
-        limit: Some("50".into()),
-        cursor,
-        ..Default::default()
-    };
-    let list = PagedList::new(move |cursor| list_vendors(query(cursor)));
+    let filters = ListFilters::<VendorQuery>::new(VENDOR_FILTERS);
+    let sort = filters.sort();
+    let list = PagedList::new(move |cursor| list_vendors(filters.query(cursor, 50)));
     Effect::new(move |_| {
-        query(None);
+        filters.query(None, 50);
         list.reload();
     });
     let creating = RwSignal::new(false);
@@ -73,7 +67,7 @@ fn VendorList() -> impl IntoView {
             </header>
             <div class="filters" role="search">
                 <div class="filters-main">
-                    <TextField label="Search" value=q input_type="search" placeholder="Name, e-mail or contact" class="field-search" />
+                    <TextField label="Search" value=filters.search() input_type="search" placeholder="Name, e-mail or contact" class="field-search" />
                 </div>
             </div>
             <PagedStates list=list empty_title="No vendors match.">

@@ -41,10 +41,7 @@ pub fn stage_options(none: Option<&'static str>) -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn OpportunityFiltersBar(
-    filters: OpportunityFilters,
-    users: UserChoices,
-) -> impl IntoView {
+pub fn OpportunityFiltersBar(filters: OpportunityFilters, users: UserChoices) -> impl IntoView {
     // The stage filter is the table's; the board has a column per stage.
     let with_stage = filters.has("stage");
     view! {

@@ -5,7 +5,8 @@ use crate::api::projects::{
     OpportunitySummary, create_project, list_projects, project_opportunity,
 };
 use crate::components::form::{FormAlert, optional};
-use crate::components::timing::{debounced, is_plain_shortcut};
+use crate::components::list_filters::{FilterKey, ListFilters};
+use crate::components::timing::is_plain_shortcut;
 use crate::components::user_choices::UserChoices;
 use crate::components::{
     Forbidden, FormState, PagedList, PagedStates, SelectField, SortHeader, TextField,
@@ -19,7 +20,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use std::time::Duration;
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
@@ -37,23 +37,20 @@ pub fn project_status_options(none: &str) -> Vec<(String, String)> {
     word_options(ProjectStatus::ALL, none, |s| (s.as_str(), s.label()))
 }
 
+const PROJECT_FILTERS: &[FilterKey] = &[
+    FilterKey::search(),
+    FilterKey::choice("status"),
+    FilterKey::sort("-created_at"),
+];
+
 #[component]
 fn ProjectList() -> impl IntoView {
     let session = use_session();
-    let q = RwSignal::new(String::new());
-    let q_settled = debounced(q, Duration::from_millis(250));
-    let status = RwSignal::new(String::new());
-    let sort = RwSignal::new("-created_at".to_owned());
-    let query = move |cursor: Option<String>| ProjectQuery {
-        q: optional(q_settled.get()),
-        status: optional(status.get()),
-        sort: Some(sort.get()),
-        cursor,
-        ..Default::default()
-    };
-    let list = PagedList::new(move |cursor| list_projects(query(cursor)));
+    let filters = ListFilters::<ProjectQuery>::new(PROJECT_FILTERS);
+    let sort = filters.sort();
+    let list = PagedList::new(move |cursor| list_projects(filters.query(cursor, 50)));
     Effect::new(move |_| {
-        query(None);
+        filters.query(None, 50);
         list.reload();
     });
     let can_create = move || session.can(Resource::Projects, Action::Create);
@@ -75,8 +72,8 @@ fn ProjectList() -> impl IntoView {
             </header>
             <div class="filters" role="search">
                 <div class="filters-main">
-                    <TextField label="Search" value=q input_type="search" placeholder="Project name" class="field-search" />
-                    <SelectField label="Status" value=status options=Signal::derive(|| project_status_options("Any status")) class="field-inline" />
+                    <TextField label="Search" value=filters.search() input_type="search" placeholder="Project name" class="field-search" />
+                    <SelectField label="Status" value=filters.signal("status") options=Signal::derive(|| project_status_options("Any status")) class="field-inline" />
                 </div>
             </div>
             <PagedStates list=list empty_title="No projects match.">

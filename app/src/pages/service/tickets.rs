@@ -1,8 +1,8 @@
-//! `/tickets`: search (kept in the URL), filters (status, priority, assignee, mine, SLA breached), sortable
-//! columns, Load more, bulk assign/status/delete, and "New ticket" (shortcut N).
+//! `/tickets`: search, filters (status, priority, assignee, mine, SLA breached) and sortable columns, kept in
+//! the URL; Load more, bulk assign/status/delete, and "New ticket" (shortcut N).
 
 use crate::api::tickets::{bulk_ticket_action, create_ticket, list_tickets};
-use crate::components::form::{FormAlert, FormButtons, optional, problem_message};
+use crate::components::form::{FormAlert, FormButtons, problem_message};
 use crate::components::format::{date, date_time, iso};
 use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::timing::is_plain_shortcut;
@@ -20,11 +20,8 @@ use domain::ticket::{
 use domain::{Action, CustomerId, Resource, TicketId, UserId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashSet;
-use std::time::Duration;
 
 type Selection = RwSignal<HashSet<TicketId>>;
 

@@ -27,7 +27,7 @@ use domain::task::{
     Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery, TaskScope, completed_at, cursor_of,
     sees_task, task_scope,
 };
-use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Role, Scope, TaskId, UserId};
+use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Scope, TaskId, UserId};
 use sqlx::PgConnection;
 
 const R: Resource = Resource::Tasks;

@@ -43,6 +43,7 @@ pub fn config() -> Config {
         jwt_secret: None,
         session_secret: None,
         cookie_secure: false,
+        tls: false,
         trust_proxy: false,
     }
 }
