@@ -656,6 +656,27 @@ pub struct Allocation {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+impl Allocation {
+    /// What `p` may read of this allocation, whose customer (directly or through its project) is owned by
+    /// `owner` of `owner_team`: a reader who may not see that customer reads neither the customer nor the
+    /// project, only that the units went somewhere.
+    pub fn redacted_for(
+        mut self,
+        p: &crate::Principal,
+        owner: Option<UserId>,
+        owner_team: Option<&str>,
+    ) -> Self {
+        let has_customer = self.customer_id.is_some() || self.project_id.is_some();
+        if has_customer && !p.sees(crate::Resource::Customers, owner, owner_team) {
+            self.customer_id = None;
+            self.customer_name = None;
+            self.project_id = None;
+            self.project_name = None;
+        }
+        self
+    }
+}
+
 /// `POST /assets/{id}/return`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -23,6 +23,9 @@ use crate::{CustomerId, LeadId, OpportunityId, ProjectId, UserId};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+/// A user's access ended (deactivated, password reset): every node closes their open sockets. Never sent to a
+/// client.
+pub const USER_ACCESS_REVOKED: &str = "user.access_revoked";
 pub const ASSET_ALLOCATED: &str = "asset.allocated";
 pub const ASSET_RETURNED: &str = "asset.returned";
 pub const STOCK_LOW: &str = "stock.low";
@@ -353,6 +356,29 @@ pub fn may_receive(p: &Principal, kind: &str, entity: &str, data: &Value) -> boo
     }
 }
 
+/// The `data` of an event as `p` may read it, when it differs from what was published (`None`: send as is).
+/// An allocation names where the units went; a reader who may not see that customer (directly or through its
+/// project) reads only that they went somewhere. The owner facts used for the decision never go out.
+pub fn redact(p: &Principal, kind: &str, data: &Value) -> Option<Value> {
+    if kind != ASSET_ALLOCATED {
+        return None;
+    }
+    let mut out = data.clone();
+    let m = out.as_object_mut()?;
+    let owner = user_in(data, OWNER_ID);
+    let team = data.get(OWNER_TEAM).and_then(Value::as_str);
+    let has_customer = ["customer_id", "project_id"]
+        .iter()
+        .any(|k| data.get(*k).is_some_and(|v| !v.is_null()));
+    if has_customer && !p.sees(Resource::Customers, owner, team) {
+        m.remove("customer_id");
+        m.remove("project_id");
+    }
+    m.remove(OWNER_ID);
+    m.remove(OWNER_TEAM);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,6 +393,24 @@ mod tests {
             role,
             team: team.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn an_allocation_event_hides_a_customer_the_reader_may_not_see() {
+        let owner = UserId::new();
+        let data = json!({"customer_id": "c", "quantity": 2, OWNER_ID: owner, OWNER_TEAM: "north"});
+        let north = principal(Role::Sales, Some("north"));
+        let south = principal(Role::Sales, Some("south"));
+        let seen = redact(&north, ASSET_ALLOCATED, &data).unwrap();
+        assert_eq!(seen, json!({"customer_id": "c", "quantity": 2}));
+        let hidden = redact(&south, ASSET_ALLOCATED, &data).unwrap();
+        assert_eq!(hidden, json!({"quantity": 2}));
+        let to_user = json!({"user_id": "u", OWNER_ID: null, OWNER_TEAM: null});
+        assert_eq!(
+            redact(&south, ASSET_ALLOCATED, &to_user).unwrap(),
+            json!({"user_id": "u"})
+        );
+        assert_eq!(redact(&south, ASSET_RETURNED, &data), None);
     }
 
     #[test]

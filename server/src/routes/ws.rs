@@ -7,6 +7,8 @@
 //!   the last day); beyond that window the client gets `{"type":"resync"}` and should fetch afresh.
 //! - Events are at-least-once: around a replay or a reconnect a client may see an event twice (same
 //!   `event_id`).
+//! - A user who is deactivated (or whose password is reset) is disconnected within seconds, on every node
+//!   (the `user.access_revoked` event).
 //! - A client too slow to keep up (the node's buffer overtook it, or a send blocks for 10 s) gets `resync`
 //!   and is disconnected rather than slowing anyone else down.
 
@@ -17,7 +19,7 @@ use app::ssr::live::{LiveEvent, Published};
 use app::ssr::repo::outbox as repo;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
 use axum::response::Response;
 use domain::Principal;
 use std::collections::HashSet;
@@ -98,15 +100,33 @@ impl Conn {
         )
     }
 
-    /// Sends an event this user may see (encoded once per node, shared by every socket).
+    /// Sends an event this user may see (encoded once per node, shared by every socket, unless part of it is
+    /// hidden from this user).
     async fn send_published(&mut self, e: &Published) -> bool {
-        !may_receive(&self.p, &e.event) || self.send(e.text.clone()).await
+        if !may_receive(&self.p, &e.event) {
+            return true;
+        }
+        match domain::live::redact(&self.p, &e.event.kind, &e.event.data) {
+            None => self.send(e.text.clone()).await,
+            Some(_) => self.send_event(&e.event).await,
+        }
     }
 
     async fn send_event(&mut self, event: &LiveEvent) -> bool {
         if !may_receive(&self.p, event) {
             return true;
         }
+        let redacted;
+        let event = match domain::live::redact(&self.p, &event.kind, &event.data) {
+            None => event,
+            Some(data) => {
+                redacted = LiveEvent {
+                    data,
+                    ..event.clone()
+                };
+                &redacted
+            }
+        };
         match serde_json::to_string(event) {
             Ok(text) => self.send(text.into()).await,
             Err(_) => true,
@@ -157,6 +177,16 @@ impl Conn {
         loop {
             tokio::select! {
                 received = events.recv() => match received {
+                    // This user was deactivated (or their password reset) on some node: the socket ends.
+                    Ok(e) if e.event.kind == domain::live::USER_ACCESS_REVOKED => {
+                        if e.event.id == self.p.user_id.0 {
+                            let _ = self.socket.send(Message::Close(Some(CloseFrame {
+                                code: close_code::POLICY,
+                                reason: "access revoked".into(),
+                            }))).await;
+                            break;
+                        }
+                    }
                     // The fan-out was interrupted (Redis reconnected): events may be missing.
                     Ok(e) if e.event.kind == domain::live::RESYNC => {
                         if !self.send(e.text.clone()).await { break }

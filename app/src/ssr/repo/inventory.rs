@@ -534,6 +534,8 @@ struct AllocationRow {
     project_name: Option<String>,
     customer_id: Option<Uuid>,
     customer_name: Option<String>,
+    customer_owner: Option<Uuid>,
+    customer_team: Option<String>,
     user_id: Option<Uuid>,
     user_name: Option<String>,
     note: String,
@@ -570,18 +572,20 @@ impl From<AllocationRow> for Allocation {
 
 const ALLOCATION_SELECT: &str = "SELECT al.id, al.asset_id, a.sku, a.name AS asset_name, al.quantity,
         al.returned_quantity, al.project_id, p.name AS project_name, coalesce(al.customer_id, p.customer_id) AS customer_id,
-        c.name AS customer_name, al.user_id, u.name AS user_name, al.note,
+        c.name AS customer_name, c.owner_id AS customer_owner, co.team AS customer_team,
+        al.user_id, u.name AS user_name, al.note,
         array(SELECT s.serial FROM asset_units s WHERE s.allocation_id = al.id ORDER BY s.serial) AS serials,
         al.allocated_by, al.allocated_at, al.closed_at
     FROM allocations al JOIN assets a ON a.id = al.asset_id
     LEFT JOIN projects p ON p.id = al.project_id
     LEFT JOIN customers c ON c.id = coalesce(al.customer_id, p.customer_id)
+    LEFT JOIN users co ON co.id = c.owner_id
     LEFT JOIN users u ON u.id = al.user_id";
 
 pub async fn allocation(
     conn: &mut PgConnection,
     id: AllocationId,
-) -> Result<Option<Allocation>, sqlx::Error> {
+) -> Result<Option<ScopedAllocation>, sqlx::Error> {
     let sql = format!("{ALLOCATION_SELECT} WHERE al.id = $1");
     let row = sqlx::query_as::<_, AllocationRow>(&sql)
         .bind(id.0)
@@ -599,13 +603,31 @@ pub enum AllocationsOf {
     User(UserId),
 }
 
+/// An allocation with the owner (and the owner's team) of the customer it went to, directly or through its
+/// project, which decide who may read where it went.
+pub struct ScopedAllocation {
+    pub allocation: Allocation,
+    pub customer_owner: Option<UserId>,
+    pub customer_team: Option<String>,
+}
+
+impl From<AllocationRow> for ScopedAllocation {
+    fn from(r: AllocationRow) -> Self {
+        ScopedAllocation {
+            customer_owner: r.customer_owner.map(UserId),
+            customer_team: r.customer_team.clone(),
+            allocation: r.into(),
+        }
+    }
+}
+
 /// Allocations, newest first (at most `limit`), optionally only those still outstanding.
 pub async fn allocations(
     db: &PgPool,
     of: AllocationsOf,
     open_only: bool,
     limit: i64,
-) -> Result<Vec<Allocation>, sqlx::Error> {
+) -> Result<Vec<ScopedAllocation>, sqlx::Error> {
     let (cond, id) = match of {
         AllocationsOf::Asset(a) => ("al.asset_id = $1", a.0),
         AllocationsOf::Project(p) => ("al.project_id = $1", p.0),

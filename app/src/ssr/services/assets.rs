@@ -391,9 +391,10 @@ pub async fn allocate(
         return Err(not_enough(&before, req.quantity));
     }
     let after = reload(&mut tx, id).await?;
-    let created = repo::allocation(&mut tx, allocation)
+    let scoped = repo::allocation(&mut tx, allocation)
         .await?
         .ok_or_else(|| ServiceError::internal("written allocation vanished"))?;
+    let created = scoped.allocation;
     audit(
         &mut tx,
         actor,
@@ -414,6 +415,9 @@ pub async fn allocate(
         m.insert("name".into(), json!(after.name));
         m.insert("note".into(), json!(req.note));
         m.insert("available_quantity".into(), json!(after.available_quantity));
+        // Who may read where the units went (taken out again before the event goes out).
+        m.insert(domain::live::OWNER_ID.into(), json!(scoped.customer_owner));
+        m.insert(domain::live::OWNER_TEAM.into(), json!(scoped.customer_team));
     }
     outbox::insert(
         &mut tx,
@@ -445,6 +449,7 @@ pub async fn return_items(
     let before = locked(&mut tx, p, id).await?;
     let current = repo::allocation(&mut tx, req.allocation_id)
         .await?
+        .map(|s| s.allocation)
         .filter(|a| a.asset_id == id)
         .ok_or_else(|| {
             Problem::invalid_field("allocation_id", "No allocation of this asset with this id.")
@@ -495,9 +500,10 @@ pub async fn return_items(
             return Err(ServiceError::internal("return refused by the stock check"));
         }
     }
-    let updated = repo::allocation(&mut tx, req.allocation_id)
+    let scoped = repo::allocation(&mut tx, req.allocation_id)
         .await?
         .ok_or_else(|| ServiceError::internal("allocation vanished"))?;
+    let updated = scoped.allocation.clone();
     audit(
         &mut tx,
         actor,
@@ -525,7 +531,7 @@ pub async fn return_items(
     .await?;
     low_stock_event(&mut tx, actor, &before, &after).await?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(updated.redacted_for(p, scoped.customer_owner, scoped.customer_team.as_deref()))
 }
 
 /// `POST /assets/{id}/adjustments`: a counted correction or a write-off of shelf stock, with a reason, audited.
@@ -648,7 +654,14 @@ pub async fn allocations(
         AllocationsOf::User(_) => {}
     }
     drop(conn);
-    Ok(repo::allocations(&ctx.db, of, open_only, 500).await?)
+    let rows = repo::allocations(&ctx.db, of, open_only, 500).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            r.allocation
+                .redacted_for(p, r.customer_owner, r.customer_team.as_deref())
+        })
+        .collect())
 }
 
 pub async fn units(ctx: &AppCtx, actor: &Actor, id: AssetId) -> Result<Vec<AssetUnit>> {

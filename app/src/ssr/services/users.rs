@@ -2,7 +2,7 @@
 
 use super::{check_version, record, require, snapshot};
 use crate::ssr::repo::users::{self as repo, UserWrite};
-use crate::ssr::repo::{audit as audit_repo, login_failures, tokens};
+use crate::ssr::repo::{audit as audit_repo, login_failures, outbox, tokens};
 use crate::ssr::security;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
@@ -114,6 +114,18 @@ pub async fn update(
     if new_hash.is_some() || (current.is_active && !user.is_active) {
         repo::bump_auth_epoch(&mut tx, id).await?;
         tokens::revoke_user(&mut tx, id).await?;
+        // Open live connections (on every node) close when this is dispatched.
+        outbox::insert(
+            &mut tx,
+            outbox::NewEvent {
+                r#type: domain::live::USER_ACCESS_REVOKED,
+                entity: "user",
+                entity_id: id.0,
+                data: json!({}),
+                actor_id: Some(actor.principal.user_id.0),
+            },
+        )
+        .await?;
     }
     let action = if current.role != user.role {
         "user.role_change"
