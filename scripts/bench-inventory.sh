@@ -37,7 +37,8 @@ if [ "$have" -lt "$A" ]; then
 fi
 echo "== data: $(psql_bench -c 'SELECT count(*) FROM assets') assets, $(psql_bench -c 'SELECT count(*) FROM stock_movements') movements, database $(psql_bench -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 
-BIND_ADDR="127.0.0.1:$PORT" DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-16}" RUST_LOG=warn $BIN serve >/tmp/crm-ims-bench-inventory.log 2>&1 &
+# Load from one address and one user is the point here: no rate limit.
+RATE_LIMIT_USER_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_PER_MINUTE=100000000 RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE=100000000 BIND_ADDR="127.0.0.1:$PORT" DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-16}" RUST_LOG=warn $BIN serve >/tmp/crm-ims-bench-inventory.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

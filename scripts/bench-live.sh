@@ -24,7 +24,8 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 $BIN migrate >/dev/null
 $BIN seed --demo >/dev/null
-BIND_ADDR="127.0.0.1:$PORT" RUST_LOG=warn $BIN serve >/tmp/crm-ims-bench-live.log 2>&1 &
+# Load from one address and one user is the point here: no rate limit.
+RATE_LIMIT_USER_PER_MINUTE=100000000 RATE_LIMIT_ADDRESS_PER_MINUTE=100000000 RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE=100000000 BIND_ADDR="127.0.0.1:$PORT" RUST_LOG=warn $BIN serve >/tmp/crm-ims-bench-live.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

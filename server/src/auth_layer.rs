@@ -4,6 +4,7 @@
 //! server functions alike.
 
 use crate::problem::ApiProblem;
+use crate::rate_limit::Key;
 use crate::state::AppState;
 use app::ssr::services::auth::{self, SESSION_KEY, SessionAuth};
 use app::ssr::{RequestAuth, RequestMeta};
@@ -20,6 +21,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         request_id: header_str(&req, "x-request-id"),
         ip: client_ip(&req, state.config.trust_proxy),
     };
+    let address = meta.ip.clone().unwrap_or_default();
+    let limiter = state.limiter.clone();
+    if let Err(p) = limiter.check(Key::Address(&address)).await {
+        return ApiProblem(p).into_response();
+    }
     let mut auth = RequestAuth {
         meta,
         ..Default::default()
@@ -30,10 +36,17 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     if let Some(token) = bearer {
         match auth::principal_from_token(&state.ctx, &token).await {
             Ok(p) => auth.principal = p,
-            Err(e) => return ApiProblem::from(e).into_response(),
+            // A guessed or stale token counts against the address's unauthenticated budget.
+            Err(e) => {
+                return match limiter.check(Key::Unauthenticated(&address)).await {
+                    Err(p) => ApiProblem(p).into_response(),
+                    Ok(()) => ApiProblem::from(e).into_response(),
+                };
+            }
         }
     } else {
-        if !is_safe(req.method()) && !same_origin(&req) {
+        // A WebSocket upgrade is a GET, but it opens a channel carrying the cookie's user: checked like a write.
+        if (!is_safe(req.method()) || is_websocket_upgrade(&req)) && !same_origin(&req) {
             return ApiProblem(Problem::forbidden(
                 "Cross-site request refused: write requests must come from this site.",
             ))
@@ -64,6 +77,13 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             }
         }
     }
+    let counted = match &auth.principal {
+        Some(p) => limiter.check(Key::User(p.user_id.0)).await,
+        None => limiter.check(Key::Unauthenticated(&address)).await,
+    };
+    if let Err(p) = counted {
+        return ApiProblem(p).into_response();
+    }
     req.extensions_mut().insert(auth);
     next.run(req).await
 }
@@ -88,6 +108,10 @@ fn header_str(req: &Request, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+fn is_websocket_upgrade(req: &Request) -> bool {
+    header_str(req, header::UPGRADE.as_str()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
 fn is_safe(m: &Method) -> bool {
     matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -108,12 +132,14 @@ fn same_origin(req: &Request) -> bool {
     }
 }
 
+/// The client's address: the peer, or behind a trusted proxy the address that proxy appended to
+/// `X-Forwarded-For` — the last entry; earlier ones are whatever the client sent and prove nothing.
 fn client_ip(req: &Request, trust_proxy: bool) -> Option<String> {
     if trust_proxy
         && let Some(xff) = header_str(req, "x-forwarded-for")
-        && let Some(first) = xff.split(',').next()
+        && let Some(last) = xff.rsplit(',').map(str::trim).find(|a| !a.is_empty())
     {
-        return Some(first.trim().to_owned());
+        return Some(last.to_owned());
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()

@@ -18,6 +18,9 @@ pub struct Config {
     pub site_dir: PathBuf,
     pub db_max_connections: u32,
     pub request_timeout_secs: u64,
+    /// A connection that has not sent a complete request head (the first, or the next on a kept-alive
+    /// connection) within this is closed.
+    pub header_timeout_secs: u64,
     pub jwt_secret: Option<String>,
     pub session_secret: Option<String>,
     /// Mark cookies `Secure` (set when the app is served over TLS, e.g. behind a proxy).
@@ -26,6 +29,11 @@ pub struct Config {
     pub tls: bool,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// API requests answered per minute per signed-in user, per client address, and per address for requests
+    /// without a valid login (login, token refresh, guessed tokens); past them: 429 with `Retry-After`.
+    pub rate_limit_user_per_minute: u32,
+    pub rate_limit_address_per_minute: u32,
+    pub rate_limit_unauthenticated_per_minute: u32,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -60,11 +68,18 @@ impl Config {
                 .into(),
             db_max_connections: parse("DB_MAX_CONNECTIONS", 20)?,
             request_timeout_secs: parse("REQUEST_TIMEOUT_SECS", 30)?,
+            header_timeout_secs: parse("HEADER_TIMEOUT_SECS", 10)?,
             jwt_secret: var("JWT_SECRET"),
             session_secret: var("SESSION_SECRET"),
             cookie_secure: parse("COOKIE_SECURE", public_url.starts_with("https://"))?,
             tls: public_url.starts_with("https://"),
             trust_proxy: parse("TRUST_PROXY", false)?,
+            rate_limit_user_per_minute: parse("RATE_LIMIT_USER_PER_MINUTE", 1200)?,
+            rate_limit_address_per_minute: parse("RATE_LIMIT_ADDRESS_PER_MINUTE", 3000)?,
+            rate_limit_unauthenticated_per_minute: parse(
+                "RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE",
+                120,
+            )?,
         })
     }
 }

@@ -6,10 +6,12 @@ pub mod config;
 pub mod db;
 pub mod extract;
 pub mod headers;
+pub mod listen;
 pub mod openapi;
 pub mod partitions;
 pub mod pdf_table;
 pub mod problem;
+pub mod rate_limit;
 pub mod routes;
 pub mod rpc;
 pub mod seed;
@@ -31,9 +33,9 @@ use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use rate_limit::RateLimiter;
 use sha2::{Digest, Sha512};
 use sqlx::PgPool;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -57,22 +59,31 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
             ..Settings::default()
         },
     );
-    let events = match &config.redis_url {
-        // Every node on this database shares the channel (and nodes of another database on the same Redis
-        // never see these events).
+    let limits = rate_limit::Limits {
+        per_user: config.rate_limit_user_per_minute,
+        per_address: config.rate_limit_address_per_minute,
+        unauthenticated: config.rate_limit_unauthenticated_per_minute,
+    };
+    // Every node on this database shares the event channel and the rate-limit counters (and nodes of another
+    // database on the same Redis never see them).
+    let (events, limiter) = match &config.redis_url {
         Some(url) => {
             let database: String = sqlx::query_scalar("SELECT current_database()")
                 .fetch_one(&db)
                 .await?;
-            EventHub::redis(url, format!("crm-ims:events:{database}")).await?
+            (
+                EventHub::redis(url, format!("crm-ims:events:{database}")).await?,
+                RateLimiter::redis(limits, url, format!("crm-ims:{database}:")).await?,
+            )
         }
-        None => EventHub::local(),
+        None => (EventHub::local(), RateLimiter::new(limits)),
     };
     let search = search_engine(&config, &db).await?;
     let state = AppState {
         ctx: ctx.with_events(events.clone()).with_search(search),
         config: Arc::new(config),
         events,
+        limiter: Arc::new(limiter),
     };
 
     let store = match &state.config.redis_url {
@@ -151,10 +162,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url, config.db_max_connections).await?;
     db::migrate(&db).await?;
     partitions::spawn(db.clone());
+    // Seals new audit entries into the hash chain (one node at a time).
+    app::ssr::audit_chain::spawn_sealer(db.clone(), Duration::from_secs(5));
     let addr = config.bind_addr;
     if !config.site_dir.join("index.html").exists() {
         tracing::warn!(site_dir = %config.site_dir.display(), "the browser app is not built here (run scripts/run.sh); serving the API only");
     }
+    let timeouts = listen::Timeouts {
+        header: Duration::from_secs(config.header_timeout_secs),
+    };
     let (router, state) = build(config, db.clone()).await?;
     // The job worker (task reminders): polls every second, stopped after the server has drained.
     let (stop_jobs, jobs_worker) = app::ssr::jobs::spawn_worker(db.clone(), Duration::from_secs(1));
@@ -171,12 +187,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("CRM-IMS is listening on http://{addr}  (API docs: http://{addr}/api/docs)");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    listen::serve(listener, router, timeouts, shutdown_signal()).await;
     let _ = stop_jobs.send(true);
     let _ = jobs_worker.await;
     let _ = stop_outbox.send(true);

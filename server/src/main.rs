@@ -31,6 +31,11 @@ enum Command {
         #[command(subcommand)]
         command: StockCommand,
     },
+    /// The audit trail's hash chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// The optional search engine (MEILI_URL): what it holds and how far behind it is.
     Search {
         #[command(subcommand)]
@@ -58,6 +63,15 @@ enum Command {
         #[arg(long)]
         movements: Option<u64>,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every seal; report the first entry changed, deleted or inserted behind the app's back
+    /// (exit code 1), or that the trail is intact.
+    Verify,
+    /// Seal the entries that are not sealed yet (a running server does this every few seconds).
+    Seal,
 }
 
 #[derive(Subcommand)]
@@ -148,6 +162,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 user.id,
                 user.role
             );
+            Ok(())
+        }
+        Command::Audit { command } => {
+            let db = connected(&config).await?;
+            if matches!(command, AuditCommand::Seal) {
+                let n = app::ssr::audit_chain::seal_pending(&db).await?;
+                println!("audit seal: sealed {n} entries");
+                return Ok(());
+            }
+            let v = app::ssr::audit_chain::verify(&db).await?;
+            match v.broken {
+                Some(b) => {
+                    println!(
+                        "audit verify: BROKEN — {b} (after {} intact entries)",
+                        v.sealed
+                    );
+                    std::process::exit(1);
+                }
+                None => println!(
+                    "audit verify: intact — {} entries sealed over {} days, {} recent entries awaiting the sealer",
+                    v.sealed, v.days, v.pending
+                ),
+            }
             Ok(())
         }
         Command::Stock {

@@ -9,4 +9,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Committed domain events for this node's WebSocket clients (fed by the outbox dispatcher).
     pub events: app::ssr::outbox::EventHub,
+    /// Requests per minute per address and per user (see `rate_limit`).
+    pub limiter: Arc<crate::rate_limit::RateLimiter>,
 }

@@ -1,6 +1,8 @@
 //! Server side of the app (feature `ssr`): services (business flows, authorisation, audit) over repositories
 //! (all SQL). The REST handlers in `server/` and the server functions in `crate::api` both call `services`.
 
+// The audit trail's hash chain: the sealer and `crm-ims audit verify`.
+pub mod audit_chain;
 pub mod ctx;
 pub mod error;
 // The durable job worker (task reminders).

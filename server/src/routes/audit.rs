@@ -2,13 +2,13 @@ use crate::extract::{ApiQuery, Caller};
 use crate::pdf_table::Column;
 use crate::problem::ApiResult;
 use crate::state::AppState;
-use app::ssr::services::audit;
+use app::ssr::services::audit::{self, Authorised};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use domain::audit::{AuditEntry, AuditFilter, AuditQuery};
+use domain::audit::{AuditEntry, AuditQuery};
 use domain::{Page, Problem};
 
 /// The audit trail, newest first (admins and managers). `?format=csv` streams every matching row as CSV;
@@ -25,8 +25,8 @@ pub async fn list(
         Some("pdf") => return pdf(&s, &a, q).await,
         _ => return Ok(Json(audit::list(&s.ctx, &a, q).await?).into_response()),
     }
-    let mut f = audit::filter(&a, q)?;
-    f.limit = 1000;
+    let mut f = audit::filter(&s.ctx, &a, q).await?;
+    f.filter.limit = 1000;
     // Fused: a consumer may poll once more after the end (the gzip encoder does), and a bare `unfold`
     // panics then, cutting the download short.
     let rows = futures::stream::unfold(Some((s, f, true)), next_chunk);
@@ -57,14 +57,14 @@ type Chunk = Result<bytes::Bytes, std::io::Error>;
 
 /// One page of 1,000 rows as CSV; the keyset cursor moves on until the filter is exhausted.
 async fn next_chunk(
-    state: Option<(AppState, AuditFilter, bool)>,
-) -> Option<(Chunk, Option<(AppState, AuditFilter, bool)>)> {
+    state: Option<(AppState, Authorised, bool)>,
+) -> Option<(Chunk, Option<(AppState, Authorised, bool)>)> {
     let (s, mut f, first) = state?;
     let rows = match audit::page(&s.ctx, &f).await {
         Ok(rows) => rows,
         Err(e) => return Some((Err(std::io::Error::other(e.to_string())), None)),
     };
-    let limit = usize::try_from(f.limit).unwrap_or(1000);
+    let limit = usize::try_from(f.filter.limit).unwrap_or(1000);
     let more = rows.len() > limit;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut result = Ok(());
@@ -103,7 +103,7 @@ async fn next_chunk(
         _ => return Some((Err(std::io::Error::other("csv encoding failed")), None)),
     };
     let next = if more {
-        f.before_id = rows.get(limit - 1).map(|r| r.id);
+        f.filter.before_id = rows.get(limit - 1).map(|r| r.id);
         Some((s, f, false))
     } else {
         None
@@ -115,13 +115,13 @@ async fn next_chunk(
 pub const PDF_LIMIT: usize = 10_000;
 
 async fn pdf(s: &AppState, a: &app::ssr::Actor, q: AuditQuery) -> ApiResult<Response> {
-    let mut f = audit::filter(a, q)?;
-    f.limit = 1000;
+    let mut f = audit::filter(&s.ctx, a, q).await?;
+    f.filter.limit = 1000;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut truncated = false;
     loop {
         let page = audit::page(&s.ctx, &f).await?;
-        let limit = usize::try_from(f.limit).unwrap_or(1000);
+        let limit = usize::try_from(f.filter.limit).unwrap_or(1000);
         let more = page.len() > limit;
         for r in page.iter().take(limit) {
             if rows.len() == PDF_LIMIT {
@@ -141,7 +141,7 @@ async fn pdf(s: &AppState, a: &app::ssr::Actor, q: AuditQuery) -> ApiResult<Resp
         if truncated || !more {
             break;
         }
-        f.before_id = page.get(limit - 1).map(|r| r.id);
+        f.filter.before_id = page.get(limit - 1).map(|r| r.id);
     }
     let columns = [
         Column {
@@ -184,6 +184,7 @@ async fn pdf(s: &AppState, a: &app::ssr::Actor, q: AuditQuery) -> ApiResult<Resp
             ""
         },
     );
+    let f = &f.filter;
     for (k, v) in [("entity", f.entity.clone()), ("action", f.action.clone())] {
         if let Some(v) = v {
             subtitle.push_str(&format!(", {k} {v}"));

@@ -315,3 +315,187 @@ async fn health_readiness_metrics_openapi_and_request_ids(db: PgPool) {
         .unwrap();
     assert!(docs.contains("/api/v1/openapi.json") && !docs.contains("cdn."));
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_team_manager_reads_only_the_audit_trail_of_their_teams_records(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let manager = app.user(Role::Manager, Some("north")).await;
+    let north = app.user(Role::Sales, Some("north")).await;
+    let south = app.user(Role::Sales, Some("south")).await;
+    let ours = app.customer(&north, json!({"name": "North Co"})).await;
+    let theirs = app.customer(&south, json!({"name": "South Co"})).await;
+    let (status, call) = app
+        .post(
+            "/api/v1/interactions",
+            &south,
+            json!({"customer_id": theirs["id"], "kind": "call", "subject": "Pricing",
+                "body": "South secret: 40% discount"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let gone_south = app.customer(&south, json!({"name": "Gone South"})).await;
+    let gone_north = app.customer(&north, json!({"name": "Gone North"})).await;
+    for (gone, who) in [(&gone_south, &south), (&gone_north, &north)] {
+        let path = format!("/api/v1/customers/{}", gone["id"].as_str().unwrap());
+        let res = app
+            .send(Method::DELETE, &path, Some(&who.token), None)
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    }
+    let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+    let hidden = [
+        id(&theirs),
+        id(&call),
+        id(&gone_south),
+        south.id.clone(),
+        "South secret".to_owned(),
+    ];
+    let shown = [id(&ours), id(&gone_north), north.id.clone()];
+
+    let text_of = |pages: Vec<Value>| {
+        pages
+            .iter()
+            .flat_map(|p| p["data"].as_array().cloned().unwrap_or_default())
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut pages = Vec::new();
+    let mut next = Some("/api/v1/audit-logs?limit=3".to_owned());
+    while let Some(path) = next {
+        let (status, page) = app.get(&path, &manager).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        next = page["next_cursor"]
+            .as_str()
+            .map(|c| format!("/api/v1/audit-logs?limit=3&cursor={c}"));
+        pages.push(page);
+    }
+    let listed = text_of(pages);
+    let csv = app
+        .send(
+            Method::GET,
+            "/api/v1/audit-logs?format=csv",
+            Some(&manager.token),
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let pdf = app
+        .send(
+            Method::GET,
+            "/api/v1/audit-logs?format=pdf",
+            Some(&manager.token),
+            None,
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let pdf = String::from_utf8_lossy(&pdf).into_owned();
+    for (what, text) in [("list", &listed), ("csv", &csv), ("pdf", &pdf)] {
+        for h in &hidden {
+            assert!(!text.contains(h.as_str()), "{what} shows {h}:\n{text}");
+        }
+        for s in &shown {
+            assert!(text.contains(s.as_str()), "{what} lacks {s}:\n{text}");
+        }
+    }
+    // The admin reads everything.
+    let (_, all) = app.get("/api/v1/audit-logs?limit=200", &admin).await;
+    let all = all.to_string();
+    for h in hidden.iter().chain(shown.iter()) {
+        assert!(all.contains(h.as_str()), "admin lacks {h}");
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_audit_chain_catches_an_entry_edited_deleted_or_slipped_in_behind_the_apps_back(
+    db: PgPool,
+) {
+    use app::ssr::audit_chain::{Break, seal_pending, verify};
+    let app = TestApp::spawn(db.clone()).await;
+    let rep = app.user(Role::Sales, None).await;
+    for name in ["Chain A", "Chain B", "Chain C"] {
+        app.customer(&rep, json!({"name": name})).await;
+    }
+    let sealed = seal_pending(&db).await.expect("seal");
+    assert!(sealed >= 4, "{sealed}");
+    assert_eq!(
+        seal_pending(&db).await.expect("seal"),
+        0,
+        "each entry is sealed once"
+    );
+    let v = verify(&db).await.expect("verify");
+    assert_eq!((v.broken, v.sealed), (None, sealed));
+
+    let (victim, original): (uuid::Uuid, Value) = sqlx::query_as(
+        "SELECT id, changes FROM audit_logs WHERE action = 'customer.create' ORDER BY id OFFSET 1 LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let behind_the_back = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            sqlx::query("ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query(sql)
+                .bind(victim)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_no_update_delete")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    // Edited: the amount quietly changed.
+    behind_the_back("UPDATE audit_logs SET changes = '{\"name\": {\"from\": null, \"to\": \"Forged\"}}' WHERE id = $1").await;
+    let broken = verify(&db).await.unwrap().broken.expect("caught");
+    assert_eq!((broken.audit_id, broken.what), (victim, Break::Changed));
+    assert!(broken.to_string().contains(&victim.to_string()));
+    // Put back exactly as it was: intact again.
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query("ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_logs SET changes = $2 WHERE id = $1")
+        .bind(victim)
+        .bind(&original)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_no_update_delete")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(verify(&db).await.unwrap().broken, None);
+
+    // Slipped in with an old date, out of the sealer's reach: reported as never sealed.
+    let forged = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO audit_logs (id, at, action, entity) VALUES ($1, now() - interval '3 days', 'customer.delete', 'customer')",
+    )
+    .bind(forged)
+    .execute(&db)
+    .await
+    .unwrap();
+    seal_pending(&db).await.unwrap();
+    let broken = verify(&db).await.unwrap().broken.expect("caught");
+    assert_eq!((broken.audit_id, broken.what), (forged, Break::Unsealed));
+
+    // Deleted.
+    behind_the_back("DELETE FROM audit_logs WHERE id = $1").await;
+    let broken = verify(&db).await.unwrap().broken.expect("caught");
+    assert_eq!((broken.audit_id, broken.what), (victim, Break::Deleted));
+}

@@ -67,11 +67,111 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
+/// Which entries a reader of the audit trail may list.
+#[derive(Clone, Debug)]
+pub enum AuditScope {
+    All,
+    /// A team-scoped reader: entries about records owned (directly, or through their customer) by these
+    /// users, about these users themselves, and about the kinds of record in `open` (read by the role as a
+    /// whole, such as assets); for a record that is gone, entries one of these users wrote.
+    Team {
+        owners: Vec<Uuid>,
+        open: Vec<&'static str>,
+    },
+}
+
+/// Per kind of entry: the record's table (aliased `x`, with its joins) and the condition, on `$owners`, under
+/// which its owner is in scope. A task is in scope through its assignee, its creator or what it is linked to.
+const OWNED: &[(&str, &str, &str)] = &[
+    ("customer", "customers x", "x.owner_id = ANY($owners)"),
+    ("lead", "leads x", "x.owner_id = ANY($owners)"),
+    ("opportunity", "opportunities x", "x.owner_id = ANY($owners)"),
+    (
+        "contact",
+        "contacts x JOIN customers c ON c.id = x.customer_id",
+        "c.owner_id = ANY($owners)",
+    ),
+    (
+        "interaction",
+        "interactions x JOIN customers c ON c.id = x.customer_id",
+        "c.owner_id = ANY($owners)",
+    ),
+    (
+        "ticket",
+        "tickets x JOIN customers c ON c.id = x.customer_id",
+        "c.owner_id = ANY($owners)",
+    ),
+    (
+        "project",
+        "projects x JOIN customers c ON c.id = x.customer_id",
+        "c.owner_id = ANY($owners)",
+    ),
+    (
+        "milestone",
+        "milestones x JOIN projects p ON p.id = x.project_id JOIN customers c ON c.id = p.customer_id",
+        "c.owner_id = ANY($owners)",
+    ),
+    (
+        "project_demand",
+        "project_demands x JOIN projects p ON p.id = x.project_id JOIN customers c ON c.id = p.customer_id",
+        "c.owner_id = ANY($owners)",
+    ),
+    (
+        "allocation",
+        "allocations x LEFT JOIN projects p ON p.id = x.project_id
+            LEFT JOIN customers c ON c.id = coalesce(x.customer_id, p.customer_id)",
+        "(c.id IS NULL OR c.owner_id = ANY($owners))",
+    ),
+    (
+        "task",
+        "tasks x LEFT JOIN customers c ON c.id = x.customer_id LEFT JOIN leads l ON l.id = x.lead_id
+            LEFT JOIN opportunities o ON o.id = x.opportunity_id",
+        "(x.assignee_id = ANY($owners) OR x.created_by = ANY($owners) OR c.owner_id = ANY($owners)
+            OR l.owner_id = ANY($owners) OR o.owner_id = ANY($owners))",
+    ),
+    ("user", "users x", "x.id = ANY($owners)"),
+    ("notification", "notifications x", "x.user_id = ANY($owners)"),
+];
+
+impl AuditScope {
+    fn push(&self, qb: &mut QueryBuilder<'_, Postgres>) {
+        let AuditScope::Team { owners, open } = self else {
+            return;
+        };
+        qb.push(" AND (entity = ANY(")
+            .push_bind(open.iter().map(|e| (*e).to_owned()).collect::<Vec<_>>())
+            .push(")");
+        for (entity, from, cond) in OWNED {
+            // Each `$owners` in the condition binds the same list.
+            let mut parts = cond.split("$owners");
+            qb.push(format!(
+                " OR (entity = '{entity}' AND (EXISTS (SELECT 1 FROM {from} WHERE x.id = audit_logs.entity_id AND {}",
+                parts.next().unwrap_or_default()
+            ));
+            for part in parts {
+                qb.push_bind(owners.clone()).push(part);
+            }
+            let table = from.split_whitespace().next().unwrap_or(from);
+            qb.push(") OR (actor_id = ANY(")
+                .push_bind(owners.clone())
+                .push(format!(
+                    ") AND NOT EXISTS (SELECT 1 FROM {table} g WHERE g.id = audit_logs.entity_id))))"
+                ));
+        }
+        qb.push(")");
+    }
+}
+
 /// Newest first, keyset on the time-ordered id; fetches `limit + 1` rows so the caller can tell if there is more.
-pub async fn list(db: &PgPool, f: &AuditFilter) -> Result<Vec<AuditEntry>, sqlx::Error> {
+pub async fn list(
+    db: &PgPool,
+    f: &AuditFilter,
+    scope: &AuditScope,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "SELECT id, at, actor_id, actor_email, action, entity, entity_id, changes, request_id, ip FROM audit_logs WHERE true",
     );
+    scope.push(&mut qb);
     if let Some(e) = &f.entity {
         qb.push(" AND entity = ").push_bind(e.clone());
     }

@@ -2,28 +2,58 @@
 
 use super::require;
 use crate::ssr::repo::audit as repo;
+use crate::ssr::repo::scope::Visible;
 use crate::ssr::{Actor, AppCtx, Result};
 use domain::audit::{AuditEntry, AuditFilter, AuditQuery};
 use domain::page::Cursor;
 use domain::{Action, ContactId, CustomerId, Page, Problem, Resource, UserId};
 
 pub async fn list(ctx: &AppCtx, actor: &Actor, query: AuditQuery) -> Result<Page<AuditEntry>> {
-    let f = filter(actor, query)?;
-    let rows = repo::list(&ctx.db, &f).await?;
-    Ok(Page::from_rows(rows, f.limit, |e: &AuditEntry| {
+    let f = filter(ctx, actor, query).await?;
+    let rows = page(ctx, &f).await?;
+    Ok(Page::from_rows(rows, f.filter.limit, |e: &AuditEntry| {
         Cursor::new("-at", e.at.to_rfc3339(), e.id.0)
     }))
 }
 
-/// Authorises and parses an audit query (also used by the CSV export, which pages through `page`).
-pub fn filter(actor: &Actor, query: AuditQuery) -> Result<AuditFilter> {
-    require(&actor.principal, Resource::AuditLogs, Action::Read)?;
-    Ok(query.parse()?)
+/// An authorised audit query: what was asked, and which entries the caller may read.
+#[derive(Clone, Debug)]
+pub struct Authorised {
+    pub filter: AuditFilter,
+    scope: repo::AuditScope,
 }
 
-/// One page of an authorised filter (the CSV export walks these).
-pub async fn page(ctx: &AppCtx, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-    Ok(repo::list(&ctx.db, f).await?)
+/// Authorises and parses an audit query (also used by the CSV and PDF exports, which page through `page`).
+/// A reader whose role sees only a team's records reads only the entries about those records (see
+/// `repo::AuditScope`), everywhere the trail is listed or exported.
+pub async fn filter(ctx: &AppCtx, actor: &Actor, query: AuditQuery) -> Result<Authorised> {
+    let p = &actor.principal;
+    require(p, Resource::AuditLogs, Action::Read)?;
+    let filter = query.parse()?;
+    let scope = match super::visible(&ctx.db, p, Resource::Customers).await? {
+        Visible::All => repo::AuditScope::All,
+        Visible::OwnedBy(owners) => {
+            let open = [
+                (Resource::Assets, &["asset", "maintenance"][..]),
+                (Resource::Vendors, &["vendor"][..]),
+                (Resource::PurchaseOrders, &["purchase_order"][..]),
+            ]
+            .into_iter()
+            .filter(|(r, _)| p.can(*r, Action::Read))
+            .flat_map(|(_, entities)| entities.iter().copied())
+            .collect();
+            repo::AuditScope::Team {
+                owners: owners.into_iter().map(|u| u.0).collect(),
+                open,
+            }
+        }
+    };
+    Ok(Authorised { filter, scope })
+}
+
+/// One page of an authorised filter (the exports walk these).
+pub async fn page(ctx: &AppCtx, f: &Authorised) -> Result<Vec<AuditEntry>> {
+    Ok(repo::list(&ctx.db, &f.filter, &f.scope).await?)
 }
 
 /// The history of one record, newest first (at most 200 entries), if the caller may read the record.
@@ -73,7 +103,7 @@ pub async fn record_history(
         ..Default::default()
     }
     .parse()?;
-    Ok(repo::list(&ctx.db, &f)
+    Ok(repo::list(&ctx.db, &f, &repo::AuditScope::All)
         .await?
         .into_iter()
         .take(200)

@@ -40,11 +40,16 @@ pub fn config() -> Config {
         site_dir: "/nonexistent-site".into(),
         db_max_connections: 10,
         request_timeout_secs: 30,
+        header_timeout_secs: 10,
         jwt_secret: None,
         session_secret: None,
         cookie_secure: false,
         tls: false,
         trust_proxy: false,
+        // Tests make thousands of requests a minute from one address; the limit has its own test.
+        rate_limit_user_per_minute: 1_000_000,
+        rate_limit_address_per_minute: 1_000_000,
+        rate_limit_unauthenticated_per_minute: 1_000_000,
     }
 }
 
@@ -54,19 +59,20 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: PgPool, config: Config) -> Self {
+        let timeouts = server::listen::Timeouts {
+            header: std::time::Duration::from_secs(config.header_timeout_secs),
+        };
         let (router, state) = server::build(config, db.clone()).await.expect("app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("port");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
-        });
+        tokio::spawn(server::listen::serve(
+            listener,
+            router,
+            timeouts,
+            std::future::pending(),
+        ));
         Self {
             base: format!("http://{addr}"),
             db,
