@@ -23,6 +23,8 @@ pub struct Config {
     pub header_timeout_secs: u64,
     pub jwt_secret: Option<String>,
     pub session_secret: Option<String>,
+    /// Encrypts the generated secrets stored in the database (else `DATA_DIR/secrets.key`).
+    pub secrets_key: Option<String>,
     /// Mark cookies `Secure` (set when the app is served over TLS, e.g. behind a proxy).
     pub cookie_secure: bool,
     /// Served over TLS (`PUBLIC_URL` is https): answers carry HSTS.
@@ -71,6 +73,7 @@ impl Config {
             header_timeout_secs: parse("HEADER_TIMEOUT_SECS", 10)?,
             jwt_secret: var("JWT_SECRET"),
             session_secret: var("SESSION_SECRET"),
+            secrets_key: var("SECRETS_KEY"),
             cookie_secure: parse("COOKIE_SECURE", public_url.starts_with("https://"))?,
             tls: public_url.starts_with("https://"),
             trust_proxy: parse("TRUST_PROXY", false)?,

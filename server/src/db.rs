@@ -41,16 +41,3 @@ pub async fn migrations_applied(pool: &PgPool) -> bool {
             .await;
     matches!(applied, Ok(Some(v)) if v >= latest)
 }
-
-/// A configured secret, or the one generated and stored on first start (shared by every node).
-pub async fn secret(pool: &PgPool, configured: Option<&str>, key: &str) -> anyhow::Result<String> {
-    match configured {
-        Some(s) => Ok(s.to_owned()),
-        None => Ok(app::ssr::repo::settings::get_or_create(
-            pool,
-            key,
-            app::ssr::security::random_secret,
-        )
-        .await?),
-    }
-}

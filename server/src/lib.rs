@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod extract;
 pub mod headers;
+pub mod idempotency;
 pub mod listen;
 pub mod openapi;
 pub mod partitions;
@@ -14,6 +15,7 @@ pub mod problem;
 pub mod rate_limit;
 pub mod routes;
 pub mod rpc;
+pub mod secrets;
 pub mod seed;
 pub mod seed_crm;
 pub mod seed_inventory;
@@ -48,9 +50,16 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Builds the application on a migrated database: the router and its state.
 pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppState)> {
-    let jwt_secret = db::secret(&db, config.jwt_secret.as_deref(), "jwt_secret").await?;
-    let session_secret =
-        db::secret(&db, config.session_secret.as_deref(), "session_secret").await?;
+    let vault = secrets::SecretBox::load(config.secrets_key.as_deref(), &config.data_dir)?;
+    let jwt_secret =
+        secrets::secret(&db, config.jwt_secret.as_deref(), "jwt_secret", &vault).await?;
+    let session_secret = secrets::secret(
+        &db,
+        config.session_secret.as_deref(),
+        "session_secret",
+        &vault,
+    )
+    .await?;
     let ctx = AppCtx::new(
         db.clone(),
         JwtKeys::new(jwt_secret.as_bytes()),
@@ -104,7 +113,12 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         .with_signed(session_key);
 
     let authenticated = Router::new()
-        .nest("/api/v1", routes::api().0)
+        .nest(
+            "/api/v1",
+            routes::api()
+                .0
+                .layer(from_fn_with_state(state.clone(), idempotency::layer)),
+        )
         .route("/rpc/{*fn_name}", post(rpc::handle).get(rpc::handle))
         .layer(from_fn_with_state(state.clone(), auth_layer::authenticate))
         .layer(sessions);
@@ -162,6 +176,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url, config.db_max_connections).await?;
     db::migrate(&db).await?;
     partitions::spawn(db.clone());
+    idempotency::spawn_sweeper(db.clone());
     // Seals new audit entries into the hash chain (one node at a time).
     app::ssr::audit_chain::spawn_sealer(db.clone(), Duration::from_secs(5));
     let addr = config.bind_addr;

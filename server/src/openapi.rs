@@ -136,6 +136,12 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                         RefOr::T(ResponseBuilder::new().description(description).build())
                     });
             }
+            if method == "post"
+                && op.security.as_ref().is_some_and(|s| !s.is_empty())
+                && path != "/ws"
+            {
+                idempotent(op);
+            }
             for (code, response) in op.responses.responses.iter_mut() {
                 if code.parse::<u16>().is_ok_and(|c| c >= 400)
                     && let RefOr::T(r) = response
@@ -149,6 +155,39 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         doc.paths.paths.insert(format!("/api/v1{path}"), item);
     }
     doc
+}
+
+/// The optional `Idempotency-Key` of every authenticated `POST` (see `crate::idempotency`).
+fn idempotent(op: &mut Operation) {
+    use utoipa::openapi::path::ParameterBuilder;
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "A client-chosen key (e.g. a UUID): a retry with the same key and body within 24 hours gets the first \
+             answer again (`Idempotent-Replayed: true`) instead of applying the request twice.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    op.parameters.get_or_insert_with(Vec::new).push(key);
+    op.responses.responses.entry("303".to_owned()).or_insert_with(|| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(
+                    "A retry with an `Idempotency-Key` whose request was applied but whose answer was lost: the \
+                     record created is at `Location`.",
+                )
+                .build(),
+        )
+    });
 }
 
 /// Interactive API reference (Swagger UI); its files are served from our own static files (no CDN).

@@ -37,17 +37,13 @@ pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 7] = [
     ("viewer@example.com", "Vera Viewer", Role::Viewer, None),
 ];
 
-/// A context for CLI commands, with the real signing secret.
+/// A context for CLI commands (user management, seeding). They sign no tokens, so the context gets a throwaway
+/// signing key rather than the stored one (which would need the secrets key of the servers).
 pub async fn cli_ctx(db: PgPool) -> anyhow::Result<AppCtx> {
-    let secret = crate::db::secret(
-        &db,
-        std::env::var("JWT_SECRET").ok().as_deref(),
-        "jwt_secret",
-    )
-    .await?;
+    let throwaway = app::ssr::security::random_secret();
     Ok(AppCtx::new(
         db,
-        JwtKeys::new(secret.as_bytes()),
+        JwtKeys::new(throwaway.as_bytes()),
         Settings::default(),
     ))
 }

@@ -349,3 +349,225 @@ async fn requests_past_the_rate_limits_get_429_with_retry_after(db: PgPool) {
     let second = answered(&two, "203.0.113.6", Some(&d.token), 6).await;
     assert_eq!(first + second, 10, "{first} + {second}");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn generated_secrets_are_stored_encrypted_and_an_old_plain_one_is_encrypted_in_place(
+    db: PgPool,
+) {
+    // What an older version stored.
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ('jwt_secret', 'plain secret of an older version')")
+        .execute(&db)
+        .await
+        .unwrap();
+    let one = TestApp::spawn(db.clone()).await;
+    let u = one.user(Role::Viewer, None).await;
+    let stored: Vec<(String, String)> = sqlx::query_as(
+        "SELECT key, value FROM app_settings WHERE key IN ('jwt_secret', 'session_secret') ORDER BY key",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    for (key, value) in &stored {
+        assert!(value.starts_with("enc1:"), "{key} is stored in plain text");
+        assert!(!value.contains("older version"), "{key}: {value}");
+    }
+    // The secret itself is unchanged, and another node decrypts it: a token from one node works on the other.
+    let two = TestApp::spawn(db).await;
+    let (status, _) = two.get("/api/v1/customers", &u).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// POSTs `body` to `path` as `u` with an `Idempotency-Key`: status, `Idempotent-Replayed`, `Location`, JSON body.
+async fn keyed_post(
+    app: &TestApp,
+    u: &crate::common::TestUser,
+    path: &str,
+    key: &str,
+    body: serde_json::Value,
+) -> (StatusCode, bool, Option<String>, serde_json::Value) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let res = client
+        .post(format!("{}{path}", app.base))
+        .bearer_auth(&u.token)
+        .header("idempotency-key", key)
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    let status = res.status();
+    let replayed = res.headers().get("idempotent-replayed").is_some();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let json = res.json().await.unwrap_or(serde_json::Value::Null);
+    (status, replayed, location, json)
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_create_retried_with_its_idempotency_key_is_applied_once(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let u = app.user(Role::Sales, None).await;
+    let named = |name: &str| {
+        let db = db.clone();
+        let name = name.to_owned();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM customers WHERE name = $1")
+                .bind(name)
+                .fetch_one(&db)
+                .await
+                .expect("count")
+        }
+    };
+    let body = json!({"name": "Retried Ltd"});
+    let (s1, r1, loc1, first) =
+        keyed_post(&app, &u, "/api/v1/customers", "k-1", body.clone()).await;
+    assert_eq!((s1, r1), (StatusCode::CREATED, false), "{first}");
+    let (s2, r2, loc2, again) =
+        keyed_post(&app, &u, "/api/v1/customers", "k-1", body.clone()).await;
+    assert_eq!((s2, r2), (StatusCode::CREATED, true), "{again}");
+    assert_eq!((again["id"].clone(), loc2), (first["id"].clone(), loc1));
+    assert_eq!(named("Retried Ltd").await, 1);
+    // The same key for another request is refused; another user's key of the same name is their own.
+    let (s, _, _, p) = keyed_post(
+        &app,
+        &u,
+        "/api/v1/customers",
+        "k-1",
+        json!({"name": "Other"}),
+    )
+    .await;
+    assert_eq!(
+        (s, fields(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["Idempotency-Key".to_owned()]
+        ),
+        "{p}"
+    );
+    let v = app.user(Role::Sales, None).await;
+    let (s, r, _, _) = keyed_post(&app, &v, "/api/v1/customers", "k-1", body.clone()).await;
+    assert_eq!((s, r), (StatusCode::CREATED, false));
+    assert_eq!(named("Retried Ltd").await, 2);
+    // A 4xx answer is kept too: the retry gets it again without running.
+    let (s, _, _, p) =
+        keyed_post(&app, &u, "/api/v1/customers", "k-bad", json!({"name": ""})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let (s, r, _, _) =
+        keyed_post(&app, &u, "/api/v1/customers", "k-bad", json!({"name": ""})).await;
+    assert_eq!((s, r), (StatusCode::UNPROCESSABLE_ENTITY, true));
+    for bad in ["", "a b", &"x".repeat(256)] {
+        let (s, _, _, p) = keyed_post(&app, &u, "/api/v1/customers", bad, body.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {p}");
+    }
+
+    // The app died after the create committed and before its answer was stored: the retry is sent to the
+    // record (the audit row of that attempt proves the write), never creating it again.
+    let (s, _, _, lost) = keyed_post(
+        &app,
+        &u,
+        "/api/v1/customers",
+        "k-lost",
+        json!({"name": "Lost answer"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let forget =
+        "UPDATE idempotency_keys SET status = NULL, headers = NULL, body = NULL, locked_until = $2
+                   WHERE key = $1";
+    sqlx::query(forget)
+        .bind("k-lost")
+        .bind(chrono::Utc::now() + chrono::Duration::seconds(60))
+        .execute(&db)
+        .await
+        .expect("forget the answer");
+    let (s, r, loc, _) = keyed_post(
+        &app,
+        &u,
+        "/api/v1/customers",
+        "k-lost",
+        json!({"name": "Lost answer"}),
+    )
+    .await;
+    assert_eq!((s, r), (StatusCode::SEE_OTHER, true));
+    assert_eq!(
+        loc,
+        Some(format!(
+            "/api/v1/customers/{}",
+            lost["id"].as_str().unwrap()
+        ))
+    );
+    assert_eq!(named("Lost answer").await, 1);
+
+    // An attempt that is still running (its lease not over, nothing written yet) answers 409; once the lease is
+    // over with nothing written, it died before committing and the retry runs.
+    let body = json!({"name": "Died early"});
+    let (s, _, _, _) = keyed_post(&app, &u, "/api/v1/customers", "k-dead", body.clone()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    sqlx::query("DELETE FROM customers WHERE name = 'Died early'")
+        .execute(&db)
+        .await
+        .expect("as if it had rolled back");
+    let dead = "UPDATE idempotency_keys SET attempt = 'idem-never-committed', status = NULL, headers = NULL,
+                       body = NULL, locked_until = $2 WHERE key = $1";
+    sqlx::query(dead)
+        .bind("k-dead")
+        .bind(chrono::Utc::now() + chrono::Duration::seconds(60))
+        .execute(&db)
+        .await
+        .expect("running");
+    let res = app
+        .http
+        .post(format!("{}/api/v1/customers", app.base))
+        .bearer_auth(&u.token)
+        .header("idempotency-key", "k-dead")
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        res.headers().get("retry-after").map(|v| v.as_bytes()),
+        Some(&b"1"[..])
+    );
+    sqlx::query(dead)
+        .bind("k-dead")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&db)
+        .await
+        .expect("dead");
+    let (s, r, _, _) = keyed_post(&app, &u, "/api/v1/customers", "k-dead", body.clone()).await;
+    assert_eq!((s, r), (StatusCode::CREATED, false));
+    assert_eq!(named("Died early").await, 1);
+
+    // Parallel retries of one key: one create.
+    let body = json!({"name": "Raced"});
+    let racers = (0..8).map(|_| keyed_post(&app, &u, "/api/v1/customers", "k-race", body.clone()));
+    let answers = futures::future::join_all(racers).await;
+    // One ran; the others got its answer (201 replayed), were sent to the record (303: committed, answer not
+    // stored yet) or were told to wait (409).
+    let ran = answers
+        .iter()
+        .filter(|(s, replayed, ..)| *s == StatusCode::CREATED && !replayed)
+        .count();
+    assert_eq!(
+        ran,
+        1,
+        "{:?}",
+        answers.iter().map(|a| (a.0, a.1)).collect::<Vec<_>>()
+    );
+    assert!(answers.iter().all(|(s, ..)| {
+        [
+            StatusCode::CREATED,
+            StatusCode::SEE_OTHER,
+            StatusCode::CONFLICT,
+        ]
+        .contains(s)
+    }));
+    assert_eq!(named("Raced").await, 1);
+}

@@ -17,3 +17,14 @@ pub async fn get_or_create(
         .fetch_one(db)
         .await
 }
+
+/// Replaces `key`'s value if it still is `old` (another node may have done it already).
+pub async fn replace(db: &PgPool, key: &str, old: &str, new: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE app_settings SET value = $3 WHERE key = $1 AND value = $2")
+        .bind(key)
+        .bind(old)
+        .bind(new)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -43,6 +43,7 @@ pub fn config() -> Config {
         header_timeout_secs: 10,
         jwt_secret: None,
         session_secret: None,
+        secrets_key: None,
         cookie_secure: false,
         tls: false,
         trust_proxy: false,
