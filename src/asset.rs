@@ -364,23 +364,31 @@ pub fn read_only_asset_fields(
     errors
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AssetSortKey {
-    Sku,
-    Name,
-    CreatedAt,
-    AvailableQuantity,
-}
-
-impl AssetSortKey {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "sku" => Some(Self::Sku),
-            "name" => Some(Self::Name),
-            "created_at" => Some(Self::CreatedAt),
-            "available_quantity" => Some(Self::AvailableQuantity),
-            _ => None,
-        }
+crate::sort_keys! {
+    pub enum AssetSortKey for Asset {
+        Sku = "sku" => |a| a.sku.as_str(),
+        Name = "name" => |a| a.name,
+        Kind = "kind" => |a| a.kind.as_str(),
+        Category = "category" => |a| a.category,
+        Tracking = "tracking" => |a| a.tracking.as_str(),
+        VendorId = "vendor_id" => |a| a.vendor_id.map(|v| v.0),
+        VendorName = "vendor_name" => |a| a.vendor_name,
+        TotalQuantity = "total_quantity" => |a| a.total_quantity,
+        AvailableQuantity = "available_quantity" => |a| a.available_quantity,
+        AllocatedQuantity = "allocated_quantity" => |a| a.allocated_quantity,
+        ReorderPoint = "reorder_point" => |a| a.reorder_point,
+        ReorderQuantity = "reorder_quantity" => |a| a.reorder_quantity,
+        PurchasePrice = "purchase_price" => |a| a.purchase_price,
+        Currency = "currency" => |a| a.currency,
+        PurchaseDate = "purchase_date" => |a| a.purchase_date,
+        DepreciationMethod = "depreciation_method" => |a| a.depreciation_method.as_str(),
+        UsefulLifeMonths = "useful_life_months" => |a| a.useful_life_months,
+        SalvageValue = "salvage_value" => |a| a.salvage_value,
+        Status = "status" => |a| a.status.as_str(),
+        Location = "location" => |a| a.location,
+        LicenseExpiresOn = "license_expires_on" => |a| a.license_expires_on,
+        CreatedAt = "created_at" => |a| a.created_at,
+        UpdatedAt = "updated_at" => |a| a.updated_at,
     }
 }
 
@@ -410,7 +418,8 @@ pub struct AssetQuery {
     pub depreciation_method: Option<String>,
     /// Exact whole number.
     pub useful_life_months: Option<String>,
-    /// `sku`, `name`, `created_at`, `available_quantity`; `-` for descending. Default `sku`.
+    /// Any scalar field (`sku`, `name`, `total_quantity`, `available_quantity`, `purchase_date`, …); `-` for
+    /// descending. Default `sku`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -453,7 +462,7 @@ impl AssetQuery {
                 },
             ),
             AssetSortKey::parse,
-            "sku, name, created_at, available_quantity",
+            &AssetSortKey::allowed(),
         );
         let mut fields = crate::query::FieldFilters::default();
         p.text(&mut fields, "sku", self.sku);

@@ -128,10 +128,18 @@ impl ContactPatch {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ContactSortKey {
-    LastName,
-    CreatedAt,
+crate::sort_keys! {
+    pub enum ContactSortKey for Contact {
+        LastName = "last_name" => |c| c.last_name,
+        FirstName = "first_name" => |c| c.first_name,
+        Email = "email" => |c| c.email,
+        Phone = "phone" => |c| c.phone,
+        Title = "title" => |c| c.title,
+        CustomerId = "customer_id" => |c| c.customer_id.0,
+        CustomerName = "customer_name" => |c| c.customer_name,
+        CreatedAt = "created_at" => |c| c.created_at,
+        UpdatedAt = "updated_at" => |c| c.updated_at,
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -149,7 +157,8 @@ pub struct ContactQuery {
     pub phone: Option<String>,
     /// Exact value, ignoring case.
     pub title: Option<String>,
-    /// `last_name` or `created_at`, `-` for descending. Default `last_name`.
+    /// Any scalar field (`last_name`, `first_name`, `email`, `title`, `created_at`, …), `-` for descending.
+    /// Default `last_name`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -176,14 +185,13 @@ impl ContactQuery {
             .clone()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "last_name".to_owned());
-        let key = |s: &str| match s {
-            "last_name" => Some(ContactSortKey::LastName),
-            "created_at" => Some(ContactSortKey::CreatedAt),
-            _ => None,
-        };
         let sort = p.field(
             "sort",
-            SortSpec::parse(&sort_text, key, "last_name, created_at"),
+            SortSpec::parse(
+                &sort_text,
+                ContactSortKey::parse,
+                &ContactSortKey::allowed(),
+            ),
         );
         let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {
             crate::page::Cursor::decode(c, &sort_text)

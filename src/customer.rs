@@ -198,21 +198,17 @@ impl CustomerPatch {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CustomerSortKey {
-    Name,
-    CreatedAt,
-    UpdatedAt,
-}
-
-impl CustomerSortKey {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "name" => Some(Self::Name),
-            "created_at" => Some(Self::CreatedAt),
-            "updated_at" => Some(Self::UpdatedAt),
-            _ => None,
-        }
+crate::sort_keys! {
+    pub enum CustomerSortKey for Customer {
+        Name = "name" => |c| c.name,
+        CreatedAt = "created_at" => |c| c.created_at,
+        UpdatedAt = "updated_at" => |c| c.updated_at,
+        Email = "email" => |c| c.email,
+        Phone = "phone" => |c| c.phone,
+        Website = "website" => |c| c.website,
+        Industry = "industry" => |c| c.industry,
+        Status = "status" => |c| c.status.as_str(),
+        OwnerId = "owner_id" => |c| c.owner_id.map(|u| u.0),
     }
 }
 
@@ -238,7 +234,8 @@ pub struct CustomerQuery {
     pub phone: Option<String>,
     /// Exact value, ignoring case.
     pub website: Option<String>,
-    /// `name`, `created_at` or `updated_at`; prefix `-` for descending. Default `-created_at`.
+    /// Any scalar field (`name`, `email`, `phone`, `website`, `industry`, `status`, `owner_id`, `created_at`,
+    /// `updated_at`); prefix `-` for descending. Default `-created_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -275,7 +272,7 @@ impl CustomerQuery {
             SortSpec::parse(
                 &sort_text,
                 CustomerSortKey::parse,
-                "name, created_at, updated_at",
+                &CustomerSortKey::allowed(),
             ),
         );
         let cursor = p.opt("cursor", self.cursor.as_deref(), |c| {

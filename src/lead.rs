@@ -328,36 +328,21 @@ impl LeadPatch {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LeadSortKey {
-    Name,
-    CreatedAt,
-    UpdatedAt,
-    EstimatedValue,
-}
-
-impl LeadSortKey {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "name" => Some(Self::Name),
-            "created_at" => Some(Self::CreatedAt),
-            "updated_at" => Some(Self::UpdatedAt),
-            "estimated_value" => Some(Self::EstimatedValue),
-            _ => None,
-        }
-    }
-
-    /// The sort value of a lead as cursor text (a missing value sorts as -1, below every real one).
-    pub fn cursor_value(self, l: &Lead) -> String {
-        match self {
-            Self::Name => l.name.clone(),
-            Self::CreatedAt => l.created_at.to_rfc3339(),
-            Self::UpdatedAt => l.updated_at.to_rfc3339(),
-            Self::EstimatedValue => l
-                .estimated_value
-                .unwrap_or(Decimal::NEGATIVE_ONE)
-                .to_string(),
-        }
+crate::sort_keys! {
+    pub enum LeadSortKey for Lead {
+        Name = "name" => |l| l.name,
+        CreatedAt = "created_at" => |l| l.created_at,
+        UpdatedAt = "updated_at" => |l| l.updated_at,
+        EstimatedValue = "estimated_value" => |l| l.estimated_value,
+        Company = "company" => |l| l.company,
+        Email = "email" => |l| l.email,
+        Phone = "phone" => |l| l.phone,
+        Source = "source" => |l| l.source.as_str(),
+        Status = "status" => |l| l.status.as_str(),
+        OwnerId = "owner_id" => |l| l.owner_id.map(|u| u.0),
+        OwnerName = "owner_name" => |l| l.owner_name,
+        Currency = "currency" => |l| l.currency,
+        ConvertedAt = "converted_at" => |l| l.converted_at,
     }
 }
 
@@ -384,7 +369,8 @@ pub struct LeadQuery {
     pub currency: Option<String>,
     /// Exact amount (`1234.50`).
     pub estimated_value: Option<String>,
-    /// `name`, `created_at`, `updated_at` or `estimated_value`; prefix `-` for descending. Default `-created_at`.
+    /// Any scalar field (`name`, `company`, `email`, `status`, `estimated_value`, `created_at`, …); prefix `-`
+    /// for descending. Default `-created_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -424,7 +410,7 @@ impl LeadQuery {
                 },
             ),
             LeadSortKey::parse,
-            "name, created_at, updated_at, estimated_value",
+            &LeadSortKey::allowed(),
         );
         let mut fields = crate::query::FieldFilters::default();
         p.text(&mut fields, "name", self.name);
@@ -853,7 +839,7 @@ mod tests {
         let p = LeadQuery {
             status: Some("gone".into()),
             source: Some("tv".into()),
-            sort: Some("email".into()),
+            sort: Some("notes".into()),
             ..Default::default()
         }
         .parse()

@@ -372,30 +372,28 @@ impl StageChange {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OpportunitySortKey {
-    Name,
-    Amount,
-    ExpectedCloseDate,
-    Probability,
-    CreatedAt,
-    UpdatedAt,
-}
-
-impl OpportunitySortKey {
-    pub const ALLOWED: &'static str =
-        "name, amount, expected_close_date, probability, created_at, updated_at";
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "name" => Self::Name,
-            "amount" => Self::Amount,
-            "expected_close_date" => Self::ExpectedCloseDate,
-            "probability" => Self::Probability,
-            "created_at" => Self::CreatedAt,
-            "updated_at" => Self::UpdatedAt,
-            _ => return None,
-        })
+crate::sort_keys! {
+    pub enum OpportunitySortKey for Opportunity {
+        Name = "name" => |o| o.name,
+        Amount = "amount" => |o| o.amount,
+        ExpectedCloseDate = "expected_close_date" => |o| o.expected_close_date,
+        Probability = "probability" => |o| o.probability,
+        CreatedAt = "created_at" => |o| o.created_at,
+        UpdatedAt = "updated_at" => |o| o.updated_at,
+        /// In pipeline order (qualification … won, lost), not alphabetical.
+        Stage = "stage" => |o| Stage::ALL.iter().position(|s| *s == o.stage).map(|i| i as i64),
+        CustomerId = "customer_id" => |o| o.customer_id.0,
+        CustomerName = "customer_name" => |o| o.customer_name,
+        ContactId = "contact_id" => |o| o.contact_id.map(|c| c.0),
+        LeadId = "lead_id" => |o| o.lead_id.map(|l| l.0),
+        Currency = "currency" => |o| o.currency,
+        OwnerId = "owner_id" => |o| o.owner_id.map(|u| u.0),
+        OwnerName = "owner_name" => |o| o.owner_name,
+        LostReason = "lost_reason" => |o| o.lost_reason,
+        /// By its first 200 characters (then by id).
+        Description = "description" => |o| crate::page::sort_prefix(&o.description),
+        StageChangedAt = "stage_changed_at" => |o| o.stage_changed_at,
+        ClosedAt = "closed_at" => |o| o.closed_at,
     }
 }
 
@@ -474,7 +472,7 @@ impl OpportunityQuery {
                 },
             ),
             OpportunitySortKey::parse,
-            OpportunitySortKey::ALLOWED,
+            &OpportunitySortKey::allowed(),
         );
         let filter = OpportunityFilter {
             q: crate::search::normalize_query(self.q.as_deref()),

@@ -67,6 +67,76 @@ impl<F: Copy> SortSpec<F> {
     }
 }
 
+/// How many characters of a long text (a description, a body) its sort compares; the rest would make cursors
+/// as long as the text.
+pub const SORT_PREFIX_CHARS: usize = 200;
+
+/// The part of a long text its sort compares (`left(text, 200)` in SQL).
+pub fn sort_prefix(text: &str) -> String {
+    text.chars().take(SORT_PREFIX_CHARS).collect()
+}
+
+/// Declares a list's sort keys once: the enum, the names `sort=` takes, and each key's value in a record (for
+/// its cursor). The server maps each key to its SQL column (`repo::sort::Column`).
+///
+/// ```ignore
+/// sort_keys! {
+///     pub enum VendorSortKey for Vendor {
+///         Name = "name" => |v| v.name,
+///         LeadTimeDays = "lead_time_days" => |v| v.lead_time_days,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! sort_keys {
+    ($(#[$meta:meta])* pub enum $name:ident for $record:ty {
+        $($(#[$vmeta:meta])* $variant:ident = $text:literal => |$r:ident| $value:expr),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+
+            /// The names `sort=` takes, for the error message.
+            pub fn allowed() -> String {
+                Self::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+            }
+
+            /// This key's value in `record`, as cursor text (`None` when it has none).
+            pub fn value(self, record: &$record) -> Option<String> {
+                match self {
+                    $(Self::$variant => {
+                        let $r = record;
+                        $crate::page::SortValue::sort_text(&$value)
+                    })+
+                }
+            }
+
+            /// The cursor after `record` in the sort `sort_text`.
+            pub fn cursor(self, sort_text: &str, record: &$record, id: uuid::Uuid) -> $crate::page::Cursor {
+                $crate::page::Cursor::at(sort_text, self.value(record), id)
+            }
+        }
+    };
+}
+
 /// Position after the last row of a page: the sort key's value (as text), the row id and which sort it is for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
@@ -79,6 +149,70 @@ pub struct Cursor {
     /// How the page's rows were found, when that decides the next page (e.g. the search mode).
     #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
+    /// The row had no value for the sort key (`value` is then empty): such rows sort after every value.
+    #[serde(rename = "z", default, skip_serializing_if = "std::ops::Not::not")]
+    pub null: bool,
+}
+
+/// What a sort key compares: how its value is read back from a cursor and bound in the next page's query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortType {
+    Text,
+    Time,
+    Date,
+    Int,
+    Decimal,
+    Uuid,
+    Bool,
+}
+
+/// A record's value for one sort key, as cursor text (`None` when it has none), for the shared sort columns.
+pub trait SortValue {
+    fn sort_text(&self) -> Option<String>;
+}
+
+macro_rules! sort_value_by_display {
+    ($($t:ty),*) => {$(
+        impl SortValue for $t {
+            fn sort_text(&self) -> Option<String> {
+                Some(self.to_string())
+            }
+        }
+    )*};
+}
+sort_value_by_display!(
+    String,
+    i16,
+    i32,
+    i64,
+    bool,
+    rust_decimal::Decimal,
+    chrono::NaiveDate,
+    Uuid
+);
+
+impl SortValue for str {
+    fn sort_text(&self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
+impl SortValue for chrono::DateTime<chrono::Utc> {
+    fn sort_text(&self) -> Option<String> {
+        Some(self.to_rfc3339())
+    }
+}
+
+impl<T: SortValue + ?Sized> SortValue for &T {
+    fn sort_text(&self) -> Option<String> {
+        (**self).sort_text()
+    }
+}
+
+impl<T: SortValue> SortValue for Option<T> {
+    fn sort_text(&self) -> Option<String> {
+        self.as_ref().and_then(SortValue::sort_text)
+    }
 }
 
 impl Cursor {
@@ -88,7 +222,22 @@ impl Cursor {
             value: value.into(),
             id,
             mode: None,
+            null: false,
         }
+    }
+
+    /// After a row whose sort value is `value` (see `SortValue`); `None` for a row without one.
+    pub fn at(sort: impl Into<String>, value: Option<String>, id: Uuid) -> Self {
+        let null = value.is_none();
+        Self {
+            null,
+            ..Self::new(sort, value.unwrap_or_default(), id)
+        }
+    }
+
+    /// The sort value of the row this cursor follows (`None`: it had none).
+    pub fn sort_value(&self) -> Option<&str> {
+        (!self.null).then_some(self.value.as_str())
     }
 
     pub fn with_mode(mut self, mode: Option<&str>) -> Self {

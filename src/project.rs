@@ -317,23 +317,19 @@ pub struct ProjectBulkRequest {
     pub action: ProjectBulkAction,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProjectSortKey {
-    Name,
-    CreatedAt,
-    StartDate,
-    EndDate,
-}
-
-impl ProjectSortKey {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "name" => Some(Self::Name),
-            "created_at" => Some(Self::CreatedAt),
-            "start_date" => Some(Self::StartDate),
-            "end_date" => Some(Self::EndDate),
-            _ => None,
-        }
+crate::sort_keys! {
+    pub enum ProjectSortKey for Project {
+        Name = "name" => |p| p.name,
+        CustomerId = "customer_id" => |p| p.customer_id.0,
+        CustomerName = "customer_name" => |p| p.customer_name,
+        ManagerId = "manager_id" => |p| p.manager_id.map(|m| m.0),
+        Status = "status" => |p| p.status.as_str(),
+        StartDate = "start_date" => |p| p.start_date,
+        EndDate = "end_date" => |p| p.end_date,
+        Budget = "budget" => |p| p.budget,
+        Currency = "currency" => |p| p.currency,
+        CreatedAt = "created_at" => |p| p.created_at,
+        UpdatedAt = "updated_at" => |p| p.updated_at,
     }
 }
 
@@ -389,7 +385,7 @@ impl ProjectQuery {
             (self.sort, self.cursor.as_deref()),
             ("-created_at", newest_first),
             ProjectSortKey::parse,
-            "name, created_at, start_date, end_date",
+            &ProjectSortKey::allowed(),
         );
         let mut fields = crate::query::FieldFilters::default();
         p.text(&mut fields, "name", self.name);

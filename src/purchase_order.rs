@@ -366,10 +366,19 @@ impl ReceiveInput {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PoSortKey {
-    CreatedAt,
-    Number,
+crate::sort_keys! {
+    pub enum PoSortKey for PurchaseOrder {
+        CreatedAt = "created_at" => |o| o.created_at,
+        Number = "number" => |o| o.number,
+        Status = "status" => |o| o.status.as_str(),
+        VendorId = "vendor_id" => |o| o.vendor_id.0,
+        VendorName = "vendor_name" => |o| o.vendor_name,
+        Currency = "currency" => |o| o.currency,
+        ExpectedOn = "expected_on" => |o| o.expected_on,
+        OrderedAt = "ordered_at" => |o| o.ordered_at,
+        ReceivedAt = "received_at" => |o| o.received_at,
+        UpdatedAt = "updated_at" => |o| o.updated_at,
+    }
 }
 
 /// `GET /purchase-orders`.
@@ -382,7 +391,8 @@ pub struct PurchaseOrderQuery {
     pub asset_id: Option<String>,
     /// `true`: ordered, not fully received and past the expected date.
     pub overdue: Option<String>,
-    /// `created_at` or `number`, `-` for descending. Default `-created_at`.
+    /// Any scalar field (`number`, `status`, `vendor_id`, `expected_on`, `created_at`, …), `-` for descending.
+    /// Default `-created_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -409,12 +419,8 @@ impl PurchaseOrderQuery {
                     dir: SortDir::Desc,
                 },
             ),
-            |s| match s {
-                "created_at" => Some(PoSortKey::CreatedAt),
-                "number" => Some(PoSortKey::Number),
-                _ => None,
-            },
-            "created_at, number",
+            PoSortKey::parse,
+            &PoSortKey::allowed(),
         );
         let filter = PurchaseOrderFilter {
             status: p.opt("status", self.status.as_deref(), PoStatus::parse),

@@ -346,23 +346,26 @@ pub fn sees_task(p: &Principal, a: &TaskAccess) -> bool {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TaskSortKey {
-    DueAt,
-    CreatedAt,
-    Priority,
-    Title,
-}
-
-impl TaskSortKey {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "due_at" => Some(Self::DueAt),
-            "created_at" => Some(Self::CreatedAt),
-            "priority" => Some(Self::Priority),
-            "title" => Some(Self::Title),
-            _ => None,
-        }
+crate::sort_keys! {
+    pub enum TaskSortKey for Task {
+        DueAt = "due_at" => |t| t.due_at,
+        CreatedAt = "created_at" => |t| t.created_at,
+        /// By rank: urgent first.
+        Priority = "priority" => |t| i32::from(t.priority.rank()),
+        Title = "title" => |t| t.title,
+        /// By its first 200 characters (then by id).
+        Description = "description" => |t| crate::page::sort_prefix(&t.description),
+        RemindAt = "remind_at" => |t| t.remind_at,
+        AssigneeId = "assignee_id" => |t| t.assignee_id.map(|u| u.0),
+        AssigneeName = "assignee_name" => |t| t.assignee_name,
+        CreatedBy = "created_by" => |t| t.created_by.map(|u| u.0),
+        Status = "status" => |t| t.status.as_str(),
+        CustomerId = "customer_id" => |t| t.customer_id.map(|c| c.0),
+        LeadId = "lead_id" => |t| t.lead_id.map(|l| l.0),
+        OpportunityId = "opportunity_id" => |t| t.opportunity_id.map(|o| o.0),
+        TicketId = "ticket_id" => |t| t.ticket_id.map(|k| k.0),
+        CompletedAt = "completed_at" => |t| t.completed_at,
+        UpdatedAt = "updated_at" => |t| t.updated_at,
     }
 }
 
@@ -456,7 +459,7 @@ impl TaskQuery {
                 },
             ),
             TaskSortKey::parse,
-            "due_at, created_at, priority, title",
+            &TaskSortKey::allowed(),
         );
         let uuid = |p: &mut QueryParser, name: &str, v: Option<&str>| p.opt(name, v, parse_uuid);
         let mut fields = crate::query::FieldFilters::default();
@@ -492,17 +495,6 @@ impl TaskQuery {
         };
         p.finish(filter)
     }
-}
-
-/// The cursor of a task in a list sorted by `key` (a task without due date has an empty value).
-pub fn cursor_of(t: &Task, key: TaskSortKey, sort_text: &str) -> Cursor {
-    let value = match key {
-        TaskSortKey::DueAt => t.due_at.map(|d| d.to_rfc3339()).unwrap_or_default(),
-        TaskSortKey::CreatedAt => t.created_at.to_rfc3339(),
-        TaskSortKey::Priority => t.priority.rank().to_string(),
-        TaskSortKey::Title => t.title.clone(),
-    };
-    Cursor::new(sort_text, value, t.id.0)
 }
 
 /// What a bulk action does to the selected tasks (`POST /tasks/bulk-actions`).

@@ -351,26 +351,26 @@ pub struct TicketBulkRequest {
 
 pub type TicketBulkResult = BulkResult;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TicketSortKey {
-    CreatedAt,
-    UpdatedAt,
-    /// By weight: `-priority` lists urgent first.
-    Priority,
-    SlaDueAt,
-    Subject,
-}
-
-impl TicketSortKey {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "created_at" => Some(Self::CreatedAt),
-            "updated_at" => Some(Self::UpdatedAt),
-            "priority" => Some(Self::Priority),
-            "sla_due_at" => Some(Self::SlaDueAt),
-            "subject" => Some(Self::Subject),
-            _ => None,
-        }
+crate::sort_keys! {
+    pub enum TicketSortKey for Ticket {
+        CreatedAt = "created_at" => |t| t.created_at,
+        UpdatedAt = "updated_at" => |t| t.updated_at,
+        /// By weight: `-priority` lists urgent first.
+        Priority = "priority" => |t| priority_weight(t.priority),
+        SlaDueAt = "sla_due_at" => |t| t.sla_due_at,
+        Subject = "subject" => |t| t.subject,
+        /// By its first 200 characters (then by id), so that a cursor stays short.
+        Description = "description" => |t| crate::page::sort_prefix(&t.description),
+        Number = "number" => |t| t.number,
+        Status = "status" => |t| t.status.as_str(),
+        CustomerId = "customer_id" => |t| t.customer_id.0,
+        CustomerName = "customer_name" => |t| t.customer_name,
+        ContactId = "contact_id" => |t| t.contact_id.map(|c| c.0),
+        AssigneeId = "assignee_id" => |t| t.assignee_id.map(|a| a.0),
+        AssigneeName = "assignee_name" => |t| t.assignee_name,
+        FirstResponseAt = "first_response_at" => |t| t.first_response_at,
+        ResolvedAt = "resolved_at" => |t| t.resolved_at,
+        ClosedAt = "closed_at" => |t| t.closed_at,
     }
 }
 
@@ -453,7 +453,7 @@ impl TicketQuery {
             (self.sort, self.cursor.as_deref()),
             ("-created_at", newest_first),
             TicketSortKey::parse,
-            "created_at, updated_at, priority, sla_due_at, subject",
+            &TicketSortKey::allowed(),
         );
         let mut fields = crate::query::FieldFilters::default();
         p.text(&mut fields, "subject", self.subject);

@@ -132,10 +132,16 @@ impl From<&Vendor> for VendorInput {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum VendorSortKey {
-    Name,
-    CreatedAt,
+crate::sort_keys! {
+    pub enum VendorSortKey for Vendor {
+        Name = "name" => |v| v.name,
+        Email = "email" => |v| v.email,
+        Phone = "phone" => |v| v.phone,
+        Website = "website" => |v| v.website,
+        LeadTimeDays = "lead_time_days" => |v| v.lead_time_days,
+        CreatedAt = "created_at" => |v| v.created_at,
+        UpdatedAt = "updated_at" => |v| v.updated_at,
+    }
 }
 
 /// `GET /vendors`.
@@ -152,7 +158,8 @@ pub struct VendorQuery {
     pub phone: Option<String>,
     /// Exact whole number.
     pub lead_time_days: Option<String>,
-    /// `name` or `created_at`, `-` for descending. Default `name`.
+    /// Any of the vendor's scalar fields (`name`, `email`, `lead_time_days`, `created_at`, …), `-` for
+    /// descending. Default `name`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -178,12 +185,8 @@ impl VendorQuery {
                     dir: SortDir::Asc,
                 },
             ),
-            |s| match s {
-                "name" => Some(VendorSortKey::Name),
-                "created_at" => Some(VendorSortKey::CreatedAt),
-                _ => None,
-            },
-            "name, created_at",
+            VendorSortKey::parse,
+            &VendorSortKey::allowed(),
         );
         let mut fields = crate::query::FieldFilters::default();
         p.text(&mut fields, "name", self.name);

@@ -178,6 +178,13 @@ fn idempotent(op: &mut Operation) {
         ))
         .build();
     op.parameters.get_or_insert_with(Vec::new).push(key);
+    op.responses.responses.entry("422".to_owned()).or_insert_with(|| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description("Invalid fields or parameters (here also a malformed `Idempotency-Key`), each named in `errors`.")
+                .build(),
+        )
+    });
     op.responses.responses.entry("303".to_owned()).or_insert_with(|| {
         RefOr::T(
             ResponseBuilder::new()

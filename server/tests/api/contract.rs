@@ -357,3 +357,344 @@ async fn every_documented_operation_is_routed_and_declares_its_problem_answers(d
     }
     assert!(operations > 120, "{operations} operations");
 }
+
+/// Every row of a list in order, following `next_cursor` over pages of two.
+async fn all_rows(app: &TestApp, u: &TestUser, path: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut url = format!("{path}&limit=2");
+    for _ in 0..100 {
+        let (status, body) = app.get(&url, u).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {body}");
+        out.extend(body["data"].as_array().expect("a page").iter().cloned());
+        match &body["next_cursor"] {
+            Value::String(c) => url = format!("{path}&limit=2&cursor={c}"),
+            _ => return out,
+        }
+    }
+    panic!("more than 100 pages for {path}");
+}
+
+/// The sort keys a list takes, from its answer to an unknown one ("can sort by a, b, c (…)").
+async fn sort_keys(app: &TestApp, u: &TestUser, path: &str) -> Vec<String> {
+    let (status, p) = app.get(&format!("{path}?sort=no_such_field"), u).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {p}");
+    let message = p["errors"][0]["message"].as_str().expect("a message");
+    let list = message
+        .strip_prefix("can sort by ")
+        .and_then(|m| m.split(" (").next())
+        .unwrap_or_else(|| panic!("{path}: {message}"));
+    list.split(", ").map(str::to_owned).collect()
+}
+
+/// A typed view of a sort value where its order is not the database's collation of text.
+fn typed(v: &Value) -> Option<(u8, String)> {
+    let s = match v {
+        Value::Number(n) => return n.as_f64().map(|f| (0, format!("{:020.6}", f + 1e12))),
+        Value::Bool(b) => return Some((1, b.to_string())),
+        Value::String(s) => s,
+        _ => return None,
+    };
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some((
+            2,
+            t.with_timezone(&chrono::Utc)
+                .format("%Y%m%d%H%M%S%6f")
+                .to_string(),
+        ));
+    }
+    if let Ok(d) = s.parse::<chrono::NaiveDate>() {
+        return Some((3, d.to_string()));
+    }
+    if let Ok(x) = s.parse::<rust_decimal::Decimal>() {
+        return Some((
+            4,
+            format!(
+                "{:030.6}",
+                x + rust_decimal::Decimal::from(1_000_000_000_000i64)
+            ),
+        ));
+    }
+    if uuid::Uuid::parse_str(s).is_ok() {
+        return Some((5, s.to_lowercase()));
+    }
+    None
+}
+
+/// `sort=<key>` and `sort=-<key>` page through every row once; rows without a value come last either way; the
+/// rows with one come in exactly reverse order; and where the value's order does not depend on the database's
+/// text collation (numbers, times, dates, money, ids, booleans), ascending really ascends.
+async fn assert_sorts_by(app: &TestApp, u: &TestUser, path: &str, key: &str, every: &[String]) {
+    let id = |r: &Value| r["id"].as_str().expect("id").to_owned();
+    let split = |rows: &[Value]| -> (Vec<Value>, Vec<String>) {
+        let first_null = rows
+            .iter()
+            .position(|r| r[key].is_null())
+            .unwrap_or(rows.len());
+        assert!(
+            rows[first_null..].iter().all(|r| r[key].is_null()),
+            "{path}?sort={key}: rows without a value come last"
+        );
+        (
+            rows[..first_null].to_vec(),
+            rows[first_null..].iter().map(id).collect(),
+        )
+    };
+    let asc = all_rows(app, u, &format!("{path}?sort={key}")).await;
+    let desc = all_rows(app, u, &format!("{path}?sort=-{key}")).await;
+    for (dir, rows) in [("", &asc), ("-", &desc)] {
+        let mut ids: Vec<String> = rows.iter().map(id).collect();
+        ids.sort();
+        assert_eq!(ids, every, "{path}?sort={dir}{key}: every row once");
+    }
+    let (asc_values, asc_nulls) = split(&asc);
+    let (desc_values, desc_nulls) = split(&desc);
+    let reversed: Vec<String> = asc_values.iter().rev().map(id).collect();
+    assert_eq!(
+        desc_values.iter().map(id).collect::<Vec<_>>(),
+        reversed,
+        "{path}?sort=-{key}"
+    );
+    assert_eq!(
+        desc_nulls,
+        asc_nulls.iter().rev().cloned().collect::<Vec<_>>(),
+        "{path}?sort=-{key}"
+    );
+    // Keys whose order is not their value's (a weight or a prefix) are checked by the reversal above.
+    if ["priority", "stage", "description"].contains(&key) {
+        return;
+    }
+    let typed: Option<Vec<_>> = asc_values.iter().map(|r| typed(&r[key])).collect();
+    if let Some(values) = typed.filter(|v| v.iter().all(|t| t.0 == v[0].0)) {
+        assert!(
+            values.windows(2).all(|w| w[0] <= w[1]),
+            "{path}?sort={key}: {:?}",
+            asc_values.iter().map(|r| &r[key]).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_listed_scalar_field_sorts_both_ways_across_pages(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, None).await;
+    let a = &admin;
+    // Values with ties and gaps, so that ids break ties and rows without a value are paged too.
+    let mut customers = Vec::new();
+    for (name, email, industry, status) in [
+        ("Acme", Some("a@acme.example"), Some("Retail"), "active"),
+        ("Globex", None, Some("Retail"), "prospect"),
+        ("Initech", Some("i@initech.example"), None, "active"),
+        ("Acme", None, None, "inactive"),
+        (
+            "Umbrella",
+            Some("u@umbrella.example"),
+            Some("Pharma"),
+            "prospect",
+        ),
+    ] {
+        let body = json!({"name": name, "email": email, "industry": industry, "status": status,
+                          "phone": email.map(|_| "+1 555 0100"), "website": industry.map(|_| "https://x.example")});
+        customers.push(create(&app, a, "/api/v1/customers", body).await);
+    }
+    let c0 = customers[0].clone();
+    for (first, last, email, title) in [
+        ("Ann", "Lee", Some("ann@x.example"), Some("CTO")),
+        ("Bob", "Lee", None, None),
+        ("Cy", "Moe", Some("cy@x.example"), Some("CEO")),
+    ] {
+        let body = json!({"customer_id": customers[0], "first_name": first, "last_name": last, "email": email, "title": title});
+        create(&app, a, "/api/v1/contacts", body).await;
+    }
+    for (name, company, value, source) in [
+        ("Lead A", Some("Acme"), Some("10.00"), "web"),
+        ("Lead B", None, None, "event"),
+        ("Lead C", Some("Acme"), Some("10.00"), "referral"),
+        ("Lead D", Some("Globex"), Some("2.50"), "web"),
+    ] {
+        let body =
+            json!({"name": name, "company": company, "estimated_value": value, "source": source});
+        create(&app, a, "/api/v1/leads", body).await;
+    }
+    for (name, amount, close) in [
+        ("Deal A", "100.00", Some("2027-01-01")),
+        ("Deal B", "20.00", None),
+        ("Deal C", "100.00", Some("2026-12-31")),
+    ] {
+        let body = json!({"name": name, "customer_id": c0, "amount": amount, "currency": "USD", "expected_close_date": close});
+        create(&app, a, "/api/v1/opportunities", body).await;
+    }
+    for (subject, priority) in [("Printer", "low"), ("VPN", "urgent"), ("Mail", "normal")] {
+        let body = json!({"subject": subject, "priority": priority, "customer_id": c0});
+        create(&app, a, "/api/v1/tickets", body).await;
+    }
+    for (title, due, priority) in [
+        ("Call", Some("2027-01-02T10:00:00Z"), "high"),
+        ("Write", None, "low"),
+        ("Ship", Some("2026-12-20T10:00:00Z"), "high"),
+    ] {
+        let body = json!({"title": title, "due_at": due, "priority": priority, "customer_id": c0});
+        create(&app, a, "/api/v1/tasks", body).await;
+    }
+    for (name, start, budget) in [
+        ("Rollout", Some("2027-02-01"), Some("5000.00")),
+        ("Audit", None, None),
+        ("Migration", Some("2027-01-15"), Some("5000.00")),
+    ] {
+        let body = json!({"name": name, "customer_id": c0, "start_date": start, "budget": budget});
+        create(&app, a, "/api/v1/projects", body).await;
+    }
+    let mut vendors = Vec::new();
+    for (name, email, lead) in [
+        ("Northwind", Some("n@w.example"), 7),
+        ("Contoso", None, 14),
+        ("Fabrikam", None, 7),
+    ] {
+        let body = json!({"name": name, "email": email, "lead_time_days": lead});
+        vendors.push(create(&app, a, "/api/v1/vendors", body).await);
+    }
+    let mut assets = Vec::new();
+    for (sku, name, qty, point, price) in [
+        ("LAP-1", "Laptop", 10, 2, Some("900.00")),
+        ("MON-1", "Monitor", 0, 2, None),
+        ("SW-1", "Office", 5, 0, Some("90.00")),
+    ] {
+        let kind = if sku.starts_with("SW") {
+            "software"
+        } else {
+            "hardware"
+        };
+        let body = json!({"sku": sku, "name": name, "kind": kind, "category": "IT", "total_quantity": qty,
+                          "reorder_point": point, "purchase_price": price, "vendor_id": vendors[0]});
+        assets.push(create(&app, a, "/api/v1/assets", body).await);
+    }
+    for (vendor, qty) in [(&vendors[0], 3), (&vendors[1], 1), (&vendors[0], 2)] {
+        let body = json!({"vendor_id": vendor, "lines": [{"asset_id": assets[0], "quantity": qty, "unit_price": "10.00"}]});
+        create(&app, a, "/api/v1/purchase-orders", body).await;
+    }
+    for (email, name, role, team) in [
+        ("x@example.com", "Xena", "sales", Some("north")),
+        ("y@example.com", "Yuri", "manager", None),
+    ] {
+        let body = json!({"email": email, "name": name, "password": "a long password 1", "role": role, "team": team});
+        create(&app, a, "/api/v1/users", body).await;
+    }
+
+    // The scalar fields ../shared/API.md lists for each resource.
+    let contract: [(&str, &[&str]); 12] = [
+        (
+            "customers",
+            &[
+                "name", "email", "phone", "website", "industry", "status", "owner_id",
+            ],
+        ),
+        (
+            "contacts",
+            &[
+                "customer_id",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "title",
+            ],
+        ),
+        (
+            "leads",
+            &[
+                "name",
+                "company",
+                "email",
+                "source",
+                "status",
+                "estimated_value",
+                "currency",
+            ],
+        ),
+        (
+            "opportunities",
+            &[
+                "name",
+                "customer_id",
+                "stage",
+                "amount",
+                "currency",
+                "probability",
+                "expected_close_date",
+                "owner_id",
+                "lost_reason",
+            ],
+        ),
+        (
+            "tickets",
+            &[
+                "subject",
+                "description",
+                "priority",
+                "status",
+                "customer_id",
+                "assignee_id",
+            ],
+        ),
+        (
+            "tasks",
+            &["title", "due_at", "remind_at", "assignee_id", "status"],
+        ),
+        (
+            "projects",
+            &[
+                "name",
+                "customer_id",
+                "status",
+                "start_date",
+                "end_date",
+                "budget",
+            ],
+        ),
+        ("vendors", &["name", "email", "phone", "lead_time_days"]),
+        (
+            "assets",
+            &[
+                "sku",
+                "name",
+                "kind",
+                "category",
+                "total_quantity",
+                "available_quantity",
+                "reorder_point",
+                "vendor_id",
+                "purchase_price",
+                "purchase_date",
+                "depreciation_method",
+                "useful_life_months",
+                "salvage_value",
+                "status",
+            ],
+        ),
+        ("purchase-orders", &["vendor_id", "status"]),
+        ("users", &["email", "name", "role", "team", "is_active"]),
+        ("interactions", &["occurred_at", "subject"]),
+    ];
+    for (resource, listed) in contract {
+        let path = format!("/api/v1/{resource}");
+        let keys = sort_keys(&app, a, &path).await;
+        for field in listed {
+            assert!(
+                keys.iter().any(|k| k == field),
+                "{path} does not sort by {field}: {keys:?}"
+            );
+        }
+        if resource == "interactions" {
+            continue;
+        }
+        let mut every: Vec<String> = all_rows(&app, a, &format!("{path}?sort=created_at"))
+            .await
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_owned())
+            .collect();
+        every.sort();
+        assert!(every.len() >= 3, "{path}: {} rows", every.len());
+        for key in &keys {
+            assert_sorts_by(&app, a, &path, key, &every).await;
+        }
+    }
+}

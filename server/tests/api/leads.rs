@@ -159,7 +159,7 @@ async fn bad_input_is_422_naming_every_field_and_writes_nothing(db: PgPool) {
             vec!["owner_id".to_owned()]
         )
     );
-    let (status, p) = app.get("/api/v1/leads?status=gone&sort=email", &u).await;
+    let (status, p) = app.get("/api/v1/leads?status=gone&sort=secret", &u).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     assert_eq!(fields(&p).len(), 2);
     assert_eq!(app.count("leads").await, 0);

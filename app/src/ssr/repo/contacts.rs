@@ -1,7 +1,7 @@
-use super::After;
 use super::scope::Visible;
+use super::sort::Column;
 use domain::contact::{Contact, ContactInput, ContactSortKey};
-use domain::page::SortDir;
+use domain::page::{SortDir, SortType};
 use domain::{ContactId, CustomerId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -132,11 +132,30 @@ pub struct ListParams<'a> {
     pub email: Option<&'a str>,
     pub sort: ContactSortKey,
     pub dir: SortDir,
-    pub after: Option<After>,
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
 }
 
-pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, sqlx::Error> {
+fn column(key: ContactSortKey) -> Column {
+    use ContactSortKey as K;
+    let text = |expr| Column::nullable(expr, SortType::Text);
+    match key {
+        K::LastName => Column::text("k.last_name"),
+        K::FirstName => Column::text("k.first_name"),
+        K::Email => text("k.email"),
+        K::Phone => text("k.phone"),
+        K::Title => text("k.title"),
+        K::CustomerId => Column::new("k.customer_id", SortType::Uuid),
+        K::CustomerName => Column::text("c.name"),
+        K::CreatedAt => Column::time("k.created_at"),
+        K::UpdatedAt => Column::time("k.updated_at"),
+    }
+}
+
+pub async fn list(
+    db: &PgPool,
+    p: ListParams<'_>,
+) -> Result<Vec<ContactRecord>, crate::ssr::ServiceError> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
     p.visible.push_owner(&mut qb, "c.owner_id");
@@ -161,16 +180,12 @@ pub async fn list(db: &PgPool, p: ListParams<'_>) -> Result<Vec<ContactRecord>, 
     if let Some(e) = p.email {
         qb.push(" AND k.email = ").push_bind(e.to_owned());
     }
-    let col = match p.sort {
-        ContactSortKey::LastName => "k.last_name",
-        ContactSortKey::CreatedAt => "k.created_at",
-    };
+    let col = column(p.sort);
     let desc = p.dir == SortDir::Desc;
-    if let Some(after) = p.after {
-        after.push(&mut qb, col, "k.id", desc);
+    if let Some(c) = &p.after {
+        col.push_after(&mut qb, "k.id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, k.id {dir}"));
+    col.push_order(&mut qb, "k.id", desc);
     super::limit(&mut qb, p.limit + 1);
     Ok(qb
         .build_query_as::<Row>()

@@ -1,7 +1,8 @@
+use super::TextPlan;
 use super::scope::Visible;
-use super::{After, TextPlan};
+use super::sort::{Column, InvalidCursor};
 use domain::customer::{Customer, CustomerInput, CustomerSortKey, CustomerStatus};
-use domain::page::SortDir;
+use domain::page::{SortDir, SortType};
 use domain::{CustomerId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -169,16 +170,39 @@ pub struct ListParams<'a> {
     pub created_to: Option<chrono::DateTime<chrono::Utc>>,
     pub sort: CustomerSortKey,
     pub dir: SortDir,
-    pub after: Option<After>,
+    /// Checked against the sort with `check_cursor`.
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
 }
 
-pub fn sort_column(key: CustomerSortKey) -> &'static str {
+/// The sort's column. Plain columns of `customers` only: `name_prefix_query` reads them from its subquery.
+pub fn column(key: CustomerSortKey) -> Column {
+    use CustomerSortKey as K;
+    let text = |expr| Column::nullable(expr, SortType::Text);
     match key {
-        CustomerSortKey::Name => "c.name",
-        CustomerSortKey::CreatedAt => "c.created_at",
-        CustomerSortKey::UpdatedAt => "c.updated_at",
+        K::Name => Column::text("c.name"),
+        K::CreatedAt => Column::time("c.created_at"),
+        K::UpdatedAt => Column::time("c.updated_at"),
+        K::Email => text("c.email"),
+        K::Phone => text("c.phone"),
+        K::Website => text("c.website"),
+        K::Industry => text("c.industry"),
+        K::Status => Column::text("c.status"),
+        K::OwnerId => Column::nullable("c.owner_id", SortType::Uuid),
     }
+}
+
+/// Refuses a cursor that does not fit the sort (before any statement is built).
+pub fn check_cursor(
+    key: CustomerSortKey,
+    cursor: Option<&domain::page::Cursor>,
+) -> Result<(), InvalidCursor> {
+    cursor.map_or(Ok(()), |c| column(key).check(c))
+}
+
+/// The ORDER BY list of a customers statement.
+fn order_by(p: &ListParams<'_>) -> String {
+    column(p.sort).order_by("c.id", p.dir == SortDir::Desc)
 }
 
 /// One keyset page (`limit + 1` rows). Each filter and sort has its index (see the migrations). Full text is
@@ -225,8 +249,7 @@ async fn fetch_ids(
     qb.push(" JOIN unnest(")
         .push_bind(ids)
         .push("::uuid[]) AS k(id) ON k.id = c.id");
-    let (col, dir) = (sort_column(p.sort), direction(p));
-    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir}"));
+    qb.push(format!(" ORDER BY {}", order_by(p)));
     fetch(db, qb).await
 }
 
@@ -347,12 +370,19 @@ fn plain_query<'a>(
     order: super::Order,
     text: Option<&super::TextFilter>,
 ) -> QueryBuilder<'a, Postgres> {
-    let (col, dir) = (sort_column(p.sort), direction(p));
-    let key = order.key(col, p.sort == CustomerSortKey::Name);
+    let col = column(p.sort);
+    let key = match col.ty {
+        SortType::Text => order.key(col.expr, true),
+        SortType::Time => order.key(col.expr, false),
+        _ => col.expr.to_owned(),
+    };
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
     push_filters(&mut qb, p, text);
-    qb.push(format!(" ORDER BY {key} {dir}, c.id {dir}"));
+    qb.push(format!(
+        " ORDER BY {}",
+        col.order_by_as(&key, "c.id", p.dir == SortDir::Desc)
+    ));
     super::limit(&mut qb, p.limit + 1);
     qb
 }
@@ -361,19 +391,22 @@ fn plain_query<'a>(
 /// shared by thousands of customers never reads their table rows (the plan the planner will not pick by
 /// itself, hence the materialized steps).
 fn name_prefix_query<'a>(p: &ListParams<'a>, prefix: &str) -> QueryBuilder<'a, Postgres> {
-    let (col, dir) = (sort_column(p.sort), direction(p));
+    let col = column(p.sort);
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
-        "WITH hits AS MATERIALIZED (SELECT c.id, c.name, c.created_at, c.updated_at FROM customers c WHERE lower(c.name) LIKE ",
+        "WITH hits AS MATERIALIZED (SELECT c.id, c.name, c.created_at, c.updated_at, c.email, c.phone, c.website, \
+         c.industry, c.status, c.owner_id FROM customers c WHERE lower(c.name) LIKE ",
     );
     qb.push_bind(format!("{prefix}%"));
     push_filters(&mut qb, p, None);
-    let bare = col.trim_start_matches("c.");
+    let bare = col.expr.trim_start_matches("c.");
     qb.push(format!(
-        "), top AS MATERIALIZED (SELECT id FROM hits ORDER BY {bare} {dir}, id {dir}"
+        "), top AS MATERIALIZED (SELECT id FROM hits ORDER BY {}",
+        col.order_by_as(bare, "id", p.dir == SortDir::Desc)
     ));
     super::limit(&mut qb, p.limit + 1);
     qb.push(format!(
-        ") {SELECT} JOIN top ON top.id = c.id ORDER BY {col} {dir}, c.id {dir}"
+        ") {SELECT} JOIN top ON top.id = c.id ORDER BY {}",
+        order_by(p)
     ));
     qb
 }
@@ -381,7 +414,7 @@ fn name_prefix_query<'a>(p: &ListParams<'a>, prefix: &str) -> QueryBuilder<'a, P
 /// The first `budget` customers in sort order (scope, filters and cursor applied), testing `tsq` and each
 /// of its terms on every row, up to the page's last match (`super::walk_end`).
 fn walk_query<'a>(p: &ListParams<'a>, tsq: &str, budget: i64) -> QueryBuilder<'a, Postgres> {
-    let (col, dir) = (sort_column(p.sort), direction(p));
+    let order = order_by(p);
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "SELECT id, hit, n, term_hits, \
          (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'customers'::regclass) AS table_rows \
@@ -390,13 +423,7 @@ fn walk_query<'a>(p: &ListParams<'a>, tsq: &str, budget: i64) -> QueryBuilder<'a
     super::walk_columns(&mut qb, "c.search", tsq);
     qb.push(" FROM customers c WHERE true");
     push_filters(&mut qb, p, None);
-    super::walk_end(
-        &mut qb,
-        &format!("{col} {dir}, c.id {dir}"),
-        budget,
-        p.limit,
-        false,
-    );
+    super::walk_end(&mut qb, &order, budget, p.limit, false);
     qb
 }
 
@@ -469,8 +496,9 @@ fn push_filters(
     if let Some(t) = p.created_to {
         qb.push(" AND c.created_at < ").push_bind(t);
     }
-    if let Some(after) = p.after.clone() {
-        after.push(qb, sort_column(p.sort), "c.id", p.dir == SortDir::Desc);
+    if let Some(c) = &p.after {
+        // `check_cursor` has refused a cursor that does not fit.
+        let _ = column(p.sort).push_after(qb, "c.id", p.dir == SortDir::Desc, c);
     }
 }
 

@@ -2,14 +2,14 @@
 //! conditional `UPDATE`s of the asset row (`… WHERE available_quantity >= $n`), so concurrent allocations
 //! serialise on the row lock and can never oversell; the table's CHECK is the last line of defence.
 
-use super::push_keyset;
+use super::sort::Column;
 use domain::asset::{
     Allocation, AllocationTarget, Asset, AssetInput, AssetKind, AssetSortKey, AssetStatus,
     AssetUnit, Demand, DemandRequest, Maintenance, MaintenanceInput, MovementKind, Sku,
     StockDiscrepancy, StockLevel, StockMovement, Tracking, UnitStatus, maintenance_status,
 };
 use domain::depreciation::DepreciationMethod;
-use domain::page::SortDir;
+use domain::page::{SortDir, SortType};
 use domain::{
     AllocationId, AssetId, AssetUnitId, CustomerId, DemandId, MaintenanceId, MovementId, ProjectId,
     PurchaseOrderLineId, UserId, VendorId,
@@ -213,7 +213,7 @@ pub struct AssetListParams {
     pub below_reorder_point: bool,
     pub sort: AssetSortKey,
     pub dir: SortDir,
-    pub after: Option<(String, Uuid)>,
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
 }
 
@@ -227,20 +227,41 @@ fn prefix_upper_bound(prefix: &str) -> Option<String> {
     })
 }
 
-fn asset_sort_expr(key: AssetSortKey) -> &'static str {
+fn asset_column(key: AssetSortKey) -> Column {
+    use AssetSortKey as K;
+    let int = |expr| Column::new(expr, SortType::Int);
     match key {
-        AssetSortKey::Sku => "a.sku",
-        AssetSortKey::Name => "a.name",
-        AssetSortKey::CreatedAt => "a.created_at",
-        AssetSortKey::AvailableQuantity => "a.available_quantity",
+        K::Sku => Column::text("a.sku"),
+        K::Name => Column::text("a.name"),
+        K::Kind => Column::text("a.kind"),
+        K::Category => Column::text("a.category"),
+        K::Tracking => Column::text("a.tracking"),
+        K::VendorId => Column::nullable("a.vendor_id", SortType::Uuid),
+        K::VendorName => Column::nullable("v.name", SortType::Text),
+        K::TotalQuantity => int("a.total_quantity"),
+        K::AvailableQuantity => int("a.available_quantity"),
+        K::AllocatedQuantity => int("(a.total_quantity - a.available_quantity)"),
+        K::ReorderPoint => int("a.reorder_point"),
+        K::ReorderQuantity => int("a.reorder_quantity"),
+        K::PurchasePrice => Column::nullable("a.purchase_price", SortType::Decimal),
+        K::Currency => Column::text("a.currency::text"),
+        K::PurchaseDate => Column::nullable("a.purchase_date", SortType::Date),
+        K::DepreciationMethod => Column::text("a.depreciation_method"),
+        K::UsefulLifeMonths => Column::nullable("a.useful_life_months", SortType::Int),
+        K::SalvageValue => Column::nullable("a.salvage_value", SortType::Decimal),
+        K::Status => Column::text("a.status"),
+        K::Location => Column::text("a.location"),
+        K::LicenseExpiresOn => Column::nullable("a.license_expires_on", SortType::Date),
+        K::CreatedAt => Column::time("a.created_at"),
+        K::UpdatedAt => Column::time("a.updated_at"),
     }
 }
 
-/// A keyset page of assets; `None` when the cursor's value does not fit the sort.
+/// A keyset page of assets.
 pub async fn list_assets(
     db: &PgPool,
     p: AssetListParams,
-) -> Result<Option<Vec<Asset>>, sqlx::Error> {
+) -> Result<Vec<Asset>, crate::ssr::ServiceError> {
     let mut qb = QueryBuilder::<Postgres>::new(ASSET_SELECT);
     qb.push(" WHERE true");
     super::push_field_filters(
@@ -294,39 +315,15 @@ pub async fn list_assets(
     if p.below_reorder_point {
         qb.push(" AND a.reorder_point > 0 AND a.available_quantity <= a.reorder_point");
     }
-    let col = asset_sort_expr(p.sort);
+    let col = asset_column(p.sort);
     let desc = p.dir == SortDir::Desc;
-    if let Some((value, id)) = p.after {
-        match p.sort {
-            AssetSortKey::CreatedAt => {
-                let Ok(t) = chrono::DateTime::parse_from_rfc3339(&value) else {
-                    return Ok(None);
-                };
-                push_keyset(
-                    &mut qb,
-                    col,
-                    "a.id",
-                    desc,
-                    t.with_timezone(&chrono::Utc),
-                    id,
-                );
-            }
-            AssetSortKey::AvailableQuantity => {
-                let Ok(n) = value.parse::<i32>() else {
-                    return Ok(None);
-                };
-                push_keyset(&mut qb, col, "a.id", desc, n, id);
-            }
-            AssetSortKey::Sku | AssetSortKey::Name => {
-                push_keyset(&mut qb, col, "a.id", desc, value, id)
-            }
-        }
+    if let Some(c) = &p.after {
+        col.push_after(&mut qb, "a.id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, a.id {dir}"));
+    col.push_order(&mut qb, "a.id", desc);
     super::limit(&mut qb, p.limit + 1);
     let rows = qb.build_query_as::<AssetRow>().fetch_all(db).await?;
-    Ok(Some(rows.into_iter().map(Into::into).collect()))
+    Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// Units on open purchase orders not yet received, per asset.

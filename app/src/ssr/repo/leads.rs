@@ -1,9 +1,9 @@
 //! Leads, the links a conversion stores on them, and the duplicate-customer search of a lead.
 
-use super::After;
 use super::scope::Visible;
+use super::sort::Column;
 use domain::lead::{Lead, LeadInput, LeadSortKey, LeadSource, LeadStatus};
-use domain::page::SortDir;
+use domain::page::{SortDir, SortType};
 use domain::{ContactId, CustomerId, LeadId, OpportunityId, UserId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -198,28 +198,32 @@ pub struct ListParams {
     pub created_to: Option<chrono::DateTime<chrono::Utc>>,
     pub sort: LeadSortKey,
     pub dir: SortDir,
-    pub after: Option<LeadAfter>,
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
 }
 
-/// Where a keyset page of leads starts.
-pub enum LeadAfter {
-    Common(After),
-    Value(Decimal, Uuid),
-}
-
-fn sort_column(key: LeadSortKey) -> &'static str {
+fn column(key: LeadSortKey) -> Column {
+    use LeadSortKey as K;
+    let text = |expr| Column::nullable(expr, SortType::Text);
     match key {
-        LeadSortKey::Name => "l.name",
-        LeadSortKey::CreatedAt => "l.created_at",
-        LeadSortKey::UpdatedAt => "l.updated_at",
-        // A missing value sorts below every real one (values are never negative).
-        LeadSortKey::EstimatedValue => "coalesce(l.estimated_value, -1)",
+        K::Name => Column::text("l.name"),
+        K::CreatedAt => Column::time("l.created_at"),
+        K::UpdatedAt => Column::time("l.updated_at"),
+        K::EstimatedValue => Column::nullable("l.estimated_value", SortType::Decimal),
+        K::Company => text("l.company"),
+        K::Email => text("l.email"),
+        K::Phone => text("l.phone"),
+        K::Source => Column::text("l.source"),
+        K::Status => Column::text("l.status"),
+        K::OwnerId => Column::nullable("l.owner_id", SortType::Uuid),
+        K::OwnerName => text("u.name"),
+        K::Currency => Column::text("l.currency::text"),
+        K::ConvertedAt => Column::nullable("l.converted_at", SortType::Time),
     }
 }
 
 /// One keyset page (`limit + 1` rows); sorts, status and owner filters use the leads_* indexes.
-pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<LeadRecord>, sqlx::Error> {
+pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<LeadRecord>, crate::ssr::ServiceError> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
     p.visible.push_owner(&mut qb, "l.owner_id");
@@ -258,15 +262,12 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<LeadRecord>, sqlx::E
     if let Some(t) = p.created_to {
         qb.push(" AND l.created_at < ").push_bind(t);
     }
-    let col = sort_column(p.sort);
+    let col = column(p.sort);
     let desc = p.dir == SortDir::Desc;
-    match p.after {
-        Some(LeadAfter::Common(after)) => after.push(&mut qb, col, "l.id", desc),
-        Some(LeadAfter::Value(v, id)) => super::push_keyset(&mut qb, col, "l.id", desc, v, id),
-        None => {}
+    if let Some(c) = &p.after {
+        col.push_after(&mut qb, "l.id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, l.id {dir}"));
+    col.push_order(&mut qb, "l.id", desc);
     super::limit(&mut qb, p.limit + 1);
     Ok(qb
         .build_query_as::<Row>()

@@ -25,6 +25,7 @@ pub mod inventory;
 pub mod outbox;
 pub mod scope;
 pub mod search_sync;
+pub mod sort;
 // The role dashboards' aggregates.
 pub mod dashboard;
 pub mod purchasing;

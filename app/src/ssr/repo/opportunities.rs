@@ -1,8 +1,9 @@
 //! Opportunities and their stage history.
 
 use super::scope::Visible;
+use super::sort::Column;
 use domain::opportunity::{Opportunity, OpportunityInput, OpportunitySortKey, Stage, StageChange};
-use domain::page::SortDir;
+use domain::page::{SortDir, SortType};
 use domain::{ContactId, CustomerId, LeadId, OpportunityId, StageChangeId, UserId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -256,17 +257,6 @@ pub async fn lead_exists(conn: &mut PgConnection, id: LeadId) -> Result<bool, sq
     .await
 }
 
-/// Where a keyset page starts: after this sort value and id.
-#[derive(Clone, Debug)]
-pub enum After {
-    Time(chrono::DateTime<chrono::Utc>, Uuid),
-    Text(String, Uuid),
-    Amount(Decimal, Uuid),
-    Probability(i16, Uuid),
-    /// The close date may be empty: NULLs sort last ascending and first descending (PostgreSQL's default).
-    CloseDate(Option<chrono::NaiveDate>, Uuid),
-}
-
 pub struct ListParams {
     pub visible: Visible,
     /// A `to_tsquery('simple', …)` prefix query, or a plain substring of the name.
@@ -284,26 +274,47 @@ pub struct ListParams {
     pub close_to: Option<chrono::NaiveDate>,
     pub sort: OpportunitySortKey,
     pub dir: SortDir,
-    pub after: Option<After>,
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
 }
 
-pub fn sort_column(key: OpportunitySortKey) -> &'static str {
+/// The stage in pipeline order, matching `OpportunitySortKey::Stage`.
+const STAGE_RANK: &str = "(CASE o.stage WHEN 'qualification' THEN 0 WHEN 'proposal' THEN 1 \
+    WHEN 'negotiation' THEN 2 WHEN 'won' THEN 3 ELSE 4 END)";
+
+fn column(key: OpportunitySortKey) -> Column {
+    use OpportunitySortKey as K;
+    let id = |expr| Column::nullable(expr, SortType::Uuid);
     match key {
-        OpportunitySortKey::Name => "o.name",
-        OpportunitySortKey::Amount => "o.amount",
-        OpportunitySortKey::ExpectedCloseDate => "o.expected_close_date",
+        K::Name => Column::text("o.name"),
+        K::Amount => Column::new("o.amount", SortType::Decimal),
+        K::ExpectedCloseDate => Column::nullable("o.expected_close_date", SortType::Date),
         // No index: probability has 101 values, a sort of the (filtered) rows is cheap enough.
-        OpportunitySortKey::Probability => "o.probability",
-        OpportunitySortKey::CreatedAt => "o.created_at",
-        OpportunitySortKey::UpdatedAt => "o.updated_at",
+        K::Probability => Column::new("o.probability", SortType::Int),
+        K::CreatedAt => Column::time("o.created_at"),
+        K::UpdatedAt => Column::time("o.updated_at"),
+        K::Stage => Column::new(STAGE_RANK, SortType::Int),
+        K::CustomerId => Column::new("o.customer_id", SortType::Uuid),
+        K::CustomerName => Column::text("c.name"),
+        K::ContactId => id("o.contact_id"),
+        K::LeadId => id("o.lead_id"),
+        K::Currency => Column::text("o.currency::text"),
+        K::OwnerId => id("o.owner_id"),
+        K::OwnerName => Column::nullable("u.name", SortType::Text),
+        K::LostReason => Column::nullable("o.lost_reason", SortType::Text),
+        K::Description => Column::text("left(o.description, 200)"),
+        K::StageChangedAt => Column::time("o.stage_changed_at"),
+        K::ClosedAt => Column::nullable("o.closed_at", SortType::Time),
     }
 }
 
 /// One keyset page (`limit + 1` rows). Default sort and each sort key has its `(key, id)` index; owner and
 /// stage filters use `opportunities_owner_stage_idx` / `opportunities_stage_idx`.
-pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<OpportunityRecord>, sqlx::Error> {
-    let col = sort_column(p.sort);
+pub async fn list(
+    db: &PgPool,
+    p: ListParams,
+) -> Result<Vec<OpportunityRecord>, crate::ssr::ServiceError> {
+    let col = column(p.sort);
     let desc = p.dir == SortDir::Desc;
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
@@ -359,11 +370,10 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<OpportunityRecord>, 
     if let Some(d) = p.close_to {
         qb.push(" AND o.expected_close_date <= ").push_bind(d);
     }
-    if let Some(after) = p.after {
-        push_after(&mut qb, col, desc, after);
+    if let Some(c) = &p.after {
+        col.push_after(&mut qb, "o.id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, o.id {dir}"));
+    col.push_order(&mut qb, "o.id", desc);
     super::limit(&mut qb, p.limit + 1);
     Ok(qb
         .build_query_as::<Row>()
@@ -372,34 +382,4 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<OpportunityRecord>, 
         .into_iter()
         .map(Into::into)
         .collect())
-}
-
-fn push_after(qb: &mut QueryBuilder<'_, Postgres>, col: &str, desc: bool, after: After) {
-    use super::push_keyset;
-    match after {
-        After::Time(t, id) => push_keyset(qb, col, "o.id", desc, t, id),
-        After::Text(s, id) => push_keyset(qb, col, "o.id", desc, s, id),
-        After::Amount(a, id) => push_keyset(qb, col, "o.id", desc, a, id),
-        After::Probability(p, id) => push_keyset(qb, col, "o.id", desc, p, id),
-        After::CloseDate(Some(d), id) => {
-            // Past a dated row: later dates, then (ascending) every undated row.
-            qb.push(" AND (true");
-            push_keyset(qb, col, "o.id", desc, d, id);
-            qb.push(if desc {
-                ")"
-            } else {
-                " OR o.expected_close_date IS NULL)"
-            });
-        }
-        After::CloseDate(None, id) => {
-            // Past an undated row: the rest of the undated rows, then (descending) every dated row.
-            qb.push(if desc {
-                " AND (o.expected_close_date IS NOT NULL OR (o.expected_close_date IS NULL AND o.id < "
-            } else {
-                " AND (o.expected_close_date IS NULL AND o.id > "
-            });
-            qb.push_bind(id);
-            qb.push(if desc { "))" } else { ")" });
-        }
-    }
 }

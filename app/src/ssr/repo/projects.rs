@@ -1,8 +1,8 @@
 //! Projects and milestones. A project is visible iff its customer is: rows carry the customer's owner and team.
 
-use super::push_keyset;
 use super::scope::Visible;
-use domain::page::SortDir;
+use super::sort::Column;
+use domain::page::{SortDir, SortType};
 use domain::project::{
     Milestone, MilestoneInput, MilestoneStatus, Project, ProjectInput, ProjectSortKey,
     ProjectStatus, is_overdue, progress_percent,
@@ -187,22 +187,31 @@ pub struct ListParams {
     pub manager_id: Option<UserId>,
     pub sort: ProjectSortKey,
     pub dir: SortDir,
-    pub after: Option<(String, Uuid)>,
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
 }
 
-/// The sort expression. Dates sort as ISO text with a missing date last (so the cursor value is plain text).
-pub fn sort_expr(key: ProjectSortKey) -> &'static str {
+fn column(key: ProjectSortKey) -> Column {
     match key {
-        ProjectSortKey::Name => "p.name",
-        ProjectSortKey::CreatedAt => "p.created_at",
-        ProjectSortKey::StartDate => "coalesce(p.start_date::text, '9999-12-31')",
-        ProjectSortKey::EndDate => "coalesce(p.end_date::text, '9999-12-31')",
+        ProjectSortKey::Name => Column::text("p.name"),
+        ProjectSortKey::CustomerId => Column::new("p.customer_id", SortType::Uuid),
+        ProjectSortKey::CustomerName => Column::text("c.name"),
+        ProjectSortKey::ManagerId => Column::nullable("p.manager_id", SortType::Uuid),
+        ProjectSortKey::Status => Column::text("p.status"),
+        ProjectSortKey::StartDate => Column::nullable("p.start_date", SortType::Date),
+        ProjectSortKey::EndDate => Column::nullable("p.end_date", SortType::Date),
+        ProjectSortKey::Budget => Column::nullable("p.budget", SortType::Decimal),
+        ProjectSortKey::Currency => Column::text("p.currency::text"),
+        ProjectSortKey::CreatedAt => Column::time("p.created_at"),
+        ProjectSortKey::UpdatedAt => Column::time("p.updated_at"),
     }
 }
 
-/// One page of projects (`limit + 1` rows); `Ok(None)` for a cursor that does not fit the sort.
-pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<ProjectRecord>>, sqlx::Error> {
+/// One page of projects (`limit + 1` rows).
+pub async fn list(
+    db: &PgPool,
+    p: ListParams,
+) -> Result<Vec<ProjectRecord>, crate::ssr::ServiceError> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
     p.visible.push_owner(&mut qb, "c.owner_id");
@@ -230,36 +239,20 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<ProjectRecord
     if let Some(m) = p.manager_id {
         qb.push(" AND p.manager_id = ").push_bind(m.0);
     }
-    let col = sort_expr(p.sort);
+    let col = column(p.sort);
     let desc = p.dir == SortDir::Desc;
-    if let Some((value, id)) = p.after {
-        if p.sort == ProjectSortKey::CreatedAt {
-            let Ok(t) = chrono::DateTime::parse_from_rfc3339(&value) else {
-                return Ok(None);
-            };
-            push_keyset(
-                &mut qb,
-                col,
-                "p.id",
-                desc,
-                t.with_timezone(&chrono::Utc),
-                id,
-            );
-        } else {
-            push_keyset(&mut qb, col, "p.id", desc, value, id);
-        }
+    if let Some(c) = &p.after {
+        col.push_after(&mut qb, "p.id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, p.id {dir}"));
+    col.push_order(&mut qb, "p.id", desc);
     super::limit(&mut qb, p.limit + 1);
-    Ok(Some(
-        qb.build_query_as::<Row>()
-            .fetch_all(db)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! Vendors, vendor prices and purchase orders with their lines.
 
-use super::push_keyset;
-use domain::page::SortDir;
+use super::sort::Column;
+use domain::page::{SortDir, SortType};
 use domain::purchase_order::{PoSortKey, PoStatus, PurchaseOrder, PurchaseOrderLine, line_total};
 use domain::vendor::{Vendor, VendorAsset, VendorAssetInput, VendorInput, VendorSortKey};
 use domain::{AssetId, PurchaseOrderId, PurchaseOrderLineId, UserId, VendorId};
@@ -132,11 +132,10 @@ pub async fn list_vendors(
     db: &PgPool,
     fields: &domain::query::FieldFilters,
     tsquery: Option<String>,
-    sort: VendorSortKey,
-    dir: SortDir,
-    after: Option<(String, Uuid)>,
+    order: (VendorSortKey, SortDir),
+    after: Option<&domain::page::Cursor>,
     limit: i64,
-) -> Result<Option<Vec<Vendor>>, sqlx::Error> {
+) -> Result<Vec<Vendor>, crate::ssr::ServiceError> {
     let mut qb = QueryBuilder::<Postgres>::new(VENDOR_SELECT);
     qb.push(" WHERE true");
     super::push_field_filters(
@@ -154,34 +153,27 @@ pub async fn list_vendors(
             .push_bind(t)
             .push(")");
     }
-    let desc = dir == SortDir::Desc;
-    let col = match sort {
-        VendorSortKey::Name => "v.name",
-        VendorSortKey::CreatedAt => "v.created_at",
-    };
-    if let Some((value, id)) = after {
-        match sort {
-            VendorSortKey::Name => push_keyset(&mut qb, col, "v.id", desc, value, id),
-            VendorSortKey::CreatedAt => {
-                let Ok(t) = chrono::DateTime::parse_from_rfc3339(&value) else {
-                    return Ok(None);
-                };
-                push_keyset(
-                    &mut qb,
-                    col,
-                    "v.id",
-                    desc,
-                    t.with_timezone(&chrono::Utc),
-                    id,
-                );
-            }
-        }
+    let (key, desc) = (order.0, order.1 == SortDir::Desc);
+    let col = vendor_column(key);
+    if let Some(c) = after {
+        col.push_after(&mut qb, "v.id", desc, c)?;
     }
-    let d = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {d}, v.id {d}"));
+    col.push_order(&mut qb, "v.id", desc);
     super::limit(&mut qb, limit + 1);
     let rows = qb.build_query_as::<VendorRow>().fetch_all(db).await?;
-    Ok(Some(rows.into_iter().map(Into::into).collect()))
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+fn vendor_column(key: VendorSortKey) -> Column {
+    match key {
+        VendorSortKey::Name => Column::text("v.name"),
+        VendorSortKey::Email => Column::nullable("v.email", SortType::Text),
+        VendorSortKey::Phone => Column::nullable("v.phone", SortType::Text),
+        VendorSortKey::Website => Column::nullable("v.website", SortType::Text),
+        VendorSortKey::LeadTimeDays => Column::new("v.lead_time_days", SortType::Int),
+        VendorSortKey::CreatedAt => Column::time("v.created_at"),
+        VendorSortKey::UpdatedAt => Column::time("v.updated_at"),
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -514,14 +506,29 @@ pub struct PoListParams {
     pub overdue: bool,
     pub sort: PoSortKey,
     pub dir: SortDir,
-    pub after: Option<(String, Uuid)>,
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
+}
+
+fn po_column(key: PoSortKey) -> Column {
+    match key {
+        PoSortKey::CreatedAt => Column::time("o.created_at"),
+        PoSortKey::Number => Column::new("o.number", SortType::Int),
+        PoSortKey::Status => Column::text("o.status"),
+        PoSortKey::VendorId => Column::new("o.vendor_id", SortType::Uuid),
+        PoSortKey::VendorName => Column::text("v.name"),
+        PoSortKey::Currency => Column::text("o.currency::text"),
+        PoSortKey::ExpectedOn => Column::nullable("o.expected_on", SortType::Date),
+        PoSortKey::OrderedAt => Column::nullable("o.ordered_at", SortType::Time),
+        PoSortKey::ReceivedAt => Column::nullable("o.received_at", SortType::Time),
+        PoSortKey::UpdatedAt => Column::time("o.updated_at"),
+    }
 }
 
 pub async fn list_pos(
     db: &PgPool,
     p: PoListParams,
-) -> Result<Option<Vec<PurchaseOrder>>, sqlx::Error> {
+) -> Result<Vec<PurchaseOrder>, crate::ssr::ServiceError> {
     let mut qb = QueryBuilder::<Postgres>::new(PO_SELECT);
     qb.push(" WHERE true");
     if let Some(s) = p.status {
@@ -541,37 +548,13 @@ pub async fn list_pos(
         );
     }
     let desc = p.dir == SortDir::Desc;
-    let col = match p.sort {
-        PoSortKey::CreatedAt => "o.created_at",
-        PoSortKey::Number => "o.number",
-    };
-    if let Some((value, id)) = p.after {
-        match p.sort {
-            PoSortKey::CreatedAt => {
-                let Ok(t) = chrono::DateTime::parse_from_rfc3339(&value) else {
-                    return Ok(None);
-                };
-                push_keyset(
-                    &mut qb,
-                    col,
-                    "o.id",
-                    desc,
-                    t.with_timezone(&chrono::Utc),
-                    id,
-                );
-            }
-            PoSortKey::Number => {
-                let Ok(n) = value.parse::<i64>() else {
-                    return Ok(None);
-                };
-                push_keyset(&mut qb, col, "o.id", desc, n, id);
-            }
-        }
+    let col = po_column(p.sort);
+    if let Some(c) = &p.after {
+        col.push_after(&mut qb, "o.id", desc, c)?;
     }
-    let d = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {d}, o.id {d}"));
+    col.push_order(&mut qb, "o.id", desc);
     super::limit(&mut qb, p.limit + 1);
     let rows = qb.build_query_as::<PoRow>().fetch_all(db).await?;
     let mut conn = db.acquire().await?;
-    Ok(Some(with_lines(&mut conn, rows).await?))
+    Ok(with_lines(&mut conn, rows).await?)
 }

@@ -1,9 +1,9 @@
 //! Tasks: the record with what decides its visibility (assignee's and creator's teams, owners of linked
 //! records), keyset lists, and the owners of records a task may link to.
 
-use super::push_keyset;
 use super::scope::Visible;
-use domain::page::{Cursor, SortDir};
+use super::sort::Column;
+use domain::page::{SortDir, SortType};
 use domain::priority::Priority;
 use domain::task::{
     Bucket, LinkOwner, Task, TaskAccess, TaskFilter, TaskInput, TaskSortKey, TaskStatus,
@@ -391,69 +391,48 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, p: &ListParams<'_>) {
     }
 }
 
-/// Keyset position after `c`. Tasks without a due date come last in both directions, so a `due_at` cursor
-/// with an empty value is already among them.
-fn push_after(
-    qb: &mut QueryBuilder<'_, Postgres>,
-    key: TaskSortKey,
-    desc: bool,
-    c: &Cursor,
-) -> Result<(), String> {
-    let bad = || "is not a valid cursor".to_owned();
-    let time = |v: &str| {
-        chrono::DateTime::parse_from_rfc3339(v)
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|_| bad())
-    };
-    let op = if desc { "<" } else { ">" };
+fn column(key: TaskSortKey) -> Column {
+    use TaskSortKey as K;
+    let time = |expr| Column::nullable(expr, SortType::Time);
+    let id = |expr| Column::nullable(expr, SortType::Uuid);
     match key {
-        TaskSortKey::DueAt if c.value.is_empty() => {
-            qb.push(format!(" AND t.due_at IS NULL AND t.id {op} "))
-                .push_bind(c.id);
-        }
-        TaskSortKey::DueAt => {
-            let t = time(&c.value)?;
-            qb.push(format!(" AND (t.due_at IS NULL OR (t.due_at, t.id) {op} ("));
-            qb.push_bind(t).push(", ").push_bind(c.id).push("))");
-        }
-        TaskSortKey::CreatedAt => {
-            push_keyset(qb, "t.created_at", "t.id", desc, time(&c.value)?, c.id)
-        }
-        TaskSortKey::Title => push_keyset(qb, "t.title", "t.id", desc, c.value.clone(), c.id),
-        TaskSortKey::Priority => {
-            let rank: i32 = c.value.parse().map_err(|_| bad())?;
-            push_keyset(qb, PRIORITY_RANK, "t.id", desc, rank, c.id);
-        }
+        K::DueAt => time("t.due_at"),
+        K::CreatedAt => Column::time("t.created_at"),
+        K::Priority => Column::new(PRIORITY_RANK, SortType::Int),
+        K::Title => Column::text("t.title"),
+        K::Description => Column::text("left(t.description, 200)"),
+        K::RemindAt => time("t.remind_at"),
+        K::AssigneeId => id("t.assignee_id"),
+        K::AssigneeName => Column::nullable("au.name", SortType::Text),
+        K::CreatedBy => id("t.created_by"),
+        K::Status => Column::text("t.status"),
+        K::CustomerId => id("t.customer_id"),
+        K::LeadId => id("t.lead_id"),
+        K::OpportunityId => id("t.opportunity_id"),
+        K::TicketId => id("t.ticket_id"),
+        K::CompletedAt => time("t.completed_at"),
+        K::UpdatedAt => Column::time("t.updated_at"),
     }
-    Ok(())
 }
 
-/// One keyset page (`limit + 1` rows); `Err` names a cursor that does not fit the sort.
+/// One keyset page (`limit + 1` rows).
 pub async fn list(
     db: &PgPool,
     p: &ListParams<'_>,
-) -> Result<Result<Vec<TaskRecord>, String>, sqlx::Error> {
+) -> Result<Vec<TaskRecord>, crate::ssr::ServiceError> {
     let f = p.filter;
     let desc = f.sort.dir == SortDir::Desc;
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
     push_filters(&mut qb, p);
-    if let Some(c) = &f.cursor
-        && let Err(e) = push_after(&mut qb, f.sort.field, desc, c)
-    {
-        return Ok(Err(e));
+    let col = column(f.sort.field);
+    if let Some(c) = &f.cursor {
+        col.push_after(&mut qb, "t.id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    let col = match f.sort.field {
-        TaskSortKey::DueAt => "t.due_at",
-        TaskSortKey::CreatedAt => "t.created_at",
-        TaskSortKey::Title => "t.title",
-        TaskSortKey::Priority => PRIORITY_RANK,
-    };
-    qb.push(format!(" ORDER BY {col} {dir} NULLS LAST, t.id {dir}"));
+    col.push_order(&mut qb, "t.id", desc);
     super::limit(&mut qb, f.limit + 1);
     let rows = qb.build_query_as::<Row>().fetch_all(db).await?;
-    Ok(Ok(rows.into_iter().map(|r| r.into_record(p.now)).collect()))
+    Ok(rows.into_iter().map(|r| r.into_record(p.now)).collect())
 }
 
 /// What a reminder needs: the task's title, due time, whether it still needs doing, and whom to tell.

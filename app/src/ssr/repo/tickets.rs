@@ -1,8 +1,8 @@
 //! Tickets and their comments. A ticket is visible iff its customer is: rows carry the customer's owner and team.
 
-use super::push_keyset;
 use super::scope::Visible;
-use domain::page::SortDir;
+use super::sort::Column;
+use domain::page::{SortDir, SortType};
 use domain::priority::Priority;
 use domain::ticket::{
     Ticket, TicketComment, TicketCommentInput, TicketInput, TicketSortKey, TicketStatus,
@@ -237,7 +237,7 @@ pub struct ListParams {
     pub created_to: Option<Time>,
     pub sort: TicketSortKey,
     pub dir: SortDir,
-    pub after: Option<(String, Uuid)>,
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
 }
 
@@ -274,57 +274,52 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, p: &ListParams) {
 }
 
 /// A keyset bound from a cursor value (the sort key as text). `None` when the text does not fit the key.
-fn push_after(
-    qb: &mut QueryBuilder<'_, Postgres>,
-    col: &str,
-    key: TicketSortKey,
-    desc: bool,
-    value: &str,
-    id: Uuid,
-) -> Option<()> {
+fn column(key: TicketSortKey) -> Column {
+    use TicketSortKey as K;
+    let time = |expr| Column::nullable(expr, SortType::Time);
+    let id = |expr| Column::nullable(expr, SortType::Uuid);
     match key {
-        TicketSortKey::Priority => {
-            let w: i32 = value.parse().ok()?;
-            push_keyset(qb, col, "t.id", desc, w, id);
-        }
-        TicketSortKey::Subject => push_keyset(qb, col, "t.id", desc, value.to_owned(), id),
-        _ => {
-            let t = chrono::DateTime::parse_from_rfc3339(value).ok()?;
-            push_keyset(qb, col, "t.id", desc, t.with_timezone(&chrono::Utc), id);
-        }
+        K::CreatedAt => Column::time("t.created_at"),
+        K::UpdatedAt => Column::time("t.updated_at"),
+        K::Priority => Column::new(PRIORITY_WEIGHT, SortType::Int),
+        K::SlaDueAt => Column::time("t.sla_due_at"),
+        K::Subject => Column::text("t.subject"),
+        K::Description => Column::text("left(t.description, 200)"),
+        K::Number => Column::new("t.number", SortType::Int),
+        K::Status => Column::text("t.status"),
+        K::CustomerId => Column::new("t.customer_id", SortType::Uuid),
+        K::CustomerName => Column::text("c.name"),
+        K::ContactId => id("t.contact_id"),
+        K::AssigneeId => id("t.assignee_id"),
+        K::AssigneeName => Column::nullable("a.name", SortType::Text),
+        K::FirstResponseAt => time("t.first_response_at"),
+        K::ResolvedAt => time("t.resolved_at"),
+        K::ClosedAt => time("t.closed_at"),
     }
-    Some(())
 }
 
-/// One page of tickets (`limit + 1` rows); `Ok(None)` for a cursor that does not fit the sort.
-pub async fn list(db: &PgPool, p: ListParams) -> Result<Option<Vec<TicketRecord>>, sqlx::Error> {
+/// One page of tickets (`limit + 1` rows).
+pub async fn list(
+    db: &PgPool,
+    p: ListParams,
+) -> Result<Vec<TicketRecord>, crate::ssr::ServiceError> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
     qb.push(" WHERE true");
     push_filters(&mut qb, &p);
-    let col = match p.sort {
-        TicketSortKey::CreatedAt => "t.created_at",
-        TicketSortKey::UpdatedAt => "t.updated_at",
-        TicketSortKey::SlaDueAt => "t.sla_due_at",
-        TicketSortKey::Priority => PRIORITY_WEIGHT,
-        TicketSortKey::Subject => "t.subject",
-    };
+    let col = column(p.sort);
     let desc = p.dir == SortDir::Desc;
-    if let Some((value, id)) = &p.after
-        && push_after(&mut qb, col, p.sort, desc, value, *id).is_none()
-    {
-        return Ok(None);
+    if let Some(c) = &p.after {
+        col.push_after(&mut qb, "t.id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, t.id {dir}"));
+    col.push_order(&mut qb, "t.id", desc);
     super::limit(&mut qb, p.limit + 1);
-    Ok(Some(
-        qb.build_query_as::<Row>()
-            .fetch_all(db)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    Ok(qb
+        .build_query_as::<Row>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]

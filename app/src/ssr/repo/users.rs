@@ -1,4 +1,6 @@
+use super::sort::Column;
 use domain::SortDir;
+use domain::page::SortType;
 use domain::user::{User, UserFilter, UserSortKey};
 use domain::{Role, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -152,7 +154,20 @@ pub async fn touch_login(conn: &mut PgConnection, id: UserId) -> Result<(), sqlx
     Ok(())
 }
 
-pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error> {
+fn column(key: UserSortKey) -> Column {
+    match key {
+        UserSortKey::Email => Column::text("email"),
+        UserSortKey::Name => Column::text("name"),
+        UserSortKey::Role => Column::text("role"),
+        UserSortKey::Team => Column::nullable("team", SortType::Text),
+        UserSortKey::IsActive => Column::new("is_active", SortType::Bool),
+        UserSortKey::LastLoginAt => Column::nullable("last_login_at", SortType::Time),
+        UserSortKey::CreatedAt => Column::time("created_at"),
+        UserSortKey::UpdatedAt => Column::time("updated_at"),
+    }
+}
+
+pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, crate::ssr::ServiceError> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "SELECT id, email, name, role, team, is_active, last_login_at, version, created_at, updated_at FROM users WHERE true",
     );
@@ -179,34 +194,12 @@ pub async fn list(db: &PgPool, f: &UserFilter) -> Result<Vec<User>, sqlx::Error>
         qb.push(" AND is_active = ").push_bind(a);
     }
     super::push_field_filters(&mut qb, &f.fields, &[("email", "email"), ("name", "name")]);
-    let col = match f.order.sort.field {
-        UserSortKey::Email => "email",
-        UserSortKey::Name => "name",
-        UserSortKey::Role => "role",
-        // No team sorts first.
-        UserSortKey::Team => "coalesce(team, '')",
-        UserSortKey::CreatedAt => "created_at",
-    };
+    let col = column(f.order.sort.field);
     let desc = f.order.sort.dir == SortDir::Desc;
     if let Some(c) = &f.order.cursor {
-        match f.order.sort.field {
-            UserSortKey::CreatedAt => {
-                // `UserQuery::parse` refused a cursor whose value is not a time.
-                let t = chrono::DateTime::parse_from_rfc3339(&c.value).unwrap_or_default();
-                super::push_keyset(
-                    &mut qb,
-                    col,
-                    "id",
-                    desc,
-                    t.with_timezone(&chrono::Utc),
-                    c.id,
-                );
-            }
-            _ => super::push_keyset(&mut qb, col, "id", desc, c.value.clone(), c.id),
-        }
+        col.push_after(&mut qb, "id", desc, c)?;
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {col} {dir}, id {dir}"));
+    col.push_order(&mut qb, "id", desc);
     super::limit(&mut qb, f.limit + 1);
     Ok(qb
         .build_query_as::<UserRow>()

@@ -12,9 +12,9 @@ use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
 use domain::asset::{
     AdjustmentInput, AllocateInput, Allocation, AllocationTarget, Asset, AssetInput, AssetQuery,
-    AssetSortKey, AssetUnit, Demand, DemandEvent, DemandInput, DemandPlan, Depreciation,
-    Maintenance, MaintenanceInput, MovementKind, ReturnInput, StockDiscrepancy, StockLevel,
-    StockMovement, Tracking, UsageInput, ValuationRow, project_shortfall, read_only_asset_fields,
+    AssetUnit, Demand, DemandEvent, DemandInput, DemandPlan, Depreciation, Maintenance,
+    MaintenanceInput, MovementKind, ReturnInput, StockDiscrepancy, StockLevel, StockMovement,
+    Tracking, UsageInput, ValuationRow, project_shortfall, read_only_asset_fields,
     return_movements, returned_unit_status,
 };
 use domain::depreciation::{self, DepreciationInput, DepreciationMethod};
@@ -61,40 +61,26 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: AssetQuery) -> Result<Page
         below_reorder_point: f.below_reorder_point,
         sort: f.order.sort.field,
         dir: f.order.sort.dir,
-        after: f.order.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
+        after: f.order.cursor.clone(),
         limit: f.limit,
     };
-    let bad_cursor = || Problem::invalid_field("cursor", "is not a valid cursor");
     let tsquery = f.q.as_deref().and_then(domain::search::prefix_tsquery);
     let mut mode = None;
     let rows = match sku_prefix {
         Some(prefix) if f.order.cursor.is_none() || cursor_mode.as_deref() == Some(SKU_MODE) => {
-            let by_sku = repo::list_assets(&ctx.db, params(None, Some(prefix)))
-                .await?
-                .ok_or_else(bad_cursor)?;
+            let by_sku = repo::list_assets(&ctx.db, params(None, Some(prefix))).await?;
             if by_sku.is_empty() && f.order.cursor.is_none() {
-                repo::list_assets(&ctx.db, params(tsquery, None))
-                    .await?
-                    .ok_or_else(bad_cursor)?
+                repo::list_assets(&ctx.db, params(tsquery, None)).await?
             } else {
                 mode = Some(SKU_MODE);
                 by_sku
             }
         }
-        _ => repo::list_assets(&ctx.db, params(tsquery, None))
-            .await?
-            .ok_or_else(bad_cursor)?,
+        _ => repo::list_assets(&ctx.db, params(tsquery, None)).await?,
     };
-    let sort = f.order.sort.field;
-    let sort_text = f.order.sort_text.clone();
+    let (key, text) = (f.order.sort.field, &f.order.sort_text);
     Ok(Page::from_rows(rows, f.limit, |a: &Asset| {
-        let value = match sort {
-            AssetSortKey::Sku => a.sku.as_str().to_owned(),
-            AssetSortKey::Name => a.name.clone(),
-            AssetSortKey::CreatedAt => a.created_at.to_rfc3339(),
-            AssetSortKey::AvailableQuantity => a.available_quantity.to_string(),
-        };
-        Cursor::new(sort_text.clone(), value, a.id.0).with_mode(mode)
+        key.cursor(text, a, a.id.0).with_mode(mode)
     }))
 }
 

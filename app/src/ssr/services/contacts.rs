@@ -3,11 +3,9 @@
 use super::customers::ensure_visible;
 use super::records::{self, audit_create, audit_update, lock_for};
 use super::{require, visible};
-use crate::ssr::repo::After;
 use crate::ssr::repo::contacts::{self as repo, ContactRecord, ListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery, ContactSortKey};
-use domain::page::Cursor;
+use domain::contact::{Contact, ContactInput, ContactPatch, ContactQuery};
 use domain::{Action, ContactId, CustomerId, Page, Principal, Problem, Resource};
 use sqlx::PgConnection;
 
@@ -21,18 +19,6 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: ContactQuery) -> Result<Pa
         ensure_visible(&mut *ctx.db.acquire().await?, p, c).await?;
     }
     let visible = visible(&ctx.db, p, R).await?;
-    let after = match &f.cursor {
-        None => None,
-        Some(c) => Some(match f.sort.field {
-            ContactSortKey::LastName => After::Text(c.value.clone(), c.id),
-            ContactSortKey::CreatedAt => After::Time(
-                chrono::DateTime::parse_from_rfc3339(&c.value)
-                    .map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?
-                    .with_timezone(&chrono::Utc),
-                c.id,
-            ),
-        }),
-    };
     let rows = repo::list(
         &ctx.db,
         ListParams {
@@ -43,18 +29,14 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: ContactQuery) -> Result<Pa
             email: f.email.as_deref(),
             sort: f.sort.field,
             dir: f.sort.dir,
-            after,
+            after: f.cursor.clone(),
             limit: f.limit,
         },
     )
     .await?;
     let contacts = rows.into_iter().map(|r| r.contact).collect();
     Ok(Page::from_rows(contacts, f.limit, |c: &Contact| {
-        let value = match f.sort.field {
-            ContactSortKey::LastName => c.last_name.clone(),
-            ContactSortKey::CreatedAt => c.created_at.to_rfc3339(),
-        };
-        Cursor::new(f.sort_text.clone(), value, c.id.0)
+        f.sort.field.cursor(&f.sort_text, c, c.id.0)
     }))
 }
 

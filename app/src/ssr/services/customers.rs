@@ -3,14 +3,12 @@
 use super::records::{self, apply_all, audit_create, audit_update, delete_in, lock_for};
 use super::{require, visible};
 use crate::ssr::repo::customers::{self as repo, CustomerRecord, ListParams, Search};
-use crate::ssr::repo::{After, users as users_repo};
+use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::bulk::BulkResult;
 use domain::customer::{
     Customer, CustomerBulkAction, CustomerBulkRequest, CustomerInput, CustomerPatch, CustomerQuery,
-    CustomerSortKey,
 };
-use domain::page::Cursor;
 use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Scope};
 use sqlx::PgConnection;
 
@@ -21,11 +19,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
     require(p, R, Action::Read)?;
     let f = query.parse()?;
     let visible = visible(&ctx.db, p, R).await?;
-    let after = f
-        .cursor
-        .as_ref()
-        .map(|c| keyset_after(c, f.sort.field))
-        .transpose()?;
+    repo::check_cursor(f.sort.field, f.cursor.as_ref())?;
     let mut params = ListParams {
         fields: f.fields.clone(),
         visible,
@@ -38,7 +32,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
         created_to: f.created_to,
         sort: f.sort.field,
         dir: f.sort.dir,
-        after,
+        after: f.cursor.clone(),
         limit: f.limit,
     };
     let (rows, mode) = match &f.q {
@@ -80,7 +74,7 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: CustomerQuery) -> Result<P
     };
     let customers = rows.into_iter().map(|r| r.customer).collect();
     Ok(Page::from_rows(customers, f.limit, |c: &Customer| {
-        cursor_of(c, f.sort.field, &f.sort_text).with_mode(mode)
+        f.sort.field.cursor(&f.sort_text, c, c.id.0).with_mode(mode)
     }))
 }
 
@@ -157,26 +151,6 @@ async fn fuzzy_search(ctx: &AppCtx, q: &str) -> Result<Fuzzy> {
     Ok(Fuzzy {
         prefix: Some(Search::NamePrefix(best)),
         text: Some(Search::FullText(tsq)),
-    })
-}
-
-fn cursor_of(c: &Customer, key: CustomerSortKey, sort_text: &str) -> Cursor {
-    let value = match key {
-        CustomerSortKey::Name => c.name.clone(),
-        CustomerSortKey::CreatedAt => c.created_at.to_rfc3339(),
-        CustomerSortKey::UpdatedAt => c.updated_at.to_rfc3339(),
-    };
-    Cursor::new(sort_text, value, c.id.0)
-}
-
-fn keyset_after(c: &Cursor, key: CustomerSortKey) -> Result<After, Problem> {
-    Ok(match key {
-        CustomerSortKey::Name => After::Text(c.value.clone(), c.id),
-        CustomerSortKey::CreatedAt | CustomerSortKey::UpdatedAt => {
-            let t = chrono::DateTime::parse_from_rfc3339(&c.value)
-                .map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?;
-            After::Time(t.with_timezone(&chrono::Utc), c.id)
-        }
     })
 }
 

@@ -5,15 +5,11 @@ use super::records::{
     self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
 use super::{require, visible};
-use crate::ssr::repo::After;
-use crate::ssr::repo::leads::{self as repo, LeadAfter, LeadRecord, ListParams};
+use crate::ssr::repo::leads::{self as repo, LeadRecord, ListParams};
 use crate::ssr::repo::users as users_repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::bulk::BulkResult;
-use domain::lead::{
-    Lead, LeadBulkAction, LeadBulkRequest, LeadInput, LeadPatch, LeadQuery, LeadSortKey,
-};
-use domain::page::Cursor;
+use domain::lead::{Lead, LeadBulkAction, LeadBulkRequest, LeadInput, LeadPatch, LeadQuery};
 use domain::{Action, LeadId, Page, Principal, Problem, Resource, Scope, UserId};
 use sqlx::PgConnection;
 
@@ -23,11 +19,6 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: LeadQuery) -> Result<Page<
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let f = query.parse()?;
-    let after = f
-        .cursor
-        .as_ref()
-        .map(|c| keyset_after(c, f.sort.field))
-        .transpose()?;
     let tsquery = f.q.as_deref().and_then(domain::search::prefix_tsquery);
     let substring = f.q.clone().filter(|_| tsquery.is_none());
     let rows = repo::list(
@@ -44,27 +35,15 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: LeadQuery) -> Result<Page<
             created_to: f.created_to,
             sort: f.sort.field,
             dir: f.sort.dir,
-            after,
+            after: f.cursor.clone(),
             limit: f.limit,
         },
     )
     .await?;
     let leads = rows.into_iter().map(|r| r.lead).collect();
     Ok(Page::from_rows(leads, f.limit, |l: &Lead| {
-        Cursor::new(f.sort_text.clone(), f.sort.field.cursor_value(l), l.id.0)
+        f.sort.field.cursor(&f.sort_text, l, l.id.0)
     }))
-}
-
-fn keyset_after(c: &Cursor, key: LeadSortKey) -> Result<LeadAfter, Problem> {
-    let bad = || Problem::invalid_field("cursor", "is not a valid cursor");
-    Ok(match key {
-        LeadSortKey::Name => LeadAfter::Common(After::Text(c.value.clone(), c.id)),
-        LeadSortKey::CreatedAt | LeadSortKey::UpdatedAt => {
-            let t = chrono::DateTime::parse_from_rfc3339(&c.value).map_err(|_| bad())?;
-            LeadAfter::Common(After::Time(t.with_timezone(&chrono::Utc), c.id))
-        }
-        LeadSortKey::EstimatedValue => LeadAfter::Value(c.value.parse().map_err(|_| bad())?, c.id),
-    })
 }
 
 /// The lead if the caller may see it; 404 otherwise (also for leads of other teams).

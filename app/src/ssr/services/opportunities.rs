@@ -7,7 +7,7 @@ use super::records::{
 };
 use super::{require, visible};
 use crate::ssr::repo::opportunities::{
-    self as repo, After, ListParams, NewStageChange, OpportunityRecord,
+    self as repo, ListParams, NewStageChange, OpportunityRecord,
 };
 use crate::ssr::repo::outbox::{self, NewEvent};
 use crate::ssr::repo::users as users_repo;
@@ -17,9 +17,8 @@ use domain::bulk::BulkResult;
 use domain::live;
 use domain::opportunity::{
     Opportunity, OpportunityBulkAction, OpportunityBulkRequest, OpportunityInput, OpportunityPatch,
-    OpportunityQuery, OpportunitySortKey, Stage, StageChange, StageError, check_transition,
+    OpportunityQuery, Stage, StageChange, StageError, check_transition,
 };
-use domain::page::Cursor;
 use domain::{Action, OpportunityId, Page, Principal, Problem, Resource, UserId};
 use sqlx::PgConnection;
 
@@ -33,11 +32,6 @@ pub async fn list(
     let p = &actor.principal;
     require(p, R, Action::Read)?;
     let f = query.parse()?;
-    let after = f
-        .cursor
-        .as_ref()
-        .map(|c| keyset_after(c, f.sort.field))
-        .transpose()?;
     let tsquery = f.q.as_deref().and_then(domain::search::prefix_tsquery);
     let substring = f.q.clone().filter(|_| tsquery.is_none());
     let params = ListParams {
@@ -56,47 +50,14 @@ pub async fn list(
         close_to: f.close_to,
         sort: f.sort.field,
         dir: f.sort.dir,
-        after,
+        after: f.cursor.clone(),
         limit: f.limit,
     };
     let rows = repo::list(&ctx.db, params).await?;
     let data = rows.into_iter().map(|r| r.opportunity).collect();
     Ok(Page::from_rows(data, f.limit, |o: &Opportunity| {
-        cursor_of(o, f.sort.field, &f.sort_text)
+        f.sort.field.cursor(&f.sort_text, o, o.id.0)
     }))
-}
-
-fn cursor_of(o: &Opportunity, key: OpportunitySortKey, sort_text: &str) -> Cursor {
-    let value = match key {
-        OpportunitySortKey::Name => o.name.clone(),
-        OpportunitySortKey::Amount => o.amount.to_string(),
-        OpportunitySortKey::ExpectedCloseDate => o
-            .expected_close_date
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        OpportunitySortKey::Probability => o.probability.to_string(),
-        OpportunitySortKey::CreatedAt => o.created_at.to_rfc3339(),
-        OpportunitySortKey::UpdatedAt => o.updated_at.to_rfc3339(),
-    };
-    Cursor::new(sort_text, value, o.id.0)
-}
-
-fn keyset_after(c: &Cursor, key: OpportunitySortKey) -> Result<After, Problem> {
-    let bad = || Problem::invalid_field("cursor", "is not a valid cursor");
-    let v = c.value.as_str();
-    Ok(match key {
-        OpportunitySortKey::Name => After::Text(c.value.clone(), c.id),
-        OpportunitySortKey::Amount => After::Amount(v.parse().map_err(|_| bad())?, c.id),
-        OpportunitySortKey::Probability => After::Probability(v.parse().map_err(|_| bad())?, c.id),
-        OpportunitySortKey::ExpectedCloseDate if v.is_empty() => After::CloseDate(None, c.id),
-        OpportunitySortKey::ExpectedCloseDate => {
-            After::CloseDate(Some(domain::query::parse_date(v).map_err(|_| bad())?), c.id)
-        }
-        OpportunitySortKey::CreatedAt | OpportunitySortKey::UpdatedAt => {
-            let t = chrono::DateTime::parse_from_rfc3339(v).map_err(|_| bad())?;
-            After::Time(t.with_timezone(&chrono::Utc), c.id)
-        }
-    })
 }
 
 /// The record if the caller may see it; 404 otherwise (also for records of other teams).

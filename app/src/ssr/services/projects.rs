@@ -11,10 +11,9 @@ use crate::ssr::repo::projects::{self as repo, ListParams, ProjectRecord};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::bulk::BulkResult;
 use domain::opportunity::Stage;
-use domain::page::Cursor;
 use domain::project::{
     Milestone, MilestoneInput, MilestonePatch, Project, ProjectBulkAction, ProjectBulkRequest,
-    ProjectInput, ProjectPatch, ProjectQuery, ProjectSortKey,
+    ProjectInput, ProjectPatch, ProjectQuery,
 };
 use domain::{
     Action, CustomerId, MilestoneId, OpportunityId, Page, Patch, Principal, Problem, ProjectId,
@@ -40,24 +39,14 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: ProjectQuery) -> Result<Pa
         manager_id: f.manager_id,
         sort: f.sort.field,
         dir: f.sort.dir,
-        after: f.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
+        after: f.cursor.clone(),
         limit: f.limit,
     };
-    let rows = repo::list(&ctx.db, params)
-        .await?
-        .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
+    let rows = repo::list(&ctx.db, params).await?;
     let projects = rows.into_iter().map(|r| r.project).collect();
+    let (key, text) = (f.sort.field, &f.sort_text);
     Ok(Page::from_rows(projects, f.limit, |pr: &Project| {
-        let date = |d: Option<chrono::NaiveDate>| {
-            d.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string())
-        };
-        let value = match f.sort.field {
-            ProjectSortKey::Name => pr.name.clone(),
-            ProjectSortKey::CreatedAt => pr.created_at.to_rfc3339(),
-            ProjectSortKey::StartDate => date(pr.start_date),
-            ProjectSortKey::EndDate => date(pr.end_date),
-        };
-        Cursor::new(f.sort_text.clone(), value, pr.id.0)
+        key.cursor(text, pr, pr.id.0)
     }))
 }
 

@@ -8,9 +8,8 @@ use crate::ssr::repo::outbox;
 use crate::ssr::repo::purchasing::{self as repo, NewPo, PoListParams};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::asset::{MovementKind, Tracking, reorder_need};
-use domain::page::Cursor;
 use domain::purchase_order::{
-    DraftSuggestedInput, PoLineInput, PoSortKey, PoStatus, PurchaseOrder, PurchaseOrderInput,
+    DraftSuggestedInput, PoLineInput, PoStatus, PurchaseOrder, PurchaseOrderInput,
     PurchaseOrderPatch, PurchaseOrderQuery, ReceiveInput, SuggestedLine, SuggestedOrder,
 };
 use domain::{Action, AssetId, Page, Principal, Problem, PurchaseOrderId, Resource, VendorId};
@@ -39,20 +38,14 @@ pub async fn list(
             overdue: f.overdue,
             sort: f.order.sort.field,
             dir: f.order.sort.dir,
-            after: f.order.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
+            after: f.order.cursor.clone(),
             limit: f.limit,
         },
     )
-    .await?
-    .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
-    let sort = f.order.sort.field;
-    let text = f.order.sort_text.clone();
+    .await?;
+    let (key, text) = (f.order.sort.field, f.order.sort_text.clone());
     Ok(Page::from_rows(rows, f.limit, |o: &PurchaseOrder| {
-        let value = match sort {
-            PoSortKey::CreatedAt => o.created_at.to_rfc3339(),
-            PoSortKey::Number => o.number.to_string(),
-        };
-        Cursor::new(text.clone(), value, o.id.0)
+        key.cursor(&text, o, o.id.0)
     }))
 }
 

@@ -24,8 +24,8 @@ use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::bulk::BulkResult;
 use domain::problem::FieldError;
 use domain::task::{
-    Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery, TaskScope, completed_at, cursor_of,
-    sees_task, task_scope,
+    Task, TaskBulkRequest, TaskInput, TaskPatch, TaskQuery, TaskScope, completed_at, sees_task,
+    task_scope,
 };
 use domain::{Action, CustomerId, Page, Principal, Problem, Resource, Scope, TaskId, UserId};
 use sqlx::PgConnection;
@@ -61,12 +61,10 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: TaskQuery) -> Result<Page<
         me: p.user_id,
         now: chrono::Utc::now(),
     };
-    let rows = repo::list(&ctx.db, &params)
-        .await?
-        .map_err(|m| Problem::invalid_field("cursor", m))?;
+    let rows = repo::list(&ctx.db, &params).await?;
     let tasks = rows.into_iter().map(|r| r.task).collect();
     Ok(Page::from_rows(tasks, f.limit, |t: &Task| {
-        cursor_of(t, f.sort.field, &f.sort_text)
+        f.sort.field.cursor(&f.sort_text, t, t.id.0)
     }))
 }
 

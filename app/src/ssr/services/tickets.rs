@@ -15,8 +15,8 @@ use domain::live;
 use domain::page::Cursor;
 use domain::ticket::{
     COMMENT_SORT, Ticket, TicketBulkAction, TicketBulkRequest, TicketComment, TicketCommentInput,
-    TicketCommentQuery, TicketInput, TicketPatch, TicketQuery, TicketSortKey, is_staff_response,
-    priority_weight, sees_internal_notes, sla_due, status_times,
+    TicketCommentQuery, TicketInput, TicketPatch, TicketQuery, is_staff_response,
+    sees_internal_notes, sla_due, status_times,
 };
 use domain::{
     Action, CustomerId, Page, Patch, Principal, Problem, Resource, TicketCommentId, TicketId,
@@ -59,22 +59,14 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: TicketQuery) -> Result<Pag
         created_to: f.created_to,
         sort: f.sort.field,
         dir: f.sort.dir,
-        after: f.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
+        after: f.cursor.clone(),
         limit: f.limit,
     };
-    let rows = repo::list(&ctx.db, params)
-        .await?
-        .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
+    let rows = repo::list(&ctx.db, params).await?;
     let tickets = rows.into_iter().map(|r| for_viewer(r, p)).collect();
+    let (key, text) = (f.sort.field, &f.sort_text);
     Ok(Page::from_rows(tickets, f.limit, |t: &Ticket| {
-        let value = match f.sort.field {
-            TicketSortKey::CreatedAt => t.created_at.to_rfc3339(),
-            TicketSortKey::UpdatedAt => t.updated_at.to_rfc3339(),
-            TicketSortKey::SlaDueAt => t.sla_due_at.to_rfc3339(),
-            TicketSortKey::Priority => priority_weight(t.priority).to_string(),
-            TicketSortKey::Subject => t.subject.clone(),
-        };
-        Cursor::new(f.sort_text.clone(), value, t.id.0)
+        key.cursor(text, t, t.id.0)
     }))
 }
 

@@ -6,8 +6,7 @@ use crate::ssr::repo::{audit as audit_repo, login_failures, outbox, tokens};
 use crate::ssr::security;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use domain::audit::diff;
-use domain::page::Cursor;
-use domain::user::{NewUser, User, UserPatch, UserQuery, UserSortKey};
+use domain::user::{NewUser, User, UserPatch, UserQuery};
 use domain::{Action, Page, Problem, Resource, Role, UserId};
 use serde_json::json;
 
@@ -23,17 +22,10 @@ async fn hash(password: String) -> Result<String> {
 pub async fn list(ctx: &AppCtx, actor: &Actor, query: UserQuery) -> Result<Page<User>> {
     require(&actor.principal, R, Action::Read)?;
     let f = query.parse()?;
-    let sort = f.order.sort.field;
     let rows = repo::list(&ctx.db, &f).await?;
+    let (key, text) = (f.order.sort.field, &f.order.sort_text);
     Ok(Page::from_rows(rows, f.limit, |u: &User| {
-        let value = match sort {
-            UserSortKey::Email => u.email.clone(),
-            UserSortKey::Name => u.name.clone(),
-            UserSortKey::Role => u.role.as_str().to_owned(),
-            UserSortKey::Team => u.team.clone().unwrap_or_default(),
-            UserSortKey::CreatedAt => u.created_at.to_rfc3339(),
-        };
-        Cursor::new(f.order.sort_text.clone(), value, u.id.0)
+        key.cursor(text, u, u.id.0)
     }))
 }
 

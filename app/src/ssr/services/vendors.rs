@@ -5,10 +5,7 @@ use super::records::{audit_create, audit_delete, audit_update};
 use super::{check_version, require};
 use crate::ssr::repo::purchasing as repo;
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
-use domain::page::Cursor;
-use domain::vendor::{
-    Vendor, VendorAsset, VendorAssetInput, VendorInput, VendorQuery, VendorSortKey,
-};
+use domain::vendor::{Vendor, VendorAsset, VendorAssetInput, VendorInput, VendorQuery};
 use domain::{Action, AssetId, Page, Principal, Problem, Resource, VendorId};
 use sqlx::PgConnection;
 
@@ -27,21 +24,14 @@ pub async fn list(ctx: &AppCtx, actor: &Actor, query: VendorQuery) -> Result<Pag
         &ctx.db,
         &f.fields,
         f.q.as_deref().and_then(domain::search::prefix_tsquery),
-        f.order.sort.field,
-        f.order.sort.dir,
-        f.order.cursor.as_ref().map(|c| (c.value.clone(), c.id)),
+        (f.order.sort.field, f.order.sort.dir),
+        f.order.cursor.as_ref(),
         f.limit,
     )
-    .await?
-    .ok_or_else(|| Problem::invalid_field("cursor", "is not a valid cursor"))?;
-    let sort = f.order.sort.field;
-    let text = f.order.sort_text.clone();
+    .await?;
+    let (key, text) = (f.order.sort.field, f.order.sort_text.clone());
     Ok(Page::from_rows(rows, f.limit, |v: &Vendor| {
-        let value = match sort {
-            VendorSortKey::Name => v.name.clone(),
-            VendorSortKey::CreatedAt => v.created_at.to_rfc3339(),
-        };
-        Cursor::new(text.clone(), value, v.id.0)
+        key.cursor(&text, v, v.id.0)
     }))
 }
 
