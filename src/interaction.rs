@@ -227,11 +227,27 @@ impl InteractionPatch {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InteractionSortKey {
-    OccurredAt,
-    CreatedAt,
-    Subject,
+crate::sort_keys! {
+    pub enum InteractionSortKey for Interaction {
+        OccurredAt = "occurred_at" => |i| i.occurred_at,
+        CreatedAt = "created_at" => |i| i.created_at,
+        Subject = "subject" => |i| i.subject,
+        Kind = "kind" => |i| i.kind.as_str(),
+        /// By its first 200 characters (then by id).
+        Body = "body" => |i| crate::page::sort_prefix(&i.body),
+        CustomerId = "customer_id" => |i| i.customer_id.0,
+        ContactId = "contact_id" => |i| i.contact_id.map(|c| c.0),
+        DurationMinutes = "duration_minutes" => |i| i.duration_minutes,
+        UpdatedAt = "updated_at" => |i| i.updated_at,
+    }
+}
+
+impl InteractionSortKey {
+    /// The two times the search engine and the full-text walk order by; every other key is read from
+    /// PostgreSQL by its filters and sorted.
+    pub fn is_engine_order(self) -> bool {
+        matches!(self, Self::OccurredAt | Self::CreatedAt)
+    }
 }
 
 /// List query as it arrives (text, so a bad value is a 422 naming the parameter).
@@ -253,7 +269,8 @@ pub struct InteractionQuery {
     pub to: Option<String>,
     /// Exact value, ignoring case.
     pub subject: Option<String>,
-    /// `occurred_at`, `created_at` or `subject`, `-` for descending. Default `-occurred_at`.
+    /// Any scalar field (`occurred_at`, `created_at`, `subject`, `kind`, `body`, `customer_id`, `contact_id`, …),
+    /// `-` for descending. Default `-occurred_at`.
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
@@ -281,12 +298,6 @@ pub struct InteractionFilter {
 impl InteractionQuery {
     pub fn parse(self) -> Result<InteractionFilter, Problem> {
         let mut p = QueryParser::default();
-        let key = |s: &str| match s {
-            "occurred_at" => Some(InteractionSortKey::OccurredAt),
-            "created_at" => Some(InteractionSortKey::CreatedAt),
-            "subject" => Some(InteractionSortKey::Subject),
-            _ => None,
-        };
         let ListOrder {
             sort,
             sort_text,
@@ -300,8 +311,8 @@ impl InteractionQuery {
                     dir: SortDir::Desc,
                 },
             ),
-            key,
-            "occurred_at, created_at, subject",
+            InteractionSortKey::parse,
+            &InteractionSortKey::allowed(),
         );
         let mut fields = crate::query::FieldFilters::default();
         p.text(&mut fields, "subject", self.subject);
@@ -520,7 +531,7 @@ mod tests {
         let p = InteractionQuery {
             kind: Some("fax".into()),
             customer_id: Some("x".into()),
-            sort: Some("body".into()),
+            sort: Some("participants".into()),
             ..Default::default()
         }
         .parse()

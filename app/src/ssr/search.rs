@@ -13,7 +13,6 @@
 //!   PostgreSQL and are checked against the caller's rights again, so a stale document never shows a record
 //!   the caller may not see.
 
-use super::repo::After;
 use super::repo::interactions::ListParams;
 use super::repo::scope::Visible;
 use super::repo::search_sync::{self as repo, InteractionDoc};
@@ -188,10 +187,9 @@ impl Meili {
                     id: h.result.id,
                     occurred_at,
                     sort_at: match p.sort {
-                        InteractionSortKey::OccurredAt => occurred_at,
                         InteractionSortKey::CreatedAt => created_at,
-                        // Never asked: the service reads subject order from PostgreSQL.
-                        InteractionSortKey::Subject => occurred_at,
+                        // Other keys are never asked: the service reads their order from PostgreSQL.
+                        _ => occurred_at,
                     },
                 })
             })
@@ -252,8 +250,19 @@ fn micros(t: Time) -> i64 {
 
 /// The sort column and direction (`desc` or `asc`) of a list.
 fn sort_of(p: &ListParams) -> (&'static str, &'static str) {
-    let (col, dir) = super::repo::interactions::order_of(p);
-    (col, if dir == "DESC" { "desc" } else { "asc" })
+    let col = match p.sort {
+        InteractionSortKey::CreatedAt => "created_at",
+        // The only other order the engine is asked for (`InteractionSortKey::is_engine_order`).
+        _ => "occurred_at",
+    };
+    (
+        col,
+        if p.dir == SortDir::Desc {
+            "desc"
+        } else {
+            "asc"
+        },
+    )
 }
 
 /// The engine's filter for the list's conditions; `None` when nothing can match (no visible owner).
@@ -288,10 +297,10 @@ fn filter_of(p: &ListParams) -> Option<String> {
     if let Some(t) = p.to {
         parts.push(format!("occurred_at < {}", micros(t)));
     }
-    if let Some(After::Time(t, id)) = &p.after {
+    if let Some((t, id)) = super::repo::interactions::after_time(p) {
         let (col, _) = sort_of(p);
         let op = if p.dir == SortDir::Desc { "<" } else { ">" };
-        let t = micros(*t);
+        let t = micros(t);
         parts.push(format!(
             "({col} {op} {t} OR ({col} = {t} AND id {op} \"{id}\"))"
         ));
@@ -597,6 +606,7 @@ pub fn spawn_worker(
 mod tests {
     use super::*;
     use domain::UserId;
+    use domain::page::Cursor;
 
     fn status(backfilled: bool, queued: i64, ours: bool) -> Status {
         Status {
@@ -661,7 +671,7 @@ mod tests {
             visible: Visible::OwnedBy(vec![UserId(owner)]),
             kind: Some(domain::interaction::InteractionKind::Call),
             from: Some(at),
-            after: Some(After::Time(at, id)),
+            after: Some(Cursor::at("-occurred_at", Some(at.to_rfc3339()), id)),
             ..params()
         };
         let f = filter_of(&p).expect("filter");
@@ -675,7 +685,7 @@ mod tests {
         let asc = ListParams {
             dir: SortDir::Asc,
             sort: InteractionSortKey::CreatedAt,
-            after: Some(After::Time(at, id)),
+            after: Some(Cursor::at("-occurred_at", Some(at.to_rfc3339()), id)),
             ..params()
         };
         assert!(

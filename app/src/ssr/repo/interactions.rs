@@ -1,11 +1,12 @@
 //! Interactions (range-partitioned by `occurred_at`, primary key `(id, occurred_at)`) and the customer timeline.
 
+use super::TextPlan;
 use super::scope::Visible;
-use super::{After, TextPlan};
+use super::sort::{Column, InvalidCursor};
 use domain::interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionSortKey, TimelineKind, TimelinePos,
 };
-use domain::page::SortDir;
+use domain::page::{SortDir, SortType};
 use domain::{ContactId, CustomerId, InteractionId, OpportunityId, TicketId, UserId};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -277,8 +278,40 @@ pub struct ListParams {
     pub to: Option<Time>,
     pub sort: InteractionSortKey,
     pub dir: SortDir,
-    pub after: Option<After>,
+    /// Checked against the sort with `check_cursor`.
+    pub after: Option<domain::page::Cursor>,
     pub limit: i64,
+}
+
+/// The sort's column (`i` is `interactions`, and the page's subquery outside it).
+pub fn column(key: InteractionSortKey) -> Column {
+    use InteractionSortKey as K;
+    match key {
+        K::OccurredAt => Column::time("i.occurred_at"),
+        K::CreatedAt => Column::time("i.created_at"),
+        K::Subject => Column::text("i.subject"),
+        K::Kind => Column::text("i.kind"),
+        K::Body => Column::text("left(i.body, 200)"),
+        K::CustomerId => Column::new("i.customer_id", SortType::Uuid),
+        K::ContactId => Column::nullable("i.contact_id", SortType::Uuid),
+        K::DurationMinutes => Column::nullable("i.duration_minutes", SortType::Int),
+        K::UpdatedAt => Column::time("i.updated_at"),
+    }
+}
+
+/// Refuses a cursor that does not fit the sort (before any statement is built).
+pub fn check_cursor(
+    key: InteractionSortKey,
+    cursor: Option<&domain::page::Cursor>,
+) -> Result<(), InvalidCursor> {
+    cursor.map_or(Ok(()), |c| column(key).check(c))
+}
+
+/// The time and id a page of a time sort starts after.
+pub(crate) fn after_time(p: &ListParams) -> Option<(Time, Uuid)> {
+    let c = p.after.as_ref()?;
+    let t = chrono::DateTime::parse_from_rfc3339(c.sort_value()?).ok()?;
+    Some((t.with_timezone(&chrono::Utc), c.id))
 }
 
 /// One keyset page. The page is chosen on `interactions` alone (customers are joined only for a team or own
@@ -292,8 +325,8 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     let Some(tsq) = p.tsquery.clone() else {
         return fetch(db, page_query(&p, Plan::Indexed)).await;
     };
-    if p.sort == InteractionSortKey::Subject {
-        // No index gives subject order: the matches are found through the GIN index and sorted.
+    if !p.sort.is_engine_order() {
+        // No index gives this order: the matches are found through the GIN index and sorted.
         let every_term: Vec<usize> = (0..domain::search::tsquery_terms(&tsq).len()).collect();
         let text = super::TextFilter::for_terms(&tsq, &every_term);
         return fetch_as(db, page_query(&p, Plan::Sorted(p.from, p.to, &text)), false).await;
@@ -323,10 +356,10 @@ pub async fn list(db: &PgPool, p: ListParams) -> Result<Vec<InteractionRecord>, 
     let tick = chrono::Duration::microseconds(1);
     let mut lo = p.from.map_or(lo, |f| f.max(lo));
     let mut hi = p.to.map_or(hi + tick, |t| t.min(hi + tick));
-    match &p.after {
-        Some(After::Time(t, _)) if desc => hi = hi.min(*t + tick),
-        Some(After::Time(t, _)) => lo = lo.max(*t),
-        _ => {}
+    match after_time(&p) {
+        Some((t, _)) if desc => hi = hi.min(t + tick),
+        Some((t, _)) => lo = lo.max(t),
+        None => {}
     }
     let mut found: Vec<InteractionRecord> = Vec::new();
     let mut months = 1;
@@ -360,7 +393,7 @@ pub async fn by_keys(
     ats: Vec<Time>,
     p: &ListParams,
 ) -> Result<Vec<InteractionRecord>, sqlx::Error> {
-    let (col, dir) = order_of(p);
+    let order = column(p.sort).order_by("i.id", p.dir == SortDir::Desc);
     let mut qb: QueryBuilder<Postgres> =
         QueryBuilder::new(format!("{NAMES} FROM (SELECT x.* FROM unnest("));
     qb.push_bind(ids)
@@ -370,7 +403,7 @@ pub async fn by_keys(
             "::timestamptz[]) AS k(id, at) CROSS JOIN LATERAL (SELECT {COLUMNS} FROM interactions i \
              WHERE i.id = k.id AND i.occurred_at = k.at) x)"
         ));
-    qb.push(format!("{JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
+    qb.push(format!("{JOINS} ORDER BY {order}"));
     fetch(db, qb).await
 }
 
@@ -410,32 +443,17 @@ async fn fetch_as(
         .collect())
 }
 
-/// The sort column and direction of a list.
-pub(crate) fn order_of(p: &ListParams) -> (&'static str, &'static str) {
-    let col = match p.sort {
-        InteractionSortKey::OccurredAt => "occurred_at",
-        InteractionSortKey::CreatedAt => "created_at",
-        InteractionSortKey::Subject => "subject",
-    };
-    (
-        col,
-        if p.dir == SortDir::Desc {
-            "DESC"
-        } else {
-            "ASC"
-        },
-    )
-}
-
 fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres> {
-    let (col, dir) = order_of(p);
+    let col = column(p.sort);
+    let desc = p.dir == SortDir::Desc;
     let mut qb: QueryBuilder<Postgres> = match plan {
         Plan::Walk(_, tsq) => {
             let mut qb = QueryBuilder::new(format!(
                 // The first row comes back too (`walk_end`), for the span of time walked: computing it per
                 // row with first_value() and extract() cost more than testing the query (5–8 ms over 7,400
                 // rows).
-                "SELECT id, hit, n, term_hits, at, k FROM (SELECT i.id, i.occurred_at AS at, i.{col} AS k"
+                "SELECT id, hit, n, term_hits, at, k FROM (SELECT i.id, i.occurred_at AS at, {} AS k",
+                col.expr
             ));
             super::walk_columns(&mut qb, "i.search", tsq);
             qb
@@ -483,28 +501,27 @@ fn page_query(p: &ListParams, plan: Plan<'_>) -> QueryBuilder<'static, Postgres>
     if let Some(t) = to {
         qb.push(" AND i.occurred_at < ").push_bind(t);
     }
-    let desc = p.dir == SortDir::Desc;
-    if let Some(after) = p.after.clone() {
-        after.push(&mut qb, &format!("i.{col}"), "i.id", desc);
+    if let Some(c) = &p.after {
+        // `check_cursor` has refused a cursor that does not fit.
+        let _ = col.push_after(&mut qb, "i.id", desc, c);
     }
     let order = match plan {
         Plan::Sorted(..) => super::Order::Sorted,
         _ => super::Order::Indexed,
     };
-    let key = order.key(&format!("i.{col}"), col == "subject");
+    let key = match col.ty {
+        SortType::Text => order.key(col.expr, true),
+        SortType::Time => order.key(col.expr, false),
+        _ => col.expr.to_owned(),
+    };
+    let inner = col.order_by_as(&key, "i.id", desc);
     if let Plan::Walk(budget, _) = plan {
-        super::walk_end(
-            &mut qb,
-            &format!("{key} {dir}, i.id {dir}"),
-            budget,
-            p.limit,
-            true,
-        );
+        super::walk_end(&mut qb, &inner, budget, p.limit, true);
         return qb;
     }
-    qb.push(format!(" ORDER BY {key} {dir}, i.id {dir}"));
+    qb.push(format!(" ORDER BY {inner}"));
     super::limit(&mut qb, p.limit + 1);
-    qb.push(format!(") {JOINS} ORDER BY i.{col} {dir}, i.id {dir}"));
+    qb.push(format!(") {JOINS} ORDER BY {}", col.order_by("i.id", desc)));
     qb
 }
 

@@ -56,28 +56,6 @@ pub(crate) fn push_keyset<'a, T>(
     qb.push(")");
 }
 
-/// Where a keyset page starts: after this sort value and id.
-#[derive(Clone, Debug)]
-pub enum After {
-    Time(chrono::DateTime<chrono::Utc>, uuid::Uuid),
-    Text(String, uuid::Uuid),
-}
-
-impl After {
-    pub(crate) fn push(
-        self,
-        qb: &mut QueryBuilder<'_, Postgres>,
-        col: &str,
-        id_col: &str,
-        desc: bool,
-    ) {
-        match self {
-            After::Time(t, id) => push_keyset(qb, col, id_col, desc, t, id),
-            After::Text(s, id) => push_keyset(qb, col, id_col, desc, s, id),
-        }
-    }
-}
-
 /// How many rows a full-text list walks in sort order first: 40 per row of the page (a word in one row of 40
 /// fills a page by walking), 1,000 to 10,000. See `plan_text`.
 pub(crate) fn walk_budget(limit: i64) -> i64 {

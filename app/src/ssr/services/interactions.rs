@@ -6,7 +6,6 @@ use super::records::{
     self, apply_all, audit_create, audit_update, delete_in, impl_record, lock_for,
 };
 use super::{require, visible};
-use crate::ssr::repo::After;
 use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
 use crate::ssr::search::{Found, Meili, SearchError};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
@@ -14,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::bulk::BulkResult;
 use domain::interaction::{
     Interaction, InteractionBulkAction, InteractionBulkRequest, InteractionInput, InteractionPatch,
-    InteractionQuery, InteractionSortKey, TimelineEntry, TimelineKind, TimelinePos, TimelineQuery,
+    InteractionQuery, TimelineEntry, TimelineKind, TimelinePos, TimelineQuery,
 };
 use domain::page::Cursor;
 use domain::{Action, CustomerId, InteractionId, Page, Principal, Problem, Resource, UserId};
@@ -38,18 +37,7 @@ pub async fn list(
         Some(_) => crate::ssr::repo::scope::Visible::All,
         None => visible(&ctx.db, p, Resource::Customers).await?,
     };
-    let after = match &f.cursor {
-        None => None,
-        Some(c) if f.sort.field == InteractionSortKey::Subject => {
-            Some(After::Text(c.value.clone(), c.id))
-        }
-        Some(c) => Some(After::Time(
-            chrono::DateTime::parse_from_rfc3339(&c.value)
-                .map_err(|_| Problem::invalid_field("cursor", "is not a valid cursor"))?
-                .with_timezone(&chrono::Utc),
-            c.id,
-        )),
-    };
+    repo::check_cursor(f.sort.field, f.cursor.as_ref())?;
     let params = ListParams {
         fields: f.fields.clone(),
         visible,
@@ -64,11 +52,11 @@ pub async fn list(
         to: f.to,
         sort: f.sort.field,
         dir: f.sort.dir,
-        after,
+        after: f.cursor.clone(),
         limit: f.limit,
     };
     // The engine orders by time and knows no field filters: other lists are read from PostgreSQL.
-    let engine_serves = f.sort.field != InteractionSortKey::Subject && f.fields.is_empty();
+    let engine_serves = f.sort.field.is_engine_order() && f.fields.is_empty();
     let (rows, resume) = match (&ctx.search, f.q.as_deref()) {
         (Some(engine), Some(q)) if engine.is_ready() && engine_serves => {
             match engine_page(ctx, engine, q, params.clone(), p, f.customer_id).await? {
@@ -82,16 +70,12 @@ pub async fn list(
         _ => (repo::list(&ctx.db, params).await?, None),
     };
     let items = rows.into_iter().map(|r| r.interaction).collect();
-    let cursor_of = |at: chrono::DateTime<chrono::Utc>, id: uuid::Uuid| {
-        Cursor::new(f.sort_text.clone(), at.to_rfc3339(), id)
-    };
-    let mut page = Page::from_rows(items, f.limit, |i: &Interaction| match f.sort.field {
-        InteractionSortKey::OccurredAt => cursor_of(i.occurred_at, i.id.0),
-        InteractionSortKey::CreatedAt => cursor_of(i.created_at, i.id.0),
-        InteractionSortKey::Subject => Cursor::new(f.sort_text.clone(), i.subject.clone(), i.id.0),
+    let mut page = Page::from_rows(items, f.limit, |i: &Interaction| {
+        f.sort.field.cursor(&f.sort_text, i, i.id.0)
     });
     if page.next_cursor.is_none() {
-        page.next_cursor = resume.map(|h| cursor_of(h.sort_at, h.id).encode());
+        page.next_cursor = resume
+            .map(|h| Cursor::at(f.sort_text.clone(), Some(h.sort_at.to_rfc3339()), h.id).encode());
     }
     Ok(page)
 }
@@ -134,7 +118,7 @@ async fn engine_page(
         );
         match hits.last() {
             Some(&last) if hits.len() >= want && rows.len() < want => {
-                params.after = Some(After::Time(last.sort_at, last.id));
+                params.after = Some(Cursor::at("", Some(last.sort_at.to_rfc3339()), last.id));
                 resume = Some(last);
             }
             _ => return Ok(Ok((rows, None))),
