@@ -71,10 +71,10 @@ pub(crate) fn limit(qb: &mut QueryBuilder<'_, Postgres>, n: i64) {
     qb.push(format!(" LIMIT {n}"));
 }
 
-/// A walk's length rounded up to a multiple of 1,024 rows (at most `domain::search::MAX_WALK`), so that the
+/// A walk's length rounded up to a multiple of 1,024 rows (at most `crate::ssr::search::plan::MAX_WALK`), so that the
 /// statements with a literal limit (`limit`) stay few.
 fn walk_rows(rows: i64) -> i64 {
-    ((rows.max(1) + 1023) / 1024 * 1024).min(domain::search::MAX_WALK)
+    ((rows.max(1) + 1023) / 1024 * 1024).min(crate::ssr::search::plan::MAX_WALK)
 }
 
 /// What every full-text walk (rows in sort order, the query and each of its terms tested per row) found.
@@ -107,7 +107,7 @@ pub(crate) enum TextPlan<W> {
 /// frequent word), the GIN index reads and sorts every match (fast for a rare one), and PostgreSQL's guess
 /// between them was off by 100× for prefix queries (0.1–1 s at 2M customers). So `walk` runs first over a
 /// bounded number of rows (as long as the statistics say, or none when they show a term too rare for any
-/// walk: `domain::search::before_walk`); while that does not fill the page, `domain::search::after_walk` weighs a
+/// walk: `crate::ssr::search::plan::before_walk`); while that does not fill the page, `crate::ssr::search::plan::after_walk` weighs a
 /// longer walk against the index from the walk's counts and the table's lexeme statistics.
 pub(crate) async fn plan_text<W, F, Fut>(
     db: &PgPool,
@@ -124,13 +124,17 @@ where
     let stats = lexeme_stats(db, stats_of).await?;
     let known = known_shares(&stats, tsq);
     let terms = domain::search::tsquery_terms(tsq);
-    let mut budget =
-        match domain::search::before_walk(&terms, &known, limit + 1, walk_budget(limit)) {
-            domain::search::AfterWalk::Walk(rows) => walk_rows(rows),
-            domain::search::AfterWalk::Index(rare) => {
-                return Ok(TextPlan::Index(TextFilter::for_terms(tsq, &rare)));
-            }
-        };
+    let mut budget = match crate::ssr::search::plan::before_walk(
+        &terms,
+        &known,
+        limit + 1,
+        walk_budget(limit),
+    ) {
+        crate::ssr::search::plan::AfterWalk::Walk(rows) => walk_rows(rows),
+        crate::ssr::search::plan::AfterWalk::Index(rare) => {
+            return Ok(TextPlan::Index(TextFilter::for_terms(tsq, &rare)));
+        }
+    };
     loop {
         let w = walk(budget).await?;
         let c = w.counts();
@@ -138,7 +142,7 @@ where
         if found > limit || c.walked < budget {
             return Ok(TextPlan::Page(w));
         }
-        let next = domain::search::after_walk(
+        let next = crate::ssr::search::plan::after_walk(
             c.walked,
             found,
             limit + 1,
@@ -147,8 +151,8 @@ where
             w.index_rows(),
         );
         match next {
-            domain::search::AfterWalk::Walk(rows) => budget = walk_rows(rows),
-            domain::search::AfterWalk::Index(terms) => {
+            crate::ssr::search::plan::AfterWalk::Walk(rows) => budget = walk_rows(rows),
+            crate::ssr::search::plan::AfterWalk::Index(terms) => {
                 return Ok(TextPlan::Index(TextFilter::for_terms(tsq, &terms)));
             }
         }
@@ -166,14 +170,15 @@ pub(crate) enum StatsOf {
 /// How long a node keeps a table's lexeme statistics (autovacuum refreshes them about as rarely).
 const STATS_TTL: Duration = Duration::from_secs(600);
 
-type StatsCache = Mutex<HashMap<(String, StatsOf), (Instant, Arc<domain::search::LexemeStats>)>>;
+type StatsCache =
+    Mutex<HashMap<(String, StatsOf), (Instant, Arc<crate::ssr::search::plan::LexemeStats>)>>;
 
-/// The `domain::search::LexemeStats` of a table's `search` column from `pg_stats`, cached per database for
+/// The `crate::ssr::search::plan::LexemeStats` of a table's `search` column from `pg_stats`, cached per database for
 /// ten minutes. Empty (every share unknown) before the table's first ANALYZE.
 async fn lexeme_stats(
     db: &PgPool,
     table: StatsOf,
-) -> Result<Arc<domain::search::LexemeStats>, sqlx::Error> {
+) -> Result<Arc<crate::ssr::search::plan::LexemeStats>, sqlx::Error> {
     static CACHE: OnceLock<StatsCache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (
@@ -210,7 +215,7 @@ async fn lexeme_stats(
                 .collect()
         })
         .unwrap_or_default();
-    let stats = Arc::new(domain::search::LexemeStats::new(common));
+    let stats = Arc::new(crate::ssr::search::plan::LexemeStats::new(common));
     cache
         .lock()
         .expect("stats cache")
@@ -219,7 +224,7 @@ async fn lexeme_stats(
 }
 
 /// Each term's share of rows by the statistics, in `tsquery_terms` order.
-fn known_shares(stats: &domain::search::LexemeStats, full: &str) -> Vec<Option<f64>> {
+fn known_shares(stats: &crate::ssr::search::plan::LexemeStats, full: &str) -> Vec<Option<f64>> {
     domain::search::tsquery_terms(full)
         .iter()
         .map(|t| stats.share(t))
@@ -227,7 +232,7 @@ fn known_shares(stats: &domain::search::LexemeStats, full: &str) -> Vec<Option<f
 }
 
 /// A full-text condition for a plan that reads the matches through the GIN index: the terms the index looks
-/// up (the rare ones, see `domain::search::after_walk`), with the whole query checked on the rows they find.
+/// up (the rare ones, see `crate::ssr::search::plan::after_walk`), with the whole query checked on the rows they find.
 #[derive(Clone, Debug)]
 pub(crate) struct TextFilter {
     full: String,

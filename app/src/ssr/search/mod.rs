@@ -13,6 +13,8 @@
 //!   PostgreSQL and are checked against the caller's rights again, so a stale document never shows a record
 //!   the caller may not see.
 
+pub mod plan;
+
 use super::repo::interactions::ListParams;
 use super::repo::scope::Visible;
 use super::repo::search_sync::{self as repo, InteractionDoc};
