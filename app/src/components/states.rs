@@ -68,3 +68,21 @@ pub fn Forbidden() -> impl IntoView {
         </section>
     }
 }
+
+/// A page the role may open only with `action` on `resource`: its `children`, or [`Forbidden`]. Follows the
+/// session, so a change of role shows the right one without a reload.
+#[component]
+pub fn Allowed(
+    resource: domain::Resource,
+    action: domain::Action,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let session = crate::root::use_session();
+    move || {
+        if session.can(resource, action) {
+            children().into_any()
+        } else {
+            view! { <Forbidden /> }.into_any()
+        }
+    }
+}

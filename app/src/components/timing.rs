@@ -69,3 +69,14 @@ pub fn is_plain_shortcut(ev: &leptos::web_sys::KeyboardEvent, key: &str) -> bool
         .unwrap_or(false);
     !typing
 }
+
+/// "n" opens a list page's create dialog (`creating`) when `can_create()`, for as long as the page is shown.
+pub fn on_create_shortcut(creating: RwSignal<bool>, can_create: impl Fn() -> bool + 'static) {
+    let keys = window_event_listener(leptos::ev::keydown, move |e| {
+        if is_plain_shortcut(&e, "n") && can_create() {
+            e.prevent_default();
+            creating.set(true);
+        }
+    });
+    on_cleanup(move || keys.remove());
+}

@@ -6,7 +6,8 @@ use crate::ApiError;
 use crate::api::dashboard::load_dashboard;
 use crate::components::chart::{Chart, ChartData, ChartKind, Series};
 use crate::components::format::date_time;
-use crate::components::{ErrorState, Forbidden, Loading, SelectField, TextField};
+use crate::components::states::Allowed;
+use crate::components::{ErrorState, Loading, SelectField, TextField};
 use crate::live::use_live;
 use crate::root::use_session;
 use domain::dashboard::{Dashboard, DashboardQuery, DashboardView};
@@ -26,13 +27,10 @@ const DEBOUNCE: Duration = Duration::from_millis(1200);
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Reports, Action::Read) {
-            view! { <DashboardBody /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Reports action=Action::Read>
+            <DashboardBody />
+        </Allowed>
     }
 }
 

@@ -109,3 +109,29 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
         self.error.with(Option::is_some)
     }
 }
+
+/// Deletes the record a page shows: `busy` while the server works, then the toast `deleted` and the list at
+/// `list`; a refusal closes the confirmation (`confirming`) and shows the server's reason, and the page stays.
+pub fn delete_and_leave(
+    deleting: impl Future<Output = Result<(), ApiError>> + 'static,
+    (deleted, list): (&'static str, &'static str),
+    (busy, confirming): (RwSignal<bool>, RwSignal<bool>),
+    toasts: Toasts,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    busy.set(true);
+    spawn_local(async move {
+        let result = deleting.await;
+        busy.try_set(false);
+        match result {
+            Ok(()) => {
+                toasts.success(deleted);
+                navigate(list, Default::default());
+            }
+            Err(e) => {
+                confirming.try_set(false);
+                toasts.error(crate::components::form::problem_message(e.problem(), &[]));
+            }
+        }
+    });
+}

@@ -6,12 +6,11 @@ use crate::components::history::RecordHistory;
 use crate::components::{ConfirmDialog, use_toasts};
 use crate::pages::activity::interaction_form::{InteractionDialog, kind_label};
 use crate::pages::customers::customer_detail::or_dash;
-use crate::pages::record_page::{IdRoute, Loaded};
+use crate::pages::record_page::{IdRoute, Loaded, delete_and_leave};
 use crate::root::use_session;
 use domain::interaction::Interaction;
 use domain::{Action, InteractionId, Resource};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -34,22 +33,14 @@ fn InteractionDetail(id: InteractionId) -> impl IntoView {
         loaded.saved(i, "Interaction saved.");
     });
     let on_delete = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = delete_interaction(id).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    toasts.success("Interaction deleted.");
-                    navigate("/interactions", Default::default());
-                }
-                Err(e) => {
-                    confirming.try_set(false);
-                    toasts.error(crate::components::form::problem_message(e.problem(), &[]));
-                }
-            }
-        });
+        let done = ("Interaction deleted.", "/interactions");
+        delete_and_leave(
+            delete_interaction(id),
+            done,
+            (busy, confirming),
+            toasts,
+            navigate.clone(),
+        );
     };
     view! {
         <section class="page">

@@ -5,9 +5,9 @@ use crate::api::interactions::list_interactions;
 use crate::components::format::{date_time, iso};
 use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
-use crate::components::{Forbidden, PagedList, SelectField, TextField};
+use crate::components::states::Allowed;
+use crate::components::{PagedList, SelectField, TextField};
 use crate::pages::activity::interaction_form::kind_label;
-use crate::root::use_session;
 use domain::interaction::{Interaction, InteractionKind, InteractionQuery};
 use domain::{Action, Resource};
 use leptos::prelude::*;
@@ -15,13 +15,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn InteractionsPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Interactions, Action::Read) {
-            view! { <InteractionList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Interactions action=Action::Read>
+            <InteractionList />
+        </Allowed>
     }
 }
 

@@ -3,11 +3,10 @@
 
 use crate::api::tasks::{list_tasks, update_task};
 use crate::components::format::date_time;
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::user_choices::UserChoices;
-use crate::components::{
-    CheckboxField, Forbidden, PagedList, PagedStates, SelectField, use_toasts,
-};
+use crate::components::{CheckboxField, PagedList, PagedStates, SelectField, use_toasts};
 use crate::pages::activity::task_bulk::{TaskBulkBar, TaskSelection};
 use crate::pages::activity::task_form::{NewTaskDialog, priority_options, status_options};
 use crate::root::use_session;
@@ -21,13 +20,10 @@ use std::collections::HashSet;
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Tasks, Action::Read) {
-            view! { <TaskList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Tasks action=Action::Read>
+            <TaskList />
+        </Allowed>
     }
 }
 
@@ -79,13 +75,7 @@ fn TaskList() -> impl IntoView {
     });
     let can_create = move || session.can(Resource::Tasks, Action::Create);
     let creating = RwSignal::new(preset.is_some());
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
     let on_created = move |t: Task| {
         creating.set(false);
         toasts.success(format!("Task \u{201c}{}\u{201d} created.", t.title));

@@ -5,22 +5,19 @@ use crate::components::format::{action_verb, changes, date_time, humanize, iso, 
 use crate::components::history::ChangeList;
 use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
+use crate::components::states::Allowed;
 use crate::components::user_choices::UserChoices;
-use crate::components::{Forbidden, PagedList, SelectField, TextField};
-use crate::root::use_session;
+use crate::components::{PagedList, SelectField, TextField};
 use domain::audit::{AuditEntry, AuditQuery};
 use domain::{Action, Resource};
 use leptos::prelude::*;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::AuditLogs, Action::Read) {
-            view! { <AuditLog /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::AuditLogs action=Action::Read>
+            <AuditLog />
+        </Allowed>
     }
 }
 

@@ -1,21 +1,17 @@
 //! `/admin/roles`: the permission matrix (role × resource × action), straight from the domain crate.
 
-use crate::components::Forbidden;
 use crate::components::format::humanize;
-use crate::root::use_session;
+use crate::components::states::Allowed;
 use domain::permissions::allows;
 use domain::{Action, Resource, Role};
 use leptos::prelude::*;
 
 #[component]
 pub fn RolesPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Users, Action::Create) {
-            view! { <RoleMatrix /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Users action=Action::Create>
+            <RoleMatrix />
+        </Allowed>
     }
 }
 

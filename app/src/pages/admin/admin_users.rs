@@ -4,9 +4,9 @@ use crate::api::users::list_users;
 use crate::components::format::date_time;
 use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
-use crate::components::{Forbidden, PagedList, SelectField, TextField, use_toasts};
+use crate::components::states::Allowed;
+use crate::components::{PagedList, SelectField, TextField, use_toasts};
 use crate::pages::admin::user_form::{EditUserDialog, NewUserDialog, role_options};
-use crate::root::use_session;
 use domain::user::{User, UserQuery};
 use domain::{Action, Resource};
 use leptos::prelude::*;
@@ -20,13 +20,10 @@ enum Dialog {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Users, Action::Create) {
-            view! { <UserAdmin /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Users action=Action::Create>
+            <UserAdmin />
+        </Allowed>
     }
 }
 

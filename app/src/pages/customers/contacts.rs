@@ -3,7 +3,8 @@
 use crate::api::customers::list_contacts;
 use crate::components::list_filters::{FilterKey, ListFilters};
 use crate::components::paged::PagedStates;
-use crate::components::{Forbidden, PagedList, TextField, use_toasts};
+use crate::components::states::Allowed;
+use crate::components::{PagedList, TextField, use_toasts};
 use crate::pages::customers::contact_form::ContactDialog;
 use crate::pages::customers::customer_detail::or_dash;
 use crate::root::use_session;
@@ -14,13 +15,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Contacts, Action::Read) {
-            view! { <ContactList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Contacts action=Action::Read>
+            <ContactList />
+        </Allowed>
     }
 }
 

@@ -8,13 +8,12 @@ use crate::components::{ConfirmDialog, use_toasts};
 use crate::pages::customers::customer_contacts::CustomerContacts;
 use crate::pages::customers::customer_edit::EditCustomerForm;
 use crate::pages::customers::customer_table::StatusBadge;
-use crate::pages::record_page::{IdRoute, Loaded};
+use crate::pages::record_page::{IdRoute, Loaded, delete_and_leave};
 use crate::root::use_session;
 use domain::customer::Customer;
 use domain::{Action, CustomerId, Resource};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -80,22 +79,14 @@ fn CustomerHeader(customer: Customer, editing: RwSignal<bool>) -> impl IntoView 
     let busy = RwSignal::new(false);
     let (id, name) = (customer.id, customer.name.clone());
     let on_delete = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = delete_customer(id).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    toasts.success("Customer deleted.");
-                    navigate("/customers", Default::default());
-                }
-                Err(e) => {
-                    confirming.try_set(false);
-                    toasts.error(crate::components::form::problem_message(e.problem(), &[]));
-                }
-            }
-        });
+        let done = ("Customer deleted.", "/customers");
+        delete_and_leave(
+            delete_customer(id),
+            done,
+            (busy, confirming),
+            toasts,
+            navigate.clone(),
+        );
     };
     view! {
         <header class="page-header">

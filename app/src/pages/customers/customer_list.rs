@@ -2,9 +2,10 @@
 
 use crate::api::customers::list_customers;
 use crate::components::paged::PagedStates;
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::user_choices::UserChoices;
-use crate::components::{Forbidden, PagedList, use_toasts};
+use crate::components::{PagedList, use_toasts};
 use crate::pages::customers::customer_bulk::BulkActions;
 use crate::pages::customers::customer_filters::{
     CUSTOMER_FILTERS, CustomerFilters, CustomerFiltersBar,
@@ -19,13 +20,10 @@ use std::collections::HashSet;
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Customers, Action::Read) {
-            view! { <CustomerList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Customers action=Action::Read>
+            <CustomerList />
+        </Allowed>
     }
 }
 
@@ -48,14 +46,7 @@ fn CustomerList() -> impl IntoView {
         list.reload();
     });
 
-    // "n" opens the create dialog.
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
 
     let on_created = move |c: Customer| {
         creating.set(false);

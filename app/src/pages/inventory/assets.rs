@@ -4,10 +4,11 @@
 use crate::api::inventory::{create_asset, list_assets};
 use crate::components::form::{FormAlert, FormButtons};
 use crate::components::list_filters::{FilterKey, ListFilters};
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::{
-    CheckboxField, Forbidden, FormState, Modal, PagedList, PagedStates, SelectField, SortHeader,
-    TextField, use_toasts,
+    CheckboxField, FormState, Modal, PagedList, PagedStates, SelectField, SortHeader, TextField,
+    use_toasts,
 };
 use crate::pages::inventory::asset_form::{
     ASSET_FIELDS, AssetFields, AssetFormFields, VendorChoices, kind_options, load_vendor_choices,
@@ -21,13 +22,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn AssetsPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Assets, Action::Read) {
-            view! { <AssetList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Assets action=Action::Read>
+            <AssetList />
+        </Allowed>
     }
 }
 
@@ -58,13 +56,7 @@ fn AssetList() -> impl IntoView {
         list.reload();
     });
 
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
 
     let on_created = move |a: Asset| {
         creating.set(false);

@@ -2,7 +2,8 @@
 //! each row opens the dated events (project needs, expected receipts) that give its shortfall date.
 
 use crate::api::inventory::demand_overview;
-use crate::components::{EmptyState, ErrorState, Forbidden, Loading};
+use crate::components::states::Allowed;
+use crate::components::{EmptyState, ErrorState, Loading};
 use crate::root::use_session;
 use domain::asset::DemandPlan;
 use domain::{Action, Resource};
@@ -11,13 +12,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn DemandPlanningPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Assets, Action::Read) {
-            view! { <DemandOverview /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Assets action=Action::Read>
+            <DemandOverview />
+        </Allowed>
     }
 }
 

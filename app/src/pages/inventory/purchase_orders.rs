@@ -5,10 +5,11 @@ use crate::api::inventory::{create_purchase_order, list_purchase_orders};
 use crate::components::form::{FormAlert, FormButtons, human_message};
 use crate::components::format::{date, iso};
 use crate::components::list_filters::{FilterKey, ListFilters};
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::{
-    CheckboxField, Forbidden, FormState, Modal, PagedList, PagedStates, SelectField, SortHeader,
-    TextField, use_toasts,
+    CheckboxField, FormState, Modal, PagedList, PagedStates, SelectField, SortHeader, TextField,
+    use_toasts,
 };
 use crate::pages::inventory::asset_form::{
     AssetChoices, VendorChoices, load_asset_choices, load_vendor_choices, parse_amount, parse_date,
@@ -27,13 +28,10 @@ use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn PurchaseOrdersPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::PurchaseOrders, Action::Read) {
-            view! { <PurchaseOrderList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::PurchaseOrders action=Action::Read>
+            <PurchaseOrderList />
+        </Allowed>
     }
 }
 
@@ -74,13 +72,7 @@ fn PurchaseOrderList() -> impl IntoView {
         filters.query(None, 50);
         list.reload();
     });
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
     let go = use_navigate();
     let on_created = Callback::new(move |po: PurchaseOrder| {
         creating.set(false);

@@ -3,7 +3,8 @@
 
 use crate::api::inventory::{draft_suggested_orders, suggested_orders};
 use crate::components::form::problem_message;
-use crate::components::{EmptyState, ErrorState, Forbidden, Loading, use_toasts};
+use crate::components::states::Allowed;
+use crate::components::{EmptyState, ErrorState, Loading, use_toasts};
 use crate::pages::inventory::purchase_orders::po_number;
 use crate::root::use_session;
 use domain::purchase_order::{DraftSuggestedInput, PurchaseOrder, SuggestedOrder};
@@ -14,13 +15,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn SuggestedOrdersPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::PurchaseOrders, Action::Read) {
-            view! { <Suggestions /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::PurchaseOrders action=Action::Read>
+            <Suggestions />
+        </Allowed>
     }
 }
 

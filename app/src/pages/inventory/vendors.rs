@@ -4,9 +4,10 @@
 use crate::api::inventory::{create_vendor, list_vendors};
 use crate::components::form::{FormAlert, FormButtons, optional};
 use crate::components::list_filters::{FilterKey, ListFilters};
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::{
-    Forbidden, FormState, Modal, PagedList, PagedStates, SortHeader, TextField, use_toasts,
+    FormState, Modal, PagedList, PagedStates, SortHeader, TextField, use_toasts,
 };
 use crate::pages::inventory::asset_form::parse_int;
 use crate::root::use_session;
@@ -18,13 +19,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn VendorsPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Vendors, Action::Read) {
-            view! { <VendorList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Vendors action=Action::Read>
+            <VendorList />
+        </Allowed>
     }
 }
 
@@ -43,13 +41,7 @@ fn VendorList() -> impl IntoView {
     });
     let creating = RwSignal::new(false);
     let can_create = move || session.can(Resource::Vendors, Action::Create);
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
     let on_created = move |v: Vendor| {
         creating.set(false);
         toasts.success(format!("Vendor {} created.", v.name));

@@ -6,7 +6,7 @@ use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
 use crate::components::{ConfirmDialog, use_toasts};
 use crate::pages::customers::customer_detail::or_dash;
-use crate::pages::record_page::{IdRoute, Loaded};
+use crate::pages::record_page::{IdRoute, Loaded, delete_and_leave};
 use crate::pages::sales::lead_convert::{ConversionLinks, ConvertLeadDialog};
 use crate::pages::sales::lead_form::EditLeadForm;
 use crate::pages::sales::lead_table::{LeadStatusBadge, money};
@@ -14,7 +14,6 @@ use crate::root::use_session;
 use domain::lead::{Lead, LeadConversion, LeadStatus};
 use domain::{Action, LeadId, Resource};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -90,22 +89,14 @@ fn LeadHeader(lead: Lead, editing: RwSignal<bool>, converting: RwSignal<bool>) -
     let convertible = open && lead.status != LeadStatus::Disqualified;
     let can = move |r: Resource, a: Action| session.can(r, a);
     let on_delete = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = delete_lead(id).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    toasts.success("Lead deleted.");
-                    navigate("/leads", Default::default());
-                }
-                Err(e) => {
-                    confirming.try_set(false);
-                    toasts.error(crate::components::form::problem_message(e.problem(), &[]));
-                }
-            }
-        });
+        let done = ("Lead deleted.", "/leads");
+        delete_and_leave(
+            delete_lead(id),
+            done,
+            (busy, confirming),
+            toasts,
+            navigate.clone(),
+        );
     };
     view! {
         <header class="page-header">

@@ -2,9 +2,10 @@
 
 use crate::api::leads::list_leads;
 use crate::components::paged::PagedStates;
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::user_choices::UserChoices;
-use crate::components::{Forbidden, PagedList, use_toasts};
+use crate::components::{PagedList, use_toasts};
 use crate::pages::sales::lead_bulk::LeadBulkActions;
 use crate::pages::sales::lead_filters::{LEAD_FILTERS, LeadFilters, LeadFiltersBar};
 use crate::pages::sales::lead_form::NewLeadDialog;
@@ -17,13 +18,10 @@ use std::collections::HashSet;
 
 #[component]
 pub fn LeadsPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Leads, Action::Read) {
-            view! { <LeadList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Leads action=Action::Read>
+            <LeadList />
+        </Allowed>
     }
 }
 
@@ -46,14 +44,7 @@ fn LeadList() -> impl IntoView {
         list.reload();
     });
 
-    // "n" opens the create dialog, as on the customers page.
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
 
     let on_created = move |l: Lead| {
         creating.set(false);

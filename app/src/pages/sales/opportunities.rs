@@ -3,9 +3,10 @@
 use crate::api::opportunities::list_opportunities;
 use crate::components::format::date;
 use crate::components::paged::PagedStates;
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::user_choices::UserChoices;
-use crate::components::{Forbidden, PagedList, SortHeader, use_toasts};
+use crate::components::{PagedList, SortHeader, use_toasts};
 use crate::pages::sales::opportunity_bulk::{OpportunityBulkBar, Selection};
 use crate::pages::sales::opportunity_filters::{
     BOARD_FILTERS, OpportunityFilters, OpportunityFiltersBar, TABLE_FILTERS,
@@ -22,13 +23,10 @@ use std::collections::HashSet;
 
 #[component]
 pub fn OpportunitiesPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Opportunities, Action::Read) {
-            view! { <OpportunityList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Opportunities action=Action::Read>
+            <OpportunityList />
+        </Allowed>
     }
 }
 
@@ -52,14 +50,7 @@ fn OpportunityList() -> impl IntoView {
         list.reload();
     });
 
-    // "n" opens the create dialog.
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
 
     let on_created = Callback::new(move |o: Opportunity| {
         creating.set(false);

@@ -4,12 +4,12 @@
 use crate::api::opportunities::{
     delete_opportunity, get_opportunity, opportunity_stage_history, update_opportunity,
 };
-use crate::components::form::{FormAlert, FormButtons, problem_message};
+use crate::components::form::{FormAlert, FormButtons};
 use crate::components::format::date_time;
 use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
 use crate::components::{ConfirmDialog, EmptyState, ErrorState, FormState, Loading, use_toasts};
-use crate::pages::record_page::{IdRoute, Loaded};
+use crate::pages::record_page::{IdRoute, Loaded, delete_and_leave};
 use crate::pages::sales::opportunities::StageBadge;
 use crate::pages::sales::opportunity_form::{
     CustomerChoices, OPPORTUNITY_FIELDS, OpportunityFields, OpportunityFormFields, input_of,
@@ -128,22 +128,14 @@ fn OpportunityHeader(o: Opportunity, editing: RwSignal<bool>) -> impl IntoView {
     let id = o.id;
     let won = o.stage == Stage::Won;
     let on_delete = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = delete_opportunity(id).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    toasts.success("Opportunity deleted.");
-                    navigate("/opportunities", Default::default());
-                }
-                Err(e) => {
-                    confirming.try_set(false);
-                    toasts.error(problem_message(e.problem(), &[]));
-                }
-            }
-        });
+        let done = ("Opportunity deleted.", "/opportunities");
+        delete_and_leave(
+            delete_opportunity(id),
+            done,
+            (busy, confirming),
+            toasts,
+            navigate.clone(),
+        );
     };
     let can = move |a: Action| session.can(Resource::Opportunities, a);
     view! {

@@ -3,8 +3,9 @@
 
 use crate::ApiError;
 use crate::api::opportunities::list_opportunities;
+use crate::components::states::Allowed;
 use crate::components::user_choices::UserChoices;
-use crate::components::{ErrorState, Forbidden, Loading, use_toasts};
+use crate::components::{ErrorState, Loading, use_toasts};
 use crate::pages::sales::opportunity_filters::{
     BOARD_FILTERS, OpportunityFilters, OpportunityFiltersBar, TABLE_FILTERS,
 };
@@ -25,13 +26,10 @@ const PER_COLUMN: u32 = 200;
 
 #[component]
 pub fn PipelinePage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Opportunities, Action::Read) {
-            view! { <Board /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Opportunities action=Action::Read>
+            <Board />
+        </Allowed>
     }
 }
 

@@ -1,9 +1,9 @@
 //! `/reports/pipeline`: the sales-pipeline report as tables with simple CSS bars.
 
 use crate::api::opportunities::sales_pipeline_report;
+use crate::components::states::Allowed;
 use crate::components::user_choices::UserChoices;
-use crate::components::{ErrorState, Forbidden, Loading, SelectField, TextField};
-use crate::root::use_session;
+use crate::components::{ErrorState, Loading, SelectField, TextField};
 use domain::opportunity::report::{PipelineQuery, PipelineReport};
 use domain::{Action, Resource};
 use leptos::prelude::*;
@@ -12,13 +12,10 @@ use rust_decimal::prelude::ToPrimitive;
 
 #[component]
 pub fn PipelineReportPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Reports, Action::Read) {
-            view! { <ReportView /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Reports action=Action::Read>
+            <ReportView />
+        </Allowed>
     }
 }
 

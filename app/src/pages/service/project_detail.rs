@@ -12,7 +12,7 @@ use crate::components::history::RecordHistory;
 use crate::components::user_choices::UserChoices;
 use crate::components::{ConfirmDialog, ErrorState, FormState, Loading, TextField, use_toasts};
 use crate::pages::customers::customer_detail::or_dash;
-use crate::pages::record_page::{IdRoute, Loaded};
+use crate::pages::record_page::{IdRoute, Loaded, delete_and_leave};
 use crate::pages::service::projects::{
     PROJECT_FIELDS, ProgressBar, ProjectFields, ProjectFormFields, ProjectStatusBadge,
 };
@@ -75,22 +75,14 @@ fn ProjectHeader(project: Project, editing: RwSignal<bool>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let (id, name) = (project.id, project.name.clone());
     let on_delete = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = delete_project(id).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    toasts.success("Project deleted.");
-                    navigate("/projects", Default::default());
-                }
-                Err(e) => {
-                    confirming.try_set(false);
-                    toasts.error(problem_message(e.problem(), &[]));
-                }
-            }
-        });
+        let done = ("Project deleted.", "/projects");
+        delete_and_leave(
+            delete_project(id),
+            done,
+            (busy, confirming),
+            toasts,
+            navigate.clone(),
+        );
     };
     view! {
         <header class="page-header">

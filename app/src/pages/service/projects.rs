@@ -6,11 +6,10 @@ use crate::api::projects::{
 };
 use crate::components::form::{FormAlert, optional};
 use crate::components::list_filters::{FilterKey, ListFilters};
+use crate::components::states::Allowed;
 use crate::components::timing::is_plain_shortcut;
 use crate::components::user_choices::UserChoices;
-use crate::components::{
-    Forbidden, FormState, PagedList, PagedStates, SelectField, SortHeader, TextField,
-};
+use crate::components::{FormState, PagedList, PagedStates, SelectField, SortHeader, TextField};
 use crate::pages::customers::contact_form::CustomerPicker;
 use crate::pages::service::tickets::word_options;
 use crate::root::use_session;
@@ -23,13 +22,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Projects, Action::Read) {
-            view! { <ProjectList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Projects action=Action::Read>
+            <ProjectList />
+        </Allowed>
     }
 }
 
@@ -254,13 +250,10 @@ pub fn ProjectFormFields(
 /// `/projects/new`, optionally `?opportunity_id=…` (name and customer come from the opportunity).
 #[component]
 pub fn NewProjectPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Projects, Action::Create) {
-            view! { <NewProjectForm /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Projects action=Action::Create>
+            <NewProjectForm />
+        </Allowed>
     }
 }
 

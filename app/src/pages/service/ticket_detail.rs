@@ -12,7 +12,7 @@ use crate::components::{
     CheckboxField, ConfirmDialog, FormState, PagedList, PagedStates, use_toasts,
 };
 use crate::pages::customers::customer_detail::or_dash;
-use crate::pages::record_page::{IdRoute, Loaded};
+use crate::pages::record_page::{IdRoute, Loaded, delete_and_leave};
 use crate::pages::service::tickets::{
     SlaBadge, TICKET_FIELDS, TicketFields, TicketFormFields, TicketStatusBadge,
 };
@@ -102,22 +102,14 @@ fn TicketHeader(
         });
     };
     let on_delete = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = delete_ticket(id).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    toasts.success("Ticket deleted.");
-                    navigate("/tickets", Default::default());
-                }
-                Err(e) => {
-                    confirming.try_set(false);
-                    toasts.error(problem_message(e.problem(), &[]));
-                }
-            }
-        });
+        let done = ("Ticket deleted.", "/tickets");
+        delete_and_leave(
+            delete_ticket(id),
+            done,
+            (busy, confirming),
+            toasts,
+            navigate.clone(),
+        );
     };
     let can_update = move || session.can(Resource::Tickets, Action::Update);
     view! {

@@ -5,10 +5,11 @@ use crate::api::tickets::{bulk_ticket_action, create_ticket, list_tickets};
 use crate::components::form::{FormAlert, FormButtons, problem_message};
 use crate::components::format::{date, date_time, iso};
 use crate::components::list_filters::{FilterKey, ListFilters};
-use crate::components::timing::is_plain_shortcut;
+use crate::components::states::Allowed;
+use crate::components::timing::on_create_shortcut;
 use crate::components::user_choices::UserChoices;
 use crate::components::{
-    CheckboxField, ConfirmDialog, Forbidden, FormState, Modal, PagedList, PagedStates, SelectField,
+    CheckboxField, ConfirmDialog, FormState, Modal, PagedList, PagedStates, SelectField,
     SortHeader, TextField, use_toasts,
 };
 use crate::pages::customers::contact_form::CustomerPicker;
@@ -27,13 +28,10 @@ type Selection = RwSignal<HashSet<TicketId>>;
 
 #[component]
 pub fn TicketsPage() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.can(Resource::Tickets, Action::Read) {
-            view! { <TicketList /> }.into_any()
-        } else {
-            view! { <Forbidden /> }.into_any()
-        }
+    view! {
+        <Allowed resource=Resource::Tickets action=Action::Read>
+            <TicketList />
+        </Allowed>
     }
 }
 
@@ -89,13 +87,7 @@ fn TicketList() -> impl IntoView {
         list.reload();
     });
 
-    let keys = window_event_listener(leptos::ev::keydown, move |e| {
-        if is_plain_shortcut(&e, "n") && can_create() {
-            e.prevent_default();
-            creating.set(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
+    on_create_shortcut(creating, can_create);
 
     let on_created = move |t: Ticket| {
         creating.set(false);
