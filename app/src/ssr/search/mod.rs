@@ -13,6 +13,7 @@
 //!   PostgreSQL and are checked against the caller's rights again, so a stale document never shows a record
 //!   the caller may not see.
 
+pub mod interactions;
 pub mod plan;
 
 use super::repo::interactions::ListParams;

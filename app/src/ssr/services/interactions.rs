@@ -7,7 +7,7 @@ use super::records::{
 };
 use super::{require, visible};
 use crate::ssr::repo::interactions::{self as repo, InteractionRecord, ListParams, TimelineRow};
-use crate::ssr::search::{Found, Meili, SearchError};
+use crate::ssr::search::interactions::{Hits, InteractionSearch, Postgres};
 use crate::ssr::{Actor, AppCtx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
 use domain::bulk::BulkResult;
@@ -57,17 +57,25 @@ pub async fn list(
     };
     // The engine orders by time and knows no field filters: other lists are read from PostgreSQL.
     let engine_serves = f.sort.field.is_engine_order() && f.fields.is_empty();
-    let (rows, resume) = match (&ctx.search, f.q.as_deref()) {
+    let customer = f.customer_id;
+    let visible = move |r: &InteractionRecord| visible_now(p, customer, r);
+    let Hits { rows, resume } = match (&ctx.search, f.q.as_deref()) {
         (Some(engine), Some(q)) if engine.is_ready() && engine_serves => {
-            match engine_page(ctx, engine, q, params.clone(), p, f.customer_id).await? {
+            match engine.page(&ctx.db, q, params.clone(), &visible).await? {
                 Ok(found) => found,
                 Err(error) => {
                     tracing::warn!(%error, "interaction search: the engine failed, PostgreSQL answers");
-                    (repo::list(&ctx.db, params).await?, None)
+                    Postgres
+                        .page(&ctx.db, q, params, &visible)
+                        .await?
+                        .map_err(ServiceError::internal)?
                 }
             }
         }
-        _ => (repo::list(&ctx.db, params).await?, None),
+        (_, q) => Postgres
+            .page(&ctx.db, q.unwrap_or_default(), params, &visible)
+            .await?
+            .map_err(ServiceError::internal)?,
     };
     let items = rows.into_iter().map(|r| r.interaction).collect();
     let mut page = Page::from_rows(items, f.limit, |i: &Interaction| {
@@ -78,53 +86,6 @@ pub async fn list(
             .map(|h| Cursor::at(f.sort_text.clone(), Some(h.sort_at.to_rfc3339()), h.id).encode());
     }
     Ok(page)
-}
-
-/// The rows of an engine page and where to go on from (see `engine_page`).
-type EnginePage = (Vec<InteractionRecord>, Option<Found>);
-
-/// Times the engine is asked for one page when the check against PostgreSQL drops the rows it found.
-const ENGINE_ROUNDS: usize = 4;
-
-/// A page through the search engine: the rows (one more than the limit when there are more), and the last
-/// hit to go on from when the rounds ran out before the page filled.
-///
-/// The engine chose the page; the caller's rights are checked again on the rows as they are now, so a
-/// document the engine has not caught up with never shows a forbidden record (a row whose time changed, or
-/// that is gone, is left out too). When that drops rows while the engine has more, the engine is asked again
-/// from past its last hit, so such rows never end the list early.
-async fn engine_page(
-    ctx: &AppCtx,
-    engine: &Meili,
-    q: &str,
-    mut params: ListParams,
-    p: &Principal,
-    customer: Option<CustomerId>,
-) -> Result<std::result::Result<EnginePage, SearchError>> {
-    let want = usize::try_from(params.limit).unwrap_or(0) + 1;
-    let mut rows = Vec::new();
-    let mut resume = None;
-    for _ in 0..ENGINE_ROUNDS {
-        let hits = match engine.search(q, &params).await {
-            Ok(hits) => hits,
-            Err(e) => return Ok(Err(e)),
-        };
-        let (ids, ats) = hits.iter().map(|h| (h.id, h.occurred_at)).unzip();
-        rows.extend(
-            repo::by_keys(&ctx.db, ids, ats, &params)
-                .await?
-                .into_iter()
-                .filter(|r| visible_now(p, customer, r)),
-        );
-        match hits.last() {
-            Some(&last) if hits.len() >= want && rows.len() < want => {
-                params.after = Some(Cursor::at("", Some(last.sort_at.to_rfc3339()), last.id));
-                resume = Some(last);
-            }
-            _ => return Ok(Ok((rows, None))),
-        }
-    }
-    Ok(Ok((rows, resume)))
 }
 
 /// Whether the caller sees the row: through its customer's owner, or because the list is of one customer
