@@ -15,6 +15,7 @@
 use crate::problem::ApiProblem;
 use crate::state::AppState;
 use app::ssr::RequestAuth;
+use app::ssr::repo::idempotency as repo;
 use axum::body::{Body, to_bytes};
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -29,7 +30,6 @@ use uuid::Uuid;
 const HEADER: &str = "idempotency-key";
 /// Answers larger than this are not kept (a create answers one record); a retry then runs into the audit check.
 const MAX_STORED_BODY: usize = 1024 * 1024;
-const KEPT_HOURS: i32 = 24;
 /// Headers of the first answer that a replay repeats.
 const REPLAYED: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
@@ -58,7 +58,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         .unwrap_or_else(|| req.uri().clone());
     let (parts, body) = req.into_parts();
     // The body limit of the API applies: a larger body answers 413 as it would without the key.
-    let bytes = match to_bytes(body, 2 * 1024 * 1024).await {
+    let bytes = match to_bytes(body, crate::MAX_BODY_BYTES).await {
         Ok(b) => b,
         Err(_) => {
             return ApiProblem(Problem::too_large("The request body is larger than 2 MiB."))
@@ -121,16 +121,6 @@ enum Claim {
     Answer(Response),
 }
 
-#[derive(sqlx::FromRow)]
-struct KeyRow {
-    fingerprint: Vec<u8>,
-    attempt: String,
-    running: bool,
-    status: Option<i16>,
-    headers: Option<serde_json::Value>,
-    body: Option<Vec<u8>>,
-}
-
 async fn claim(
     db: &PgPool,
     user: Uuid,
@@ -140,36 +130,10 @@ async fn claim(
 ) -> Result<Claim, sqlx::Error> {
     let lease_secs = lease.as_secs_f64();
     let attempt = format!("idem-{}", Uuid::now_v7());
-    // A new key, or one whose 24 hours are over, is claimed in one statement: two retries racing get one owner.
-    let claimed: Option<String> = sqlx::query_scalar(
-        "INSERT INTO idempotency_keys (user_id, key, fingerprint, attempt, locked_until)
-         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
-         ON CONFLICT (user_id, key) DO UPDATE
-            SET fingerprint = EXCLUDED.fingerprint, attempt = EXCLUDED.attempt,
-                locked_until = EXCLUDED.locked_until, status = NULL, headers = NULL, body = NULL,
-                created_at = now()
-          WHERE idempotency_keys.created_at < now() - make_interval(hours => $6)
-         RETURNING attempt",
-    )
-    .bind(user)
-    .bind(key)
-    .bind(fingerprint)
-    .bind(&attempt)
-    .bind(lease_secs)
-    .bind(KEPT_HOURS)
-    .fetch_optional(db)
-    .await?;
-    if claimed.is_some() {
+    if repo::claim(db, (user, key), fingerprint, &attempt, lease_secs).await? {
         return Ok(Claim::Run(attempt));
     }
-    let row: KeyRow = sqlx::query_as(
-        "SELECT fingerprint, attempt, coalesce(locked_until > now(), false) AS running, status, headers, body
-           FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-    )
-    .bind(user)
-    .bind(key)
-    .fetch_one(db)
-    .await?;
+    let row = repo::get(db, (user, key)).await?;
     if row.fingerprint != fingerprint {
         return Ok(Claim::Answer(
             ApiProblem(Problem::invalid_field(
@@ -186,44 +150,30 @@ async fn claim(
         return Ok(Claim::Answer(res));
     }
     if row.running {
-        let mut p = Problem::conflict(
+        return Ok(Claim::Answer(busy(
             "A request with this Idempotency-Key is still being processed; retry after it has answered.",
-        );
-        p.retry_after = Some(1);
-        return Ok(Claim::Answer(ApiProblem(p).into_response()));
+        )));
     }
     // The earlier attempt died without writing: take the key over (only one retry can).
-    let taken = sqlx::query(
-        "UPDATE idempotency_keys SET attempt = $3, locked_until = now() + make_interval(secs => $4)
-          WHERE user_id = $1 AND key = $2 AND attempt = $5 AND status IS NULL",
-    )
-    .bind(user)
-    .bind(key)
-    .bind(&attempt)
-    .bind(lease_secs)
-    .bind(&row.attempt)
-    .execute(db)
-    .await?
-    .rows_affected();
-    if taken == 1 {
+    if repo::take_over(db, (user, key), &row.attempt, &attempt, lease_secs).await? {
         Ok(Claim::Run(attempt))
     } else {
-        let mut p =
-            Problem::conflict("Another retry with this Idempotency-Key is being processed.");
-        p.retry_after = Some(1);
-        Ok(Claim::Answer(ApiProblem(p).into_response()))
+        Ok(Claim::Answer(busy(
+            "Another retry with this Idempotency-Key is being processed.",
+        )))
     }
+}
+
+/// 409 with `Retry-After: 1`: the key's attempt is still running.
+fn busy(detail: &str) -> Response {
+    let mut p = Problem::conflict(detail);
+    p.retry_after = Some(1);
+    ApiProblem(p).into_response()
 }
 
 /// The answer for an attempt that committed its write but whose answer was never stored.
 async fn applied(db: &PgPool, attempt: &str) -> Result<Option<Response>, sqlx::Error> {
-    let rows: Vec<(String, String, Option<Uuid>)> = sqlx::query_as(
-        "SELECT action, entity, entity_id FROM audit_logs WHERE request_id = $1 AND request_id LIKE 'idem-%'
-          ORDER BY id",
-    )
-    .bind(attempt)
-    .fetch_all(db)
-    .await?;
+    let rows = app::ssr::repo::audit::written_by_attempt(db, attempt).await?;
     if rows.is_empty() {
         return Ok(None);
     }
@@ -306,31 +256,17 @@ async fn remember(
     if parts.status.is_server_error() {
         // Nothing was written (a failed write rolls back with its audit rows): a retry may run again. If the
         // write did commit, the audit check answers the retry.
-        sqlx::query(
-            "UPDATE idempotency_keys SET locked_until = NULL
-              WHERE user_id = $1 AND key = $2 AND attempt = $3 AND status IS NULL",
-        )
-        .bind(user)
-        .bind(key)
-        .bind(attempt)
-        .execute(db)
-        .await?;
+        repo::release(db, (user, key), attempt).await?;
         return Ok(Response::from_parts(parts, body));
     }
     // The answer is already produced in full (a record, a bulk result); a body that cannot be read is a
     // broken answer either way.
-    let bytes = match to_bytes(body, usize::MAX).await {
-        Ok(b) => b,
-        Err(_) => return Ok(ApiProblem(Problem::internal()).into_response()),
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return Ok(ApiProblem(Problem::internal()).into_response());
     };
     if bytes.len() > MAX_STORED_BODY {
         // Not kept (too large to replay): the key is free again and the audit rows still stop a second write.
-        sqlx::query("UPDATE idempotency_keys SET locked_until = NULL WHERE user_id = $1 AND key = $2 AND attempt = $3")
-            .bind(user)
-            .bind(key)
-            .bind(attempt)
-            .execute(db)
-            .await?;
+        repo::release(db, (user, key), attempt).await?;
         return Ok(Response::from_parts(parts, Body::from(bytes)));
     }
     let headers: serde_json::Map<String, serde_json::Value> = REPLAYED
@@ -340,18 +276,9 @@ async fn remember(
             Some((name.as_str().to_owned(), serde_json::Value::from(v)))
         })
         .collect();
-    sqlx::query(
-        "UPDATE idempotency_keys SET status = $4, headers = $5, body = $6, locked_until = NULL
-          WHERE user_id = $1 AND key = $2 AND attempt = $3",
-    )
-    .bind(user)
-    .bind(key)
-    .bind(attempt)
-    .bind(i16::try_from(parts.status.as_u16()).unwrap_or(200))
-    .bind(serde_json::Value::Object(headers))
-    .bind(bytes.as_ref())
-    .execute(db)
-    .await?;
+    let status = i16::try_from(parts.status.as_u16()).unwrap_or(200);
+    let answer = (status, serde_json::Value::Object(headers), bytes.as_ref());
+    repo::store(db, (user, key), attempt, answer).await?;
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
@@ -361,13 +288,7 @@ pub fn spawn_sweeper(db: PgPool) -> tokio::task::JoinHandle<()> {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            let swept = sqlx::query(
-                "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)",
-            )
-            .bind(KEPT_HOURS)
-            .execute(&db)
-            .await;
-            if let Err(e) = swept {
+            if let Err(e) = repo::sweep(&db).await {
                 tracing::warn!(error = %e, "could not delete expired idempotency keys");
             }
         }

@@ -48,6 +48,10 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+/// The largest request body the app reads (413 above it): the REST API, server functions and the
+/// `Idempotency-Key` layer alike.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 /// Builds the application on a migrated database: the router and its state.
 pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppState)> {
     let vault = secrets::SecretBox::load(config.secrets_key.as_deref(), &config.data_dir)?;
@@ -138,7 +142,7 @@ pub async fn build(config: Config, db: PgPool) -> anyhow::Result<(Router, AppSta
         .route_layer(routes::system::metrics_pair().0.clone())
         .fallback_service(site::router::<()>(&state.config.site_dir))
         .layer(CompressionLayer::new())
-        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

@@ -15,8 +15,6 @@ use leptos::prelude::provide_context;
 
 /// Error answers up to this size are re-read to carry the problem's own status (they are a few hundred bytes).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
-/// What a server-function call may send (the REST API's limit).
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Response {
     let path = req.uri().path().to_owned();
@@ -45,7 +43,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
     }
     // The same text rule as the REST API's JSON bodies: a control character (NUL) is a 422 naming the field.
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await else {
         return ApiProblem(Problem::too_large(
             "The request body is too large (at most 2 MiB).",
         ))

@@ -36,6 +36,21 @@ pub async fn insert(conn: &mut PgConnection, a: NewAudit<'_>) -> Result<(), sqlx
     Ok(())
 }
 
+/// `(action, entity, entity_id)` of every audit row a request wrote, oldest first. Only for the request ids
+/// `Idempotency-Key` attempts carry (`idem-…`), which a partial index finds.
+pub async fn written_by_attempt(
+    db: &PgPool,
+    attempt: &str,
+) -> Result<Vec<(String, String, Option<Uuid>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT action, entity, entity_id FROM audit_logs WHERE request_id = $1 AND request_id LIKE 'idem-%'
+          ORDER BY id",
+    )
+    .bind(attempt)
+    .fetch_all(db)
+    .await
+}
+
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: Uuid,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod contacts;
 pub mod customers;
+pub mod idempotency;
 pub mod interactions;
 pub mod leads;
 pub mod login_failures;
