@@ -386,38 +386,40 @@ async fn sort_keys(app: &TestApp, u: &TestUser, path: &str) -> Vec<String> {
     list.split(", ").map(str::to_owned).collect()
 }
 
-/// A typed view of a sort value where its order is not the database's collation of text.
-fn typed(v: &Value) -> Option<(u8, String)> {
-    let s = match v {
-        Value::Number(n) => return n.as_f64().map(|f| (0, format!("{:020.6}", f + 1e12))),
-        Value::Bool(b) => return Some((1, b.to_string())),
-        Value::String(s) => s,
-        _ => return None,
-    };
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some((
-            2,
-            t.with_timezone(&chrono::Utc)
-                .format("%Y%m%d%H%M%S%6f")
-                .to_string(),
-        ));
+/// A sort value whose order does not depend on the database's collation of text.
+#[derive(PartialEq, PartialOrd)]
+enum Typed {
+    Number(f64),
+    Bool(bool),
+    Time(chrono::DateTime<chrono::Utc>),
+    Date(chrono::NaiveDate),
+    Money(rust_decimal::Decimal),
+    Id(uuid::Uuid),
+}
+
+impl Typed {
+    fn of(v: &Value) -> Option<Self> {
+        Some(match v {
+            Value::Number(n) => Self::Number(n.as_f64()?),
+            Value::Bool(b) => Self::Bool(*b),
+            Value::String(s) => {
+                if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+                    Self::Time(t.to_utc())
+                } else if let Ok(d) = s.parse() {
+                    Self::Date(d)
+                } else if let Ok(x) = s.parse() {
+                    Self::Money(x)
+                } else {
+                    Self::Id(s.parse().ok()?)
+                }
+            }
+            _ => return None,
+        })
     }
-    if let Ok(d) = s.parse::<chrono::NaiveDate>() {
-        return Some((3, d.to_string()));
+
+    fn same_kind(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
     }
-    if let Ok(x) = s.parse::<rust_decimal::Decimal>() {
-        return Some((
-            4,
-            format!(
-                "{:030.6}",
-                x + rust_decimal::Decimal::from(1_000_000_000_000i64)
-            ),
-        ));
-    }
-    if uuid::Uuid::parse_str(s).is_ok() {
-        return Some((5, s.to_lowercase()));
-    }
-    None
 }
 
 /// `sort=<key>` and `sort=-<key>` page through every row once; rows without a value come last either way; the
@@ -463,8 +465,8 @@ async fn assert_sorts_by(app: &TestApp, u: &TestUser, path: &str, key: &str, eve
     if ["priority", "stage", "description", "body"].contains(&key) {
         return;
     }
-    let typed: Option<Vec<_>> = asc_values.iter().map(|r| typed(&r[key])).collect();
-    if let Some(values) = typed.filter(|v| v.iter().all(|t| t.0 == v[0].0)) {
+    let typed: Option<Vec<_>> = asc_values.iter().map(|r| Typed::of(&r[key])).collect();
+    if let Some(values) = typed.filter(|v| v.iter().all(|t| t.same_kind(&v[0]))) {
         assert!(
             values.windows(2).all(|w| w[0] <= w[1]),
             "{path}?sort={key}: {:?}",
@@ -723,5 +725,16 @@ async fn every_listed_scalar_field_sorts_both_ways_across_pages(db: PgPool) {
         for key in &keys {
             assert_sorts_by(&app, a, &path, key, &every).await;
         }
+        // A cursor whose value is not of its sort's type (tampered with) is a 422 naming it, never a 500.
+        let tampered =
+            domain::page::Cursor::new("created_at", "not a time", uuid::Uuid::nil()).encode();
+        let (status, p) = app
+            .get(&format!("{path}?sort=created_at&cursor={tampered}"), a)
+            .await;
+        assert_eq!(
+            (status, fields(&p)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["cursor".to_owned()]),
+            "{path}: {p}"
+        );
     }
 }

@@ -66,7 +66,7 @@ impl Column {
         match cursor.sort_value() {
             None if self.nullable => Ok(()),
             None => Err(InvalidCursor),
-            Some(v) => bind(&mut QueryBuilder::new(""), self.ty, v),
+            Some(v) => Value::parse(self.ty, v).map(drop),
         }
     }
 
@@ -88,12 +88,13 @@ impl Column {
                 qb.push_bind(cursor.id);
             }
             Some(value) => {
+                let value = Value::parse(self.ty, value)?;
                 qb.push(if self.nullable {
                     format!(" AND ({expr} IS NULL OR ({expr}, {id_col}) {cmp} (")
                 } else {
                     format!(" AND (({expr}, {id_col}) {cmp} (")
                 });
-                bind(qb, self.ty, value)?;
+                value.bind(qb);
                 qb.push(", ");
                 qb.push_bind(cursor.id);
                 qb.push("))");
@@ -113,44 +114,48 @@ impl From<InvalidCursor> for crate::ssr::ServiceError {
     }
 }
 
-fn bind(
-    qb: &mut QueryBuilder<'_, Postgres>,
-    ty: SortType,
-    value: &str,
-) -> Result<(), InvalidCursor> {
-    match ty {
-        SortType::Text => {
-            qb.push_bind(value.to_owned());
+/// A cursor's sort value read as its column's type.
+enum Value {
+    Text(String),
+    Time(chrono::DateTime<chrono::Utc>),
+    Date(chrono::NaiveDate),
+    Int(i64),
+    Decimal(rust_decimal::Decimal),
+    Uuid(uuid::Uuid),
+    Bool(bool),
+}
+
+impl Value {
+    fn parse(ty: SortType, v: &str) -> Result<Self, InvalidCursor> {
+        fn read<T: std::str::FromStr>(v: &str) -> Result<T, InvalidCursor> {
+            v.parse().map_err(|_| InvalidCursor)
         }
-        SortType::Time => {
-            let t = chrono::DateTime::parse_from_rfc3339(value).map_err(|_| InvalidCursor)?;
-            qb.push_bind(t.with_timezone(&chrono::Utc));
-        }
-        SortType::Date => {
-            qb.push_bind(
-                value
-                    .parse::<chrono::NaiveDate>()
-                    .map_err(|_| InvalidCursor)?,
-            );
-        }
-        SortType::Int => {
-            qb.push_bind(value.parse::<i64>().map_err(|_| InvalidCursor)?);
-        }
-        SortType::Decimal => {
-            qb.push_bind(
-                value
-                    .parse::<rust_decimal::Decimal>()
-                    .map_err(|_| InvalidCursor)?,
-            );
-        }
-        SortType::Uuid => {
-            qb.push_bind(value.parse::<uuid::Uuid>().map_err(|_| InvalidCursor)?);
-        }
-        SortType::Bool => {
-            qb.push_bind(value.parse::<bool>().map_err(|_| InvalidCursor)?);
-        }
+        Ok(match ty {
+            SortType::Text => Self::Text(v.to_owned()),
+            SortType::Time => Self::Time(
+                chrono::DateTime::parse_from_rfc3339(v)
+                    .map_err(|_| InvalidCursor)?
+                    .to_utc(),
+            ),
+            SortType::Date => Self::Date(read(v)?),
+            SortType::Int => Self::Int(read(v)?),
+            SortType::Decimal => Self::Decimal(read(v)?),
+            SortType::Uuid => Self::Uuid(read(v)?),
+            SortType::Bool => Self::Bool(read(v)?),
+        })
     }
-    Ok(())
+
+    fn bind(self, qb: &mut QueryBuilder<'_, Postgres>) {
+        match self {
+            Self::Text(v) => qb.push_bind(v),
+            Self::Time(v) => qb.push_bind(v),
+            Self::Date(v) => qb.push_bind(v),
+            Self::Int(v) => qb.push_bind(v),
+            Self::Decimal(v) => qb.push_bind(v),
+            Self::Uuid(v) => qb.push_bind(v),
+            Self::Bool(v) => qb.push_bind(v),
+        };
+    }
 }
 
 #[cfg(test)]
